@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { eq, schema } from "@atelier/db";
+import {
+  createJobsEnv,
+  type JobsEnv,
+  jobRow,
+  TEST_PUBLIC_URL,
+  TEST_SECRET,
+  waitFor,
+  waitForStatus,
+} from "@atelier/jobs/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const LEASE_MS = 1500;
+
+function spawnNode(env: JobsEnv, nodeId: string, extra: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/gpu-node/src/main.ts"], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      REDIS_URL: env.redisUrl,
+      REDIS_PREFIX: env.prefix,
+      DATABASE_URL: env.databaseUrl,
+      ATELIER_DATA_DIR: env.storageDir,
+      ATELIER_SECRET: TEST_SECRET,
+      ATELIER_PUBLIC_URL: TEST_PUBLIC_URL,
+      NODE_ID: nodeId,
+      NODE_MEMORY_BUDGET_MB: "2048",
+      BUS_LEASE_MS: String(LEASE_MS),
+      LOG_LEVEL: "warn",
+      ...extra,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+describe("a gpu-node process", () => {
+  let env: JobsEnv;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    env = await createJobsEnv({ tuning: { leaseMs: LEASE_MS } });
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    await env?.close();
+  });
+
+  it("killed with SIGKILL mid-job leaves the job to another node, which completes it exactly once", async () => {
+    const job = await env.submit([{ step: "diagnostic", params: { ms: 2500, ticks: 25 } }]);
+    const doomed = spawnNode(env, "node-doomed");
+    children.push(doomed);
+    await waitFor(
+      async () => {
+        const row = await jobRow(env.db, job.id);
+        return row.status === "running" && row.nodeId === "node-doomed" && row.progress > 0 ? row : undefined;
+      },
+      20_000,
+      "the spawned node to run the job",
+    );
+    doomed.kill("SIGKILL");
+    await exited(doomed);
+
+    const rescuer = await env.startNode("node-rescuer", { leaseRenewMs: LEASE_MS / 3 });
+    const done = await waitForStatus(env.db, job.id, "succeeded", 20_000);
+    expect(done.nodeId).toBe("node-rescuer");
+    expect(done.attempt).toBe(1);
+    const outputs = await env.db.select().from(schema.jobOutputs).where(eq(schema.jobOutputs.jobId, job.id));
+    expect(outputs).toHaveLength(1);
+    const succeeded = await env.db.select().from(schema.jobs).where(eq(schema.jobs.status, "succeeded"));
+    expect(succeeded.map((j) => j.id)).toEqual([job.id]);
+    // The dead node's heartbeat expires; the rescuer is listed.
+    const nodes = (await env.bus.listNodes()).map((n) => n.id);
+    expect(nodes).toContain("node-rescuer");
+    await rescuer.stop();
+  });
+
+  it("stops on SIGTERM after handing its running job back, and another node finishes it", async () => {
+    const job = await env.submit([{ step: "diagnostic", params: { ms: 2000, ticks: 20 } }]);
+    const node = spawnNode(env, "node-draining", { NODE_DRAIN_TIMEOUT_MS: "200" });
+    children.push(node);
+    await waitForStatus(env.db, job.id, "running", 20_000);
+    await waitFor(
+      async () => (await jobRow(env.db, job.id)).nodeId === "node-draining",
+      5000,
+      "node-draining",
+    );
+    node.kill("SIGTERM");
+    // The drain (200 ms) is shorter than the job, so the node hands it back as a new attempt.
+    const queued = await waitFor(
+      async () => {
+        const row = await jobRow(env.db, job.id);
+        return row.attempt === 2 ? row : undefined;
+      },
+      10_000,
+      "the job to be handed back",
+    );
+    expect(queued.maxAttempts).toBe(4);
+    expect(await exited(node)).toBe(0);
+    expect((await env.bus.listNodes()).map((n) => n.id)).not.toContain("node-draining");
+    await env.startNode("node-finisher");
+    const done = await waitForStatus(env.db, job.id, "succeeded", 10_000);
+    expect(done).toMatchObject({ nodeId: "node-finisher", attempt: 2 });
+  });
+});

@@ -1,0 +1,62 @@
+import { createBus } from "@atelier/bus";
+import { createDatabase } from "@atelier/db";
+import { startWorker } from "@atelier/jobs";
+import { createLogger } from "@atelier/shared";
+import { createStorage } from "@atelier/storage";
+import { loadNodeConfig } from "./env.ts";
+
+/** The GPU node process: one worker until SIGTERM or SIGINT, then a drain and a clean exit. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadNodeConfig>;
+  try {
+    config = loadNodeConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(78);
+  }
+  const log = createLogger("gpu-node", config.logLevel);
+  const database = await createDatabase({ url: config.databaseUrl, maxConnections: 5 });
+  const bus = createBus({
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+    tuning: { leaseMs: config.leaseMs },
+    logger: log.child({ part: "bus" }),
+  });
+  const storage = createStorage(config.storage);
+  const worker = await startWorker({
+    nodeId: config.nodeId,
+    db: database.db,
+    bus,
+    storage,
+    pipelineEnv: config.pipeline,
+    vramBudgetMb: config.vramBudgetMb,
+    memoryBudgetMb: config.memoryBudgetMb,
+    jobMemoryMb: config.jobMemoryMb,
+    drainTimeoutMs: config.drainTimeoutMs,
+    leaseRenewMs: Math.max(100, Math.floor(config.leaseMs / 3)),
+    log,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping: draining running jobs");
+    try {
+      await worker.stop();
+      await bus.close();
+      await database.close();
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, "unclean shutdown");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

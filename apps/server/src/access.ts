@@ -1,0 +1,126 @@
+import { and, type Database, eq, schema } from "@atelier/db";
+import { AppError, id, type Role } from "@atelier/shared";
+import { z } from "zod";
+import type { Principal } from "./auth/authenticate.ts";
+import { userProcedure } from "./trpc.ts";
+
+const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+
+export interface OrgAccess {
+  orgId: string;
+  role: Role;
+}
+
+/** The one place that decides whether a principal may act in an organization, and how. */
+export function authorize(principal: Principal, access: OrgAccess, minRole: Role): void {
+  if (rank[access.role] < rank[minRole]) {
+    throw new AppError(
+      "FORBIDDEN",
+      access.role === "viewer"
+        ? "Viewers cannot make changes; ask an admin of this organization for the member role."
+        : `This needs the ${minRole} role in this organization; you are ${access.role}.`,
+      { role: access.role, required: minRole },
+    );
+  }
+  const scope = minRole === "viewer" ? "read" : rank[minRole] >= rank.admin ? "admin" : "write";
+  if (!principal.scopes.has(scope)) {
+    throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`, { scope });
+  }
+}
+
+/** Resources of organizations the user is not in answer NOT_FOUND, exactly like resources that do not exist. */
+function notFound(what: string): AppError {
+  return new AppError("NOT_FOUND", `No ${what} with that id in your organizations.`);
+}
+
+export async function resolveOrg(db: Database, userId: string, orgId: string): Promise<OrgAccess> {
+  const [row] = await db
+    .select({ role: schema.memberships.role })
+    .from(schema.memberships)
+    .where(and(eq(schema.memberships.orgId, orgId), eq(schema.memberships.userId, userId)));
+  if (!row) throw notFound("organization");
+  return { orgId, role: row.role };
+}
+
+export async function resolveProject(db: Database, userId: string, projectId: string) {
+  const [row] = await db
+    .select({ project: schema.projects, role: schema.memberships.role })
+    .from(schema.projects)
+    .innerJoin(
+      schema.memberships,
+      and(eq(schema.memberships.orgId, schema.projects.orgId), eq(schema.memberships.userId, userId)),
+    )
+    .where(eq(schema.projects.id, projectId));
+  if (!row) throw notFound("project");
+  return { orgId: row.project.orgId, role: row.role, project: row.project };
+}
+
+export async function resolveAsset(db: Database, userId: string, assetId: string) {
+  const [row] = await db
+    .select({ asset: schema.assets, role: schema.memberships.role })
+    .from(schema.assets)
+    .innerJoin(
+      schema.memberships,
+      and(eq(schema.memberships.orgId, schema.assets.orgId), eq(schema.memberships.userId, userId)),
+    )
+    .where(eq(schema.assets.id, assetId));
+  if (!row) throw notFound("asset");
+  return { orgId: row.asset.orgId, role: row.role, asset: row.asset };
+}
+
+export async function resolveJob(db: Database, userId: string, jobId: string) {
+  const [row] = await db
+    .select({ job: schema.jobs, role: schema.memberships.role })
+    .from(schema.jobs)
+    .innerJoin(
+      schema.memberships,
+      and(eq(schema.memberships.orgId, schema.jobs.orgId), eq(schema.memberships.userId, userId)),
+    )
+    .where(eq(schema.jobs.id, jobId));
+  if (!row) throw notFound("job");
+  return { orgId: row.job.orgId, role: row.role, job: row.job };
+}
+
+/** Procedures on an organization named by `orgId`; `ctx.access` carries the caller's role. */
+export const orgProcedure = (minRole: Role = "viewer") =>
+  userProcedure
+    .meta({ scope: "org", minRole })
+    .input(z.object({ orgId: id }))
+    .use(async ({ ctx, input, next }) => {
+      const access = await resolveOrg(ctx.services.db, ctx.principal.user.id, input.orgId);
+      authorize(ctx.principal, access, minRole);
+      return next({ ctx: { access } });
+    });
+
+/** Procedures on a project named by `projectId`. */
+export const projectProcedure = (minRole: Role = "viewer") =>
+  userProcedure
+    .meta({ scope: "project", minRole })
+    .input(z.object({ projectId: id }))
+    .use(async ({ ctx, input, next }) => {
+      const access = await resolveProject(ctx.services.db, ctx.principal.user.id, input.projectId);
+      authorize(ctx.principal, access, minRole);
+      return next({ ctx: { access } });
+    });
+
+/** Procedures on an asset named by `assetId`. */
+export const assetProcedure = (minRole: Role = "viewer") =>
+  userProcedure
+    .meta({ scope: "asset", minRole })
+    .input(z.object({ assetId: id }))
+    .use(async ({ ctx, input, next }) => {
+      const access = await resolveAsset(ctx.services.db, ctx.principal.user.id, input.assetId);
+      authorize(ctx.principal, access, minRole);
+      return next({ ctx: { access } });
+    });
+
+/** Procedures on a job named by `jobId`. */
+export const jobProcedure = (minRole: Role = "viewer") =>
+  userProcedure
+    .meta({ scope: "job", minRole })
+    .input(z.object({ jobId: id }))
+    .use(async ({ ctx, input, next }) => {
+      const access = await resolveJob(ctx.services.db, ctx.principal.user.id, input.jobId);
+      authorize(ctx.principal, access, minRole);
+      return next({ ctx: { access } });
+    });

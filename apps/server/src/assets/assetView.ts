@@ -1,0 +1,45 @@
+import type { schema } from "@atelier/db";
+import type { AssetView } from "@atelier/shared";
+import type { ObjectStorage } from "@atelier/storage";
+
+type AssetRow = typeof schema.assets.$inferSelect;
+
+const URL_TTL_SEC = 60 * 60;
+
+export const assetKeys = (orgId: string, assetId: string) => {
+  const base = `orgs/${orgId}/assets/${assetId}`;
+  return { original: `${base}/original`, display: `${base}/display.webp`, thumbnail: `${base}/thumb.webp` };
+};
+
+export async function toAssetView(storage: ObjectStorage, row: AssetRow): Promise<AssetView> {
+  const keys = assetKeys(row.orgId, row.id);
+  const ready = row.status === "ready";
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    filename: row.filename,
+    status: row.status,
+    mediaType: row.mediaType,
+    width: row.width,
+    height: row.height,
+    bytes: row.bytes,
+    sha256: row.sha256,
+    rejection:
+      row.status === "rejected"
+        ? { code: row.rejectionCode ?? "UNKNOWN", message: row.rejectionMessage ?? "" }
+        : null,
+    url: ready
+      ? await storage.createDownloadUrl(keys.display, {
+          expiresInSec: URL_TTL_SEC,
+          contentType: "image/webp",
+        })
+      : null,
+    thumbnailUrl: ready
+      ? await storage.createDownloadUrl(keys.thumbnail, {
+          expiresInSec: URL_TTL_SEC,
+          contentType: "image/webp",
+        })
+      : null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

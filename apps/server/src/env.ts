@@ -1,0 +1,160 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { AppError } from "@atelier/shared";
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+/** Every setting the server reads, with its default. Nothing else reads process.env. */
+const envSchema = z.object({
+  /** Port for HTTP and WebSocket; 0 picks a free one. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to listen on. */
+  HOST: z.string().default("0.0.0.0"),
+  /** URL people open; used in signed storage URLs and the Origin check. Default http://localhost:PORT. */
+  ATELIER_PUBLIC_URL: z.url().optional(),
+  /** Extra origins allowed to open WebSockets and PUT uploads (comma-separated). */
+  ATELIER_ALLOWED_ORIGINS: z.string().default(""),
+  /** Embedded data folder: PGlite database, local storage, generated secret. */
+  ATELIER_DATA_DIR: z.string().default("./.atelier"),
+  /** HMAC key for signed local storage URLs; generated into the data folder when unset. */
+  ATELIER_SECRET: z.string().min(32, "ATELIER_SECRET must be at least 32 characters.").optional(),
+  /** Postgres connection string; unset means embedded PGlite in the data folder. */
+  DATABASE_URL: z.url().optional(),
+  /** Redis connection string; unset means the in-process bus. */
+  REDIS_URL: z.url().optional(),
+  REDIS_PREFIX: z.string().default("atelier"),
+  /** S3 bucket; unset means local disk storage in the data folder. */
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_ENDPOINT: z.url().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Endpoint browsers reach S3 at, when it differs from S3_ENDPOINT (e.g. inside a container network). */
+  S3_PUBLIC_ENDPOINT: z.url().optional(),
+  /** Largest upload accepted, in bytes (default 50 MiB). */
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
+  /** Largest decoded image accepted, in pixels (default 100 megapixels). */
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
+  /** Folder of the built web app; unset means apps/web/dist of this checkout. */
+  ATELIER_WEB_DIST: z.string().optional(),
+  /** Token for hosted generative models (Replicate); unset lists `generate` and `staging` as unavailable. */
+  REPLICATE_API_TOKEN: z.string().min(1).optional(),
+  REPLICATE_BASE_URL: z.url().default("https://api.replicate.com"),
+  /** ONNX execution providers to try, in order (cpu, webgpu, cuda). */
+  EXECUTION_PROVIDERS: z.string().default("cpu"),
+  /** Folder of operator-added ONNX models with a manifest.json. */
+  ATELIER_MODELS_DIR: z.string().optional(),
+  /** Run one worker inside the server. Default: on without REDIS_URL (embedded mode), off with it. */
+  ATELIER_EMBEDDED_WORKER: bool.optional(),
+  /** RAM the embedded worker may give to jobs, in MiB; default half the machine's memory. */
+  ATELIER_WORKER_MEMORY_MB: z.coerce.number().int().positive().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  allowedOrigins: string[];
+  dataDir: string;
+  secret: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  s3:
+    | {
+        bucket: string;
+        region: string;
+        endpoint?: string;
+        forcePathStyle: boolean;
+        accessKeyId?: string;
+        secretAccessKey?: string;
+        publicEndpoint?: string;
+      }
+    | undefined;
+  maxUploadBytes: number;
+  maxInputPixels: number;
+  webDist: string;
+  logLevel: string;
+  embeddedWorker: { enabled: boolean; memoryBudgetMb?: number };
+  pipeline: {
+    executionProviders: string[];
+    modelsDir?: string;
+    replicateToken?: string;
+    replicateBaseUrl: string;
+  };
+}
+
+/** The data folder keeps a generated secret so signed URLs survive restarts. */
+function secretFrom(dataDir: string): string {
+  const path = join(dataDir, "secret");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new AppError(
+      "CONFIG_ERROR",
+      `Atelier cannot start; fix these settings:\n  ${problems.join("\n  ")}`,
+      {
+        problems,
+      },
+    );
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.ATELIER_DATA_DIR);
+  const origins = e.ATELIER_ALLOWED_ORIGINS.split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.ATELIER_PUBLIC_URL?.replace(/\/$/, ""),
+    allowedOrigins: origins,
+    dataDir,
+    secret: e.ATELIER_SECRET ?? secretFrom(dataDir),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          endpoint: e.S3_ENDPOINT,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          publicEndpoint: e.S3_PUBLIC_ENDPOINT,
+        }
+      : undefined,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    maxInputPixels: e.MAX_INPUT_PIXELS,
+    webDist: resolve(e.ATELIER_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname),
+    logLevel: e.LOG_LEVEL,
+    embeddedWorker: {
+      enabled: e.ATELIER_EMBEDDED_WORKER ?? !e.REDIS_URL,
+      memoryBudgetMb: e.ATELIER_WORKER_MEMORY_MB,
+    },
+    pipeline: {
+      executionProviders: e.EXECUTION_PROVIDERS.split(",")
+        .map((p) => p.trim())
+        .filter(Boolean),
+      modelsDir: e.ATELIER_MODELS_DIR,
+      replicateToken: e.REPLICATE_API_TOKEN,
+      replicateBaseUrl: e.REPLICATE_BASE_URL,
+    },
+  };
+}

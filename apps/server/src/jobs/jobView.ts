@@ -1,0 +1,84 @@
+import { asc, type Database, eq, inArray, schema } from "@atelier/db";
+import type { JobOutputView, JobStepView, JobView, PriorityClass } from "@atelier/shared";
+import type { ObjectStorage } from "@atelier/storage";
+
+type JobRow = typeof schema.jobs.$inferSelect;
+type OutputRow = typeof schema.jobOutputs.$inferSelect;
+
+const URL_TTL_SEC = 60 * 60;
+
+export async function toOutputView(storage: ObjectStorage, row: OutputRow): Promise<JobOutputView> {
+  return {
+    id: row.id,
+    name: row.name,
+    mediaType: row.mediaType,
+    width: row.width,
+    height: row.height,
+    bytes: row.bytes,
+    url: await storage.createDownloadUrl(row.storageKey, {
+      expiresInSec: URL_TTL_SEC,
+      contentType: row.mediaType,
+      filename: row.name,
+    }),
+  };
+}
+
+/** Jobs with their steps and outputs, in as many queries as there are tables, whatever the number of jobs. */
+export async function toJobViews(db: Database, storage: ObjectStorage, jobs: JobRow[]): Promise<JobView[]> {
+  if (jobs.length === 0) return [];
+  const ids = jobs.map((j) => j.id);
+  const [steps, outputs] = await Promise.all([
+    db
+      .select()
+      .from(schema.jobSteps)
+      .where(inArray(schema.jobSteps.jobId, ids))
+      .orderBy(asc(schema.jobSteps.index)),
+    db
+      .select()
+      .from(schema.jobOutputs)
+      .where(inArray(schema.jobOutputs.jobId, ids))
+      .orderBy(asc(schema.jobOutputs.createdAt)),
+  ]);
+  return Promise.all(
+    jobs.map(async (job) => {
+      const spec = job.spec as { preset?: string };
+      const error = job.error as { code: string; message: string } | null;
+      return {
+        id: job.id,
+        projectId: job.projectId,
+        status: job.status,
+        priority: job.priority as PriorityClass,
+        vramMb: job.vramMb,
+        attempt: job.attempt,
+        maxAttempts: job.maxAttempts,
+        progress: job.progress,
+        preset: spec.preset ?? null,
+        assetIds: job.assetIds,
+        steps: steps
+          .filter((s) => s.jobId === job.id)
+          .map(
+            (s): JobStepView => ({
+              index: s.index,
+              step: s.step,
+              status: s.status as JobStepView["status"],
+              progress: s.progress,
+            }),
+          ),
+        nodeId: job.nodeId,
+        error: error ? { code: error.code, message: error.message } : null,
+        outputs: await Promise.all(
+          outputs.filter((o) => o.jobId === job.id).map((o) => toOutputView(storage, o)),
+        ),
+        createdAt: job.createdAt.toISOString(),
+        startedAt: job.startedAt?.toISOString() ?? null,
+        finishedAt: job.finishedAt?.toISOString() ?? null,
+      };
+    }),
+  );
+}
+
+export async function loadJobView(db: Database, storage: ObjectStorage, jobId: string): Promise<JobView> {
+  const rows = await db.select().from(schema.jobs).where(eq(schema.jobs.id, jobId));
+  const [view] = await toJobViews(db, storage, rows);
+  return view!;
+}

@@ -1,0 +1,26 @@
+import { adminRouter } from "./routers/admin.ts";
+import { assetsRouter } from "./routers/assets.ts";
+import { jobsRouter } from "./routers/jobs.ts";
+import { catalogueRouter } from "./routers/catalogue.ts";
+import { documentsRouter } from "./routers/documents.ts";
+import { presenceRouter } from "./routers/presence.ts";
+import { settingsRouter } from "./routers/settings.ts";
+import { authRouter } from "./routers/auth.ts";
+import { orgsRouter } from "./routers/orgs.ts";
+import { projectsRouter } from "./routers/projects.ts";
+import { router } from "./trpc.ts";
+
+export const appRouter = router({
+  auth: authRouter,
+  orgs: orgsRouter,
+  projects: projectsRouter,
+  assets: assetsRouter,
+  jobs: jobsRouter,
+  admin: adminRouter,
+  documents: documentsRouter,
+  presence: presenceRouter,
+  settings: settingsRouter,
+  catalogue: catalogueRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,124 @@
+import { and, desc, eq, schema } from "@atelier/db";
+import { AppError, createUploadInput, uploadContentTypes } from "@atelier/shared";
+import { assetProcedure, projectProcedure } from "../access.ts";
+import { assetKeys, toAssetView } from "../assets/assetView.ts";
+import { inspectUpload } from "../assets/inspectUpload.ts";
+import { appendProjectEvent } from "../events/projectEvents.ts";
+import { router } from "../trpc.ts";
+
+const UPLOAD_URL_TTL_SEC = 15 * 60;
+
+export const assetsRouter = router({
+  list: projectProcedure().query(async ({ ctx }) => {
+    const rows = await ctx.services.db
+      .select()
+      .from(schema.assets)
+      .where(eq(schema.assets.projectId, ctx.access.project.id))
+      .orderBy(desc(schema.assets.createdAt));
+    return Promise.all(rows.map((row) => toAssetView(ctx.services.storage, row)));
+  }),
+
+  get: assetProcedure().query(({ ctx }) => toAssetView(ctx.services.storage, ctx.access.asset)),
+
+  /** Step one of an upload: a signed URL the client PUTs exactly the declared bytes to. */
+  createUpload: projectProcedure("member")
+    .input(createUploadInput)
+    .mutation(async ({ ctx, input }) => {
+      const { db, storage, config, bus } = ctx.services;
+      if (input.bytes === 0) throw new AppError("EMPTY_FILE", `${input.filename} is empty (0 bytes).`);
+      if (input.bytes > config.maxUploadBytes) {
+        throw new AppError(
+          "FILE_TOO_LARGE",
+          `${input.filename} is ${(input.bytes / 2 ** 20).toFixed(1)} MiB; the limit is ${(config.maxUploadBytes / 2 ** 20).toFixed(0)} MiB.`,
+          { bytes: input.bytes, maxBytes: config.maxUploadBytes },
+        );
+      }
+      if (!(uploadContentTypes as readonly string[]).includes(input.contentType)) {
+        throw new AppError(
+          "UNSUPPORTED_MEDIA",
+          `${input.filename} is ${input.contentType || "of an unknown type"}; upload PNG, JPEG, WebP, GIF or AVIF images.`,
+          { contentType: input.contentType, accepted: uploadContentTypes },
+        );
+      }
+      const [row] = await db
+        .insert(schema.assets)
+        .values({
+          orgId: ctx.access.orgId,
+          projectId: ctx.access.project.id,
+          uploadedBy: ctx.principal.user.id,
+          filename: input.filename,
+          storageKey: "",
+          declaredType: input.contentType,
+          declaredBytes: input.bytes,
+        })
+        .returning();
+      const key = assetKeys(row!.orgId, row!.id).original;
+      const [asset] = await db
+        .update(schema.assets)
+        .set({ storageKey: key })
+        .where(eq(schema.assets.id, row!.id))
+        .returning();
+      const upload = await storage.createUploadUrl(key, {
+        contentType: input.contentType,
+        contentLength: input.bytes,
+        expiresInSec: UPLOAD_URL_TTL_SEC,
+      });
+      const view = await toAssetView(storage, asset!);
+      await appendProjectEvent(bus, ctx.access.project.id, { type: "asset.added", asset: view });
+      return { asset: view, upload };
+    }),
+
+  /** Step two: the server checks the stored bytes; the asset becomes ready, or rejected with a code. */
+  completeUpload: assetProcedure("member").mutation(async ({ ctx }) => {
+    const { db, storage, config, bus } = ctx.services;
+    const asset = ctx.access.asset;
+    if (asset.status !== "uploading") return toAssetView(storage, asset);
+    const stored = await storage.head(asset.storageKey);
+    if (!stored) {
+      throw new AppError(
+        "VALIDATION_ERROR",
+        "No bytes were received for this upload yet; PUT the file to its upload URL first.",
+      );
+    }
+    let update: Partial<typeof schema.assets.$inferInsert>;
+    try {
+      if (stored.bytes > asset.declaredBytes) {
+        throw new AppError(
+          "FILE_TOO_LARGE",
+          `The upload has ${stored.bytes} bytes but ${asset.declaredBytes} were declared; upload the file again.`,
+        );
+      }
+      const bytes = await storage.get(asset.storageKey, { maxBytes: config.maxUploadBytes });
+      const image = await inspectUpload(bytes, { maxPixels: config.maxInputPixels });
+      const keys = assetKeys(asset.orgId, asset.id);
+      await storage.put(keys.display, image.display, "image/webp");
+      await storage.put(keys.thumbnail, image.thumbnail, "image/webp");
+      const { mediaType, width, height, sha256 } = image;
+      update = { status: "ready", mediaType, width, height, bytes: image.bytes, sha256 };
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
+      update = {
+        status: "rejected",
+        rejectionCode: err.code,
+        rejectionMessage: err.message,
+        bytes: stored.bytes,
+      };
+    }
+    const [row] = await db
+      .update(schema.assets)
+      .set({ ...update, updatedAt: new Date() })
+      .where(and(eq(schema.assets.id, asset.id), eq(schema.assets.status, "uploading")))
+      .returning();
+    if (!row)
+      return toAssetView(
+        storage,
+        (await db.select().from(schema.assets).where(eq(schema.assets.id, asset.id)))[0]!,
+      );
+    const view = await toAssetView(storage, row);
+    await appendProjectEvent(bus, asset.projectId, {
+      type: row.status === "ready" ? "asset.ready" : "asset.rejected",
+      asset: view,
+    });
+    return view;
+  }),
+});

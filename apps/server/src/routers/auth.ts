@@ -1,0 +1,105 @@
+import { and, desc, eq, isNull, schema } from "@atelier/db";
+import { AppError, createApiKeyInput, revokeApiKeyInput, signInInput, signUpInput } from "@atelier/shared";
+import { generateApiKey } from "../auth/apiKeys.ts";
+import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
+import { decoyHash, hashPassword, verifyPassword } from "../auth/password.ts";
+import { createSession, generateToken, invalidateSession } from "../auth/sessions.ts";
+import { assertNotThrottled, clearFailures, recordFailure } from "../auth/throttle.ts";
+import type { Context } from "../trpc.ts";
+import { publicProcedure, router, userProcedure } from "../trpc.ts";
+
+function isSecure(ctx: Context): boolean {
+  return ctx.services.config.publicUrl?.startsWith("https:") ?? false;
+}
+
+async function startSession(ctx: Context, userId: string): Promise<void> {
+  if (!ctx.res)
+    throw new AppError("VALIDATION_ERROR", "Sign in over HTTP, not the WebSocket: it sets a cookie.");
+  const token = generateToken();
+  const session = await createSession(ctx.services.db, token, userId);
+  ctx.res.appendHeader("Set-Cookie", sessionCookie(token, session.expiresAt, isSecure(ctx)));
+}
+
+function clientAddress(ctx: Context): string {
+  return ctx.req.socket.remoteAddress ?? "unknown";
+}
+
+export const authRouter = router({
+  signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
+    const passwordHash = await hashPassword(input.password);
+    const [user] = await ctx.services.db
+      .insert(schema.users)
+      .values({ email: input.email, name: input.name, passwordHash })
+      .onConflictDoNothing({ target: schema.users.email })
+      .returning({ id: schema.users.id, email: schema.users.email, name: schema.users.name });
+    if (!user) throw new AppError("CONFLICT", "An account with this email already exists; sign in instead.");
+    await startSession(ctx, user.id);
+    return { user };
+  }),
+
+  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    const { db } = ctx.services;
+    const keys = [`email:${input.email}`, `ip:${clientAddress(ctx)}`];
+    await assertNotThrottled(db, keys);
+    const [user] = await db.select().from(schema.users).where(eq(schema.users.email, input.email));
+    const ok = await verifyPassword(user?.passwordHash ?? decoyHash, input.password);
+    if (!user || !ok) {
+      await recordFailure(db, keys);
+      throw new AppError("UNAUTHORIZED", "Email or password is incorrect.");
+    }
+    await clearFailures(db, keys);
+    await startSession(ctx, user.id);
+    return { user: { id: user.id, email: user.email, name: user.name } };
+  }),
+
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.principal?.kind === "session") await invalidateSession(ctx.services.db, ctx.principal.session.id);
+    ctx.res?.appendHeader("Set-Cookie", clearedSessionCookie(isSecure(ctx)));
+    return { ok: true };
+  }),
+
+  me: publicProcedure.query(({ ctx }) => ({ user: ctx.principal?.user ?? null })),
+
+  createApiKey: userProcedure.input(createApiKeyInput).mutation(async ({ ctx, input }) => {
+    if (ctx.principal.kind === "apiKey")
+      throw new AppError("FORBIDDEN", "Create API keys from a signed-in session.");
+    const { key, prefix, keyHash } = generateApiKey();
+    const [row] = await ctx.services.db
+      .insert(schema.apiKeys)
+      .values({ userId: ctx.principal.user.id, name: input.name, prefix, keyHash, scopes: input.scopes })
+      .returning({ id: schema.apiKeys.id, createdAt: schema.apiKeys.createdAt });
+    return { id: row!.id, name: input.name, prefix, scopes: input.scopes, key };
+  }),
+
+  listApiKeys: userProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.services.db
+      .select()
+      .from(schema.apiKeys)
+      .where(and(eq(schema.apiKeys.userId, ctx.principal.user.id), isNull(schema.apiKeys.revokedAt)))
+      .orderBy(desc(schema.apiKeys.createdAt));
+    return rows.map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      scopes: k.scopes,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    }));
+  }),
+
+  revokeApiKey: userProcedure.input(revokeApiKeyInput).mutation(async ({ ctx, input }) => {
+    const [row] = await ctx.services.db
+      .update(schema.apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(
+          eq(schema.apiKeys.id, input.apiKeyId),
+          eq(schema.apiKeys.userId, ctx.principal.user.id),
+          isNull(schema.apiKeys.revokedAt),
+        ),
+      )
+      .returning({ id: schema.apiKeys.id });
+    if (!row) throw new AppError("NOT_FOUND", "No active API key of yours with that id.");
+    return { ok: true };
+  }),
+});

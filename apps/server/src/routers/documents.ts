@@ -1,0 +1,160 @@
+import { and, desc, eq, schema, sql } from "@atelier/db";
+import { editDocumentSchema, renderEditDocument } from "@atelier/pipeline";
+import {
+  AppError,
+  applyEditInput,
+  applyEditOps,
+  documentHistoryInput,
+  type EditDocumentJson,
+  type EditOp,
+  invertEditOps,
+} from "@atelier/shared";
+import { z } from "zod";
+import { assetProcedure } from "../access.ts";
+import { appendProjectEvent } from "../events/projectEvents.ts";
+import { router } from "../trpc.ts";
+
+const renderInput = z.object({
+  maxSize: z.number().int().min(16).max(4096).default(512),
+  formatId: z.string().max(64).optional(),
+});
+
+export const documentsRouter = router({
+  /** The current edit document and its revision ({} at revision 0 before the first edit). */
+  get: assetProcedure().query(async ({ ctx }) => {
+    const [row] = await ctx.services.db
+      .select()
+      .from(schema.assetDocuments)
+      .where(eq(schema.assetDocuments.assetId, ctx.access.asset.id));
+    return { revision: row?.revision ?? 0, document: (row?.document ?? {}) as EditDocumentJson };
+  }),
+
+  /**
+   * Applies a client's operations in the server's order, whatever revision they were made against, and
+   * broadcasts them with the new revision. A resent clientOpId answers the revision it already got.
+   */
+  edit: assetProcedure("member")
+    .input(applyEditInput)
+    .mutation(async ({ ctx, input }) => {
+      const { db, bus } = ctx.services;
+      const asset = ctx.access.asset;
+      const user = ctx.principal.user;
+      const result = await db.transaction(async (tx) => {
+        await tx
+          .insert(schema.assetDocuments)
+          .values({ assetId: asset.id, orgId: asset.orgId })
+          .onConflictDoNothing();
+        const [current] = await tx
+          .select()
+          .from(schema.assetDocuments)
+          .where(eq(schema.assetDocuments.assetId, asset.id))
+          .for("update");
+        const [done] = await tx
+          .select({ revision: schema.assetOperations.revision })
+          .from(schema.assetOperations)
+          .where(
+            and(
+              eq(schema.assetOperations.assetId, asset.id),
+              eq(schema.assetOperations.clientOpId, input.clientOpId),
+            ),
+          );
+        if (done) return { revision: done.revision, duplicate: true };
+
+        const before = (current!.document ?? {}) as EditDocumentJson;
+        const after = applyEditOps(before, input.ops);
+        const valid = editDocumentSchema.safeParse(after);
+        if (!valid.success) {
+          const issue = valid.error.issues[0]!;
+          throw new AppError(
+            "VALIDATION_ERROR",
+            `That edit makes the document invalid at ${issue.path.join(".")}: ${issue.message}`,
+            {
+              path: issue.path,
+            },
+          );
+        }
+        const revision = current!.revision + 1;
+        await tx
+          .update(schema.assetDocuments)
+          .set({ document: after, revision, updatedBy: user.id, updatedAt: sql`now()` })
+          .where(eq(schema.assetDocuments.assetId, asset.id));
+        await tx.insert(schema.assetOperations).values({
+          assetId: asset.id,
+          orgId: asset.orgId,
+          revision,
+          userId: user.id,
+          clientOpId: input.clientOpId,
+          operation: {
+            ops: input.ops,
+            inverse: invertEditOps(before, input.ops),
+            baseRevision: input.baseRevision,
+          },
+        });
+        return { revision, duplicate: false };
+      });
+      if (!result.duplicate) {
+        await appendProjectEvent(bus, asset.projectId, {
+          type: "document.op",
+          assetId: asset.id,
+          revision: result.revision,
+          ops: input.ops,
+          clientOpId: input.clientOpId,
+          userId: user.id,
+          userName: user.name,
+        });
+      }
+      return { revision: result.revision };
+    }),
+
+  /** The operation log, newest first: who changed what, and the inverse that undoes it. */
+  history: assetProcedure()
+    .input(documentHistoryInput)
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.services.db
+        .select({ op: schema.assetOperations, name: schema.users.name })
+        .from(schema.assetOperations)
+        .leftJoin(schema.users, eq(schema.users.id, schema.assetOperations.userId))
+        .where(eq(schema.assetOperations.assetId, ctx.access.asset.id))
+        .orderBy(desc(schema.assetOperations.revision))
+        .limit(input.limit);
+      return rows.map(({ op, name }) => {
+        const operation = op.operation as { ops: EditOp[]; inverse: EditOp[] };
+        return {
+          revision: op.revision,
+          userId: op.userId,
+          userName: name,
+          clientOpId: op.clientOpId,
+          ops: operation.ops,
+          inverse: operation.inverse,
+          at: op.createdAt.toISOString(),
+        };
+      });
+    }),
+
+  /** The asset rendered with its edit document: small and fast for previews, full size for the final output. */
+  render: assetProcedure()
+    .input(renderInput)
+    .query(async ({ ctx, input }) => {
+      const { db, storage } = ctx.services;
+      const asset = ctx.access.asset;
+      if (asset.status !== "ready") throw new AppError("CONFLICT", "The asset is not ready yet.");
+      const [row] = await db
+        .select()
+        .from(schema.assetDocuments)
+        .where(eq(schema.assetDocuments.assetId, asset.id));
+      const original = await storage.get(asset.storageKey);
+      const rendition = await renderEditDocument(original, row?.document ?? {}, {
+        env: ctx.services.pipelineEnv,
+        maxSize: input.maxSize,
+        formatId: input.formatId,
+        output: "webp",
+        quality: 80,
+      });
+      return {
+        revision: row?.revision ?? 0,
+        width: rendition.width,
+        height: rendition.height,
+        dataUrl: `data:${rendition.mediaType};base64,${rendition.data.toString("base64")}`,
+      };
+    }),
+});

@@ -1,0 +1,122 @@
+import type { JobEvent, ProjectEvent } from "@atelier/shared";
+import { TRPCClientError } from "@trpc/client";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixture, signUpWithProject, upload } from "../testing/fixtures.ts";
+import { startTestApp, type TestApp, type TestClient } from "../testing/testApp.ts";
+
+async function until<T>(read: () => T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.each(["in-process", "redis"] as const)("jobs through the embedded worker, %s bus", (bus) => {
+  let app: TestApp;
+  let client: TestClient;
+  let projectId: string;
+  let assetId: string;
+  const events: ProjectEvent[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp({ bus, env: { ATELIER_EMBEDDED_WORKER: "true" } });
+    client = app.client();
+    ({
+      project: { id: projectId },
+    } = await signUpWithProject(client, "Runner"));
+    ({ id: assetId } = await upload(client, projectId, "chelsea.png", fixture("chelsea.png")));
+    client.trpc.projects.events.subscribe(
+      { projectId },
+      { onData: (e) => events.push((e as { data: ProjectEvent }).data) },
+    );
+    await until(() => events.some((e) => e.type === "stream.ready"));
+  });
+  afterAll(async () => {
+    client.closeWs();
+    await app.close();
+  });
+
+  const jobEvents = (jobId: string) => events.filter((e): e is JobEvent => "jobId" in e && e.jobId === jobId);
+
+  it("runs a spec, streams its progress and a preview, and stores the outputs", async () => {
+    const job = await client.trpc.jobs.create.mutate({
+      projectId,
+      assetIds: [assetId],
+      spec: {
+        steps: [
+          { step: "resize", params: { width: 200 } },
+          { step: "convert", params: { format: "webp" } },
+        ],
+      },
+    });
+    expect(job).toMatchObject({ status: "queued", steps: [{ step: "resize" }, { step: "convert" }] });
+    const done = await until(() => jobEvents(job.id).find((e) => e.type === "job.succeeded"));
+    const types = jobEvents(job.id).map((e) => e.type);
+    expect(types[0]).toBe("job.queued");
+    expect(types).toContain("job.claimed");
+    expect(types.indexOf("job.step.started")).toBeLessThan(types.indexOf("job.step.finished"));
+    expect(types).toContain("job.preview");
+    const preview = jobEvents(job.id).find((e) => e.type === "job.preview")!;
+    expect(Buffer.from((preview as { webpBase64: string }).webpBase64, "base64").length).toBeLessThanOrEqual(
+      64 * 1024,
+    );
+
+    const stored = await client.trpc.jobs.get.query({ jobId: job.id });
+    expect(stored).toMatchObject({ status: "succeeded", progress: 1 });
+    expect(stored.outputs).toHaveLength(1);
+    expect(done.type === "job.succeeded" && done.outputs).toHaveLength(1);
+    const bytes = Buffer.from(await (await fetch(stored.outputs[0]!.url)).arrayBuffer());
+    expect(await sharp(bytes).metadata()).toMatchObject({ format: "webp", width: 200 });
+  });
+
+  it("cancels a running job within a second, and retries it on request", async () => {
+    const job = await client.trpc.jobs.create.mutate({
+      projectId,
+      assetIds: [assetId],
+      spec: { steps: [{ step: "diagnostic", params: { ms: 20_000, ticks: 200 } }] },
+    });
+    await until(() => jobEvents(job.id).find((e) => e.type === "job.progress"));
+    const asked = Date.now();
+    const cancelled = await client.trpc.jobs.cancel.mutate({ jobId: job.id });
+    expect(cancelled.status).toBe("cancelled");
+    const health = async () =>
+      (await (await fetch(`${app.url}/healthz`)).json()) as { worker: { runningJobs: string[] } };
+    let freed = false;
+    while (Date.now() - asked < 1500 && !freed) {
+      freed = !(await health()).worker.runningJobs.includes(job.id);
+      if (!freed) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(freed).toBe(true);
+    const again = await client.trpc.jobs.cancel.mutate({ jobId: job.id }).catch((e) => e);
+    expect(again).toBeInstanceOf(TRPCClientError);
+    expect(again.data.appCode).toBe("CONFLICT");
+
+    const retried = await client.trpc.jobs.retry.mutate({ jobId: job.id });
+    expect(retried).toMatchObject({ status: "queued", attempt: 2 });
+    await client.trpc.jobs.cancel.mutate({ jobId: job.id });
+  });
+
+  it("refuses a spec with an unknown step or bad params, and assets of another project", async () => {
+    const unknown = await client.trpc.jobs.create
+      .mutate({ projectId, assetIds: [assetId], spec: { steps: [{ step: "teleport", params: {} }] } })
+      .catch((e) => e);
+    expect(unknown.data.appCode).toBe("VALIDATION_ERROR");
+    const badParams = await client.trpc.jobs.create
+      .mutate({
+        projectId,
+        assetIds: [assetId],
+        spec: { steps: [{ step: "resize", params: { width: -3 } }] },
+      })
+      .catch((e) => e);
+    expect(badParams.data.appCode).toBe("VALIDATION_ERROR");
+    const other = await signUpWithProject(client, "Other");
+    const foreign = await client.trpc.jobs.create
+      .mutate({ projectId: other.project.id, assetIds: [assetId], preset: "remove-background", params: {} })
+      .catch((e) => e);
+    expect(foreign.data.appCode).toBe("NOT_FOUND");
+  });
+});

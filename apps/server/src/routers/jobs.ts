@@ -1,0 +1,95 @@
+import { and, desc, eq, inArray, schema } from "@atelier/db";
+import { cancelJob, retryJob, submitJob } from "@atelier/jobs";
+import { presetSpec } from "@atelier/pipeline";
+import { AppError, createJobInput, listJobsInput, type PriorityClass } from "@atelier/shared";
+import { jobProcedure, projectProcedure } from "../access.ts";
+import { appendProjectEvent } from "../events/projectEvents.ts";
+import { loadJobView, toJobViews } from "../jobs/jobView.ts";
+import { router } from "../trpc.ts";
+
+/** A plan buys a priority class; anything unknown runs as standard. */
+const priorityOfPlan: Record<string, PriorityClass> = { free: "standard", pro: "pro", studio: "interactive" };
+
+export const jobsRouter = router({
+  /** Queues a preset or a spec of steps on ready assets of the project; answers at once with the queued job. */
+  create: projectProcedure("member")
+    .input(createJobInput)
+    .mutation(async ({ ctx, input }) => {
+      const { db, storage, bus, dispatcher } = ctx.services;
+      const assets = await db
+        .select({ id: schema.assets.id, status: schema.assets.status })
+        .from(schema.assets)
+        .where(
+          and(eq(schema.assets.projectId, ctx.access.project.id), inArray(schema.assets.id, input.assetIds)),
+        );
+      const missing = input.assetIds.filter((id) => !assets.some((a) => a.id === id));
+      if (missing.length)
+        throw new AppError("NOT_FOUND", "Some assets are not in this project.", { missing });
+      const notReady = assets.filter((a) => a.status !== "ready").map((a) => a.id);
+      if (notReady.length)
+        throw new AppError("VALIDATION_ERROR", "Some assets are not ready yet.", { notReady });
+
+      const spec = input.preset ? presetSpec(input.preset, input.params) : input.spec!;
+      const [org] = await db
+        .select()
+        .from(schema.organizations)
+        .where(eq(schema.organizations.id, ctx.access.orgId));
+      const job = await submitJob(db, {
+        orgId: ctx.access.orgId,
+        projectId: ctx.access.project.id,
+        createdBy: ctx.principal.user.id,
+        assetIds: input.assetIds,
+        spec,
+        preset: input.preset,
+        params: input.params,
+        priority: priorityOfPlan[org?.plan ?? "free"] ?? "standard",
+      });
+      // The queued event goes first: once kicked, a worker may report the job claimed within milliseconds.
+      const view = await loadJobView(db, storage, job.id);
+      await appendProjectEvent(bus, view.projectId, { type: "job.queued", jobId: view.id, job: view });
+      dispatcher.kick();
+      return view;
+    }),
+
+  get: jobProcedure().query(({ ctx }) =>
+    loadJobView(ctx.services.db, ctx.services.storage, ctx.access.job.id),
+  ),
+
+  list: projectProcedure()
+    .input(listJobsInput)
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.services.db
+        .select()
+        .from(schema.jobs)
+        .where(eq(schema.jobs.projectId, ctx.access.project.id))
+        .orderBy(desc(schema.jobs.createdAt))
+        .limit(input.limit);
+      return toJobViews(ctx.services.db, ctx.services.storage, rows);
+    }),
+
+  cancel: jobProcedure("member").mutation(async ({ ctx }) => {
+    const { db, bus, storage } = ctx.services;
+    const cancelled = await cancelJob(db, bus, ctx.access.job.id);
+    if (!cancelled) {
+      throw new AppError(
+        "CONFLICT",
+        `The job has already ${ctx.access.job.status}; only queued or running jobs can be cancelled.`,
+      );
+    }
+    await appendProjectEvent(bus, ctx.access.job.projectId, {
+      type: "job.cancelled",
+      jobId: ctx.access.job.id,
+    });
+    return loadJobView(db, storage, ctx.access.job.id);
+  }),
+
+  retry: jobProcedure("member").mutation(async ({ ctx }) => {
+    const { db, bus, storage, dispatcher } = ctx.services;
+    const retried = await retryJob(db, ctx.access.job.id);
+    if (!retried) throw new AppError("CONFLICT", "Only failed or cancelled jobs can be retried.");
+    const view = await loadJobView(db, storage, ctx.access.job.id);
+    await appendProjectEvent(bus, view.projectId, { type: "job.queued", jobId: view.id, job: view });
+    dispatcher.kick();
+    return view;
+  }),
+});

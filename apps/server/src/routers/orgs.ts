@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import { and, asc, count, eq, schema } from "@atelier/db";
+import { AppError, addMemberInput, createOrgInput, removeMemberInput, setRoleInput } from "@atelier/shared";
+import { orgProcedure } from "../access.ts";
+import { appendProjectEvent } from "../events/projectEvents.ts";
+import { router, userProcedure } from "../trpc.ts";
+
+function slugOf(name: string): string {
+  const base = name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 40);
+  return `${base || "org"}-${randomBytes(3).toString("hex")}`;
+}
+
+export const orgsRouter = router({
+  create: userProcedure.input(createOrgInput).mutation(async ({ ctx, input }) => {
+    return ctx.services.db.transaction(async (tx) => {
+      const [org] = await tx
+        .insert(schema.organizations)
+        .values({ name: input.name, slug: slugOf(input.name) })
+        .returning();
+      await tx
+        .insert(schema.memberships)
+        .values({ orgId: org!.id, userId: ctx.principal.user.id, role: "owner" });
+      return { id: org!.id, name: org!.name, slug: org!.slug, plan: org!.plan, role: "owner" as const };
+    });
+  }),
+
+  list: userProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.services.db
+      .select({ org: schema.organizations, role: schema.memberships.role })
+      .from(schema.memberships)
+      .innerJoin(schema.organizations, eq(schema.organizations.id, schema.memberships.orgId))
+      .where(eq(schema.memberships.userId, ctx.principal.user.id))
+      .orderBy(asc(schema.organizations.name));
+    return rows.map(({ org, role }) => ({
+      id: org.id,
+      name: org.name,
+      slug: org.slug,
+      plan: org.plan,
+      role,
+    }));
+  }),
+
+  members: orgProcedure().query(async ({ ctx }) => {
+    const rows = await ctx.services.db
+      .select({ user: schema.users, role: schema.memberships.role })
+      .from(schema.memberships)
+      .innerJoin(schema.users, eq(schema.users.id, schema.memberships.userId))
+      .where(eq(schema.memberships.orgId, ctx.access.orgId))
+      .orderBy(asc(schema.users.name));
+    return rows.map(({ user, role }) => ({ userId: user.id, email: user.email, name: user.name, role }));
+  }),
+
+  addMember: orgProcedure("admin")
+    .input(addMemberInput)
+    .mutation(async ({ ctx, input }) => {
+      const { db, bus } = ctx.services;
+      const [user] = await db.select().from(schema.users).where(eq(schema.users.email, input.email));
+      if (!user) throw new AppError("NOT_FOUND", "No account uses that email; ask them to sign up first.");
+      const [added] = await db
+        .insert(schema.memberships)
+        .values({ orgId: ctx.access.orgId, userId: user.id, role: input.role })
+        .onConflictDoNothing()
+        .returning();
+      if (!added) throw new AppError("CONFLICT", "That person is already a member of this organization.");
+      const member = { userId: user.id, email: user.email, name: user.name, role: input.role };
+      const projects = await db
+        .select({ id: schema.projects.id })
+        .from(schema.projects)
+        .where(eq(schema.projects.orgId, ctx.access.orgId));
+      for (const p of projects) await appendProjectEvent(bus, p.id, { type: "member.joined", member });
+      return member;
+    }),
+
+  setRole: orgProcedure("admin")
+    .input(setRoleInput)
+    .mutation(async ({ ctx, input }) => {
+      const { db } = ctx.services;
+      return db.transaction(async (tx) => {
+        const [current] = await tx
+          .select()
+          .from(schema.memberships)
+          .where(
+            and(eq(schema.memberships.orgId, ctx.access.orgId), eq(schema.memberships.userId, input.userId)),
+          );
+        if (!current) throw new AppError("NOT_FOUND", "That person is not a member of this organization.");
+        if ((current.role === "owner" || input.role === "owner") && ctx.access.role !== "owner") {
+          throw new AppError("FORBIDDEN", "Only an owner can grant or take away the owner role.");
+        }
+        if (current.role === "owner" && input.role !== "owner")
+          await assertAnotherOwner(tx, ctx.access.orgId);
+        await tx
+          .update(schema.memberships)
+          .set({ role: input.role })
+          .where(
+            and(eq(schema.memberships.orgId, ctx.access.orgId), eq(schema.memberships.userId, input.userId)),
+          );
+        return { userId: input.userId, role: input.role };
+      });
+    }),
+
+  removeMember: orgProcedure("admin")
+    .input(removeMemberInput)
+    .mutation(async ({ ctx, input }) => {
+      return ctx.services.db.transaction(async (tx) => {
+        const [current] = await tx
+          .select()
+          .from(schema.memberships)
+          .where(
+            and(eq(schema.memberships.orgId, ctx.access.orgId), eq(schema.memberships.userId, input.userId)),
+          );
+        if (!current) throw new AppError("NOT_FOUND", "That person is not a member of this organization.");
+        if (current.role === "owner") {
+          if (ctx.access.role !== "owner")
+            throw new AppError("FORBIDDEN", "Only an owner can remove an owner.");
+          await assertAnotherOwner(tx, ctx.access.orgId);
+        }
+        await tx
+          .delete(schema.memberships)
+          .where(
+            and(eq(schema.memberships.orgId, ctx.access.orgId), eq(schema.memberships.userId, input.userId)),
+          );
+        return { ok: true };
+      });
+    }),
+});
+
+type Tx = Parameters<Parameters<import("@atelier/db").Database["transaction"]>[0]>[0];
+
+async function assertAnotherOwner(tx: Tx, orgId: string): Promise<void> {
+  const [row] = await tx
+    .select({ owners: count() })
+    .from(schema.memberships)
+    .where(and(eq(schema.memberships.orgId, orgId), eq(schema.memberships.role, "owner")));
+  if ((row?.owners ?? 0) < 2) {
+    throw new AppError(
+      "CONFLICT",
+      "An organization needs at least one owner; make someone else owner first.",
+    );
+  }
+}

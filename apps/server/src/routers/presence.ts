@@ -1,0 +1,48 @@
+import { presenceInput } from "@atelier/shared";
+import { projectProcedure } from "../access.ts";
+import { appendProjectEvent } from "../events/projectEvents.ts";
+import { router } from "../trpc.ts";
+
+/** Presence is ephemeral: at most this often per person and project does a move reach the stream. */
+const MIN_INTERVAL_MS = 50;
+const lastSent = new Map<string, number>();
+
+/** A stable colour per person, so everyone sees the same colour for the same collaborator. */
+export function colourOf(userId: string): string {
+  let hash = 0;
+  for (const ch of userId) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return `hsl(${hash % 360} 70% 50%)`;
+}
+
+export const presenceRouter = router({
+  /** Where the caller is in the project: cursor, selected asset, what they edit. Throttled, never stored. */
+  update: projectProcedure()
+    .input(presenceInput)
+    .mutation(async ({ ctx, input }) => {
+      const user = ctx.principal.user;
+      const key = `${input.projectId}:${user.id}`;
+      const now = Date.now();
+      if (now - (lastSent.get(key) ?? 0) < MIN_INTERVAL_MS) return { sent: false };
+      lastSent.set(key, now);
+      await appendProjectEvent(ctx.services.bus, input.projectId, {
+        type: "presence",
+        userId: user.id,
+        name: user.name,
+        colour: colourOf(user.id),
+        cursor: input.cursor,
+        selectedAssetId: input.selectedAssetId,
+        selection: input.selection,
+        at: new Date(now).toISOString(),
+      });
+      return { sent: true };
+    }),
+
+  leave: projectProcedure().mutation(async ({ ctx, input }) => {
+    lastSent.delete(`${input.projectId}:${ctx.principal.user.id}`);
+    await appendProjectEvent(ctx.services.bus, input.projectId, {
+      type: "presence.left",
+      userId: ctx.principal.user.id,
+    });
+    return { ok: true };
+  }),
+});

@@ -1,0 +1,49 @@
+import { asc, eq, schema } from "@atelier/db";
+import { createProjectInput, type ProjectEvent, projectEventsInput } from "@atelier/shared";
+import { tracked } from "@trpc/server";
+import { orgProcedure, projectProcedure } from "../access.ts";
+import { projectEvents } from "../events/projectEvents.ts";
+import { router } from "../trpc.ts";
+
+const view = (p: typeof schema.projects.$inferSelect) => ({
+  id: p.id,
+  orgId: p.orgId,
+  name: p.name,
+  createdAt: p.createdAt.toISOString(),
+});
+
+export const projectsRouter = router({
+  create: orgProcedure("member")
+    .input(createProjectInput)
+    .mutation(async ({ ctx, input }) => {
+      const [project] = await ctx.services.db
+        .insert(schema.projects)
+        .values({ orgId: ctx.access.orgId, name: input.name, createdBy: ctx.principal.user.id })
+        .returning();
+      return view(project!);
+    }),
+
+  list: orgProcedure().query(async ({ ctx }) => {
+    const rows = await ctx.services.db
+      .select()
+      .from(schema.projects)
+      .where(eq(schema.projects.orgId, ctx.access.orgId))
+      .orderBy(asc(schema.projects.createdAt));
+    return rows.map(view);
+  }),
+
+  get: projectProcedure().query(({ ctx }) => view(ctx.access.project)),
+
+  /** Live events of one project; `lastEventId` (sent again by wsLink on reconnect) resumes without gaps. */
+  events: projectProcedure()
+    .input(projectEventsInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { bus } = ctx.services;
+      // A tab that has seen no event yet still gets an id to resume from, so a reconnect misses nothing.
+      const after = input.lastEventId ?? (await bus.lastEventId(input.projectId));
+      if (!input.lastEventId) yield tracked(after, { type: "stream.ready" } as ProjectEvent);
+      for await (const { id, event } of projectEvents(bus, input.projectId, after, signal)) {
+        yield tracked(id, event);
+      }
+    }),
+});

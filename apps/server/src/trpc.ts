@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError, type ErrorCode, type Role } from "@atelier/shared";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
+import type { Principal } from "./auth/authenticate.ts";
+import type { Services } from "./services.ts";
+
+export interface Context {
+  services: Services;
+  principal: Principal | null;
+  req: IncomingMessage;
+  /** Present over HTTP only: the WebSocket cannot set cookies. */
+  res?: ServerResponse;
+}
+
+/**
+ * Who may call a procedure. `scope` says which resource the input names (and so which organization it belongs to);
+ * the access middleware resolves that organization once, for every procedure, in one place.
+ */
+export interface ProcedureMeta {
+  scope: "public" | "user" | "org" | "project" | "asset" | "job";
+  minRole?: Role;
+}
+
+const trpcCodeOf: Partial<Record<ErrorCode, TRPC_ERROR_CODE_KEY>> = {
+  VALIDATION_ERROR: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  UNSUPPORTED_MEDIA: "UNSUPPORTED_MEDIA_TYPE",
+  FILE_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  IMAGE_TOO_LARGE: "UNPROCESSABLE_CONTENT",
+  EMPTY_FILE: "UNPROCESSABLE_CONTENT",
+  CORRUPT_IMAGE: "UNPROCESSABLE_CONTENT",
+  INSUFFICIENT_CREDITS: "PAYMENT_REQUIRED",
+  STEP_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  CANCELLED: "CONFLICT",
+  TIMEOUT: "TIMEOUT",
+  UPSTREAM_ERROR: "BAD_GATEWAY",
+};
+
+function appErrorOf(error: TRPCError): AppError | null {
+  if (error.cause instanceof AppError) return error.cause;
+  if (error.cause instanceof ZodError) {
+    const issues = error.cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    return new AppError("VALIDATION_ERROR", message || "The input is not valid.", { issues });
+  }
+  return null;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const app = appErrorOf(error);
+      const appCode = app?.code ?? (error.code === "INTERNAL_SERVER_ERROR" ? "INTERNAL" : error.code);
+      return {
+        ...shape,
+        message:
+          app?.message ??
+          (error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong on our side." : shape.message),
+        data: { ...shape.data, stack: undefined, appCode, details: app?.details ?? {} },
+      };
+    },
+  });
+
+/** Turns a thrown AppError into the matching tRPC code, so HTTP statuses and clients agree with the AppError. */
+const appErrors = t.middleware(async ({ next, ctx, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const app = appErrorOf(result.error);
+    if (app) {
+      const code = trpcCodeOf[app.code] ?? "INTERNAL_SERVER_ERROR";
+      return { ...result, error: new TRPCError({ code, message: app.message, cause: app }) };
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR")
+      ctx.services.log.error({ err: result.error.cause ?? result.error, path }, "procedure failed");
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+export const publicProcedure = t.procedure.use(appErrors).meta({ scope: "public" });
+
+export const userProcedure = t.procedure
+  .use(appErrors)
+  .meta({ scope: "user" })
+  .use(({ ctx, next }) => {
+    if (!ctx.principal) throw new AppError("UNAUTHORIZED", "Sign in first.");
+    return next({ ctx: { principal: ctx.principal } });
+  });

@@ -1,0 +1,45 @@
+import type { AssetView } from "@atelier/shared";
+import { Link } from "../router/Link.tsx";
+import { pathOf } from "../router/routes.ts";
+import { formatBytes } from "./format.ts";
+
+export function AssetCard({ asset, onImageError }: { asset: AssetView; onImageError(): void }) {
+  const src = asset.thumbnailUrl ?? asset.url;
+  return (
+    <li className={`asset-card asset-${asset.status}`} data-asset-id={asset.id} data-status={asset.status}>
+      <div className="asset-thumb">
+        {asset.status === "ready" && src ? (
+          <img src={src} alt={asset.filename} loading="lazy" onError={onImageError} />
+        ) : asset.status === "rejected" ? (
+          <span className="asset-placeholder" aria-hidden="true">
+            ⚠
+          </span>
+        ) : (
+          <span className="asset-placeholder">Uploading…</span>
+        )}
+      </div>
+      <div className="asset-meta">
+        {asset.status === "ready" ? (
+          <Link
+            className="asset-name"
+            title={`Edit ${asset.filename}`}
+            to={pathOf({ name: "asset", projectId: asset.projectId, assetId: asset.id })}
+          >
+            {asset.filename}
+          </Link>
+        ) : (
+          <span className="asset-name" title={asset.filename}>
+            {asset.filename}
+          </span>
+        )}
+        {asset.status === "ready" && (
+          <span className="muted">
+            {asset.width && asset.height ? `${asset.width}×${asset.height}` : ""}
+            {asset.bytes ? ` · ${formatBytes(asset.bytes)}` : ""}
+          </span>
+        )}
+        {asset.status === "rejected" && <span className="asset-rejection">{asset.rejection?.message}</span>}
+      </div>
+    </li>
+  );
+}

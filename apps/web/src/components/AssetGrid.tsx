@@ -1,0 +1,27 @@
+import type { AssetView } from "@atelier/shared";
+import { AssetCard } from "./AssetCard.tsx";
+
+interface AssetGridProps {
+  assets: AssetView[];
+  listed: boolean;
+  onImageError(assetId: string): void;
+}
+
+export function AssetGrid({ assets, listed, onImageError }: AssetGridProps) {
+  return (
+    <section aria-labelledby="assets-heading">
+      <h2 id="assets-heading">
+        Assets <span className="muted">({assets.length})</span>
+      </h2>
+      {assets.length === 0 ? (
+        <p className="empty">{listed ? "No images yet. Upload some above." : "Loading assets…"}</p>
+      ) : (
+        <ul className="asset-grid" aria-label="Assets">
+          {assets.map((asset) => (
+            <AssetCard key={asset.id} asset={asset} onImageError={() => onImageError(asset.id)} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { parseRoute, pathOf } from "./routes.ts";
+
+const projectId = "0b6c1c1e-8a43-4d44-9a55-1f7e4c2b9d10";
+
+describe("editor routes", () => {
+  it("opens a shared project link on the project page", () => {
+    expect(parseRoute(`/projects/${projectId}`)).toEqual({ name: "project", projectId });
+  });
+
+  it("opens an asset's editor and its format gallery from a shared link", () => {
+    const assetId = "5d0f8a7e-1c2b-4f3a-9e8d-7c6b5a4f3e2d";
+    const editor = parseRoute(`/projects/${projectId}/assets/${assetId}`);
+    expect(editor).toEqual({ name: "asset", projectId, assetId });
+    expect(pathOf(editor)).toBe(`/projects/${projectId}/assets/${assetId}`);
+    const gallery = parseRoute(`/projects/${projectId}/assets/${assetId}/formats`);
+    expect(gallery).toEqual({ name: "assetFormats", projectId, assetId });
+    expect(pathOf(gallery)).toBe(`/projects/${projectId}/assets/${assetId}/formats`);
+  });
+
+  it("returns to the page a signed-out person asked for after signing in", () => {
+    const signIn = parseRoute("/sign-in", `?next=${encodeURIComponent(`/projects/${projectId}`)}`);
+    expect(signIn).toEqual({ name: "signIn", next: `/projects/${projectId}` });
+    expect(parseRoute(...splitUrl(pathOf(signIn)))).toEqual(signIn);
+  });
+
+  it("never redirects to another site after signing in", () => {
+    expect(parseRoute("/sign-in", "?next=https://evil.example")).toEqual({ name: "signIn", next: null });
+    expect(parseRoute("/sign-in", "?next=//evil.example")).toEqual({ name: "signIn", next: null });
+  });
+
+  it("shows a not-found page for unknown addresses", () => {
+    expect(parseRoute("/orgs/not-an-id")).toEqual({ name: "notFound", path: "/orgs/not-an-id" });
+  });
+});
+
+function splitUrl(path: string): [string, string] {
+  const url = new URL(path, "http://x.invalid");
+  return [url.pathname, url.search];
+}

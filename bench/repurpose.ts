@@ -1,0 +1,107 @@
+/**
+ * Repurpose of one photo (coffee.png, 600x400) to the 10 built-in formats through Atelier's
+ * repurpose step, against bare sharp doing the same 10 cover-resizes to JPEG in the same run,
+ * interleaved so both see the same machine load. The step gets a precomputed analysis (as
+ * the analyze step would have stored it), so no model runs. Two cases:
+ * - repurpose_10_formats: a 220x220 product box that fits every format's crop, so the step
+ *   does the same work as bare sharp (crop + resize + JPEG) plus its own overhead (safe
+ *   decoding, crop planning);
+ * - repurpose_10_formats_extended: the whole cup and saucer (330x330), which no crop of the
+ *   wide and tall formats can hold, so 7 of 10 formats extend the canvas with a blurred
+ *   fill; bare sharp just cuts the cup off, so this ratio is the price of keeping it.
+ * Median of rounds.
+ * Run alone: `npx tsx bench/repurpose.ts`.
+ */
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { createLogger } from "@atelier/shared";
+import sharp from "sharp";
+import type { ImageAnalysis } from "../packages/pipeline/src/analysis.ts";
+import { builtInFormats } from "../packages/pipeline/src/formats.ts";
+import type { PipelineEnv, StepContext } from "../packages/pipeline/src/step.ts";
+import { repurposeParams, repurposeStep } from "../packages/pipeline/src/steps/repurpose.ts";
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number;
+}
+
+const image = readFileSync("/work/shared/fixtures/images/coffee.png");
+const env: PipelineEnv = { maxInputPixels: 40_000_000, executionProviders: ["cpu"] };
+const analysisWith = (subject: ImageAnalysis["subject"]): ImageAnalysis => ({
+  width: 600,
+  height: 400,
+  subject,
+  faces: [],
+  texts: [],
+  colours: [],
+});
+const fitting = analysisWith({ x: 190, y: 60, width: 220, height: 220 });
+const wholeCup = analysisWith({ x: 150, y: 20, width: 330, height: 330 });
+const ROUNDS = 9;
+
+async function throughStep(analysis: ImageAnalysis): Promise<number> {
+  const started = performance.now();
+  const ctx: StepContext<ReturnType<typeof repurposeParams.parse>> = {
+    params: repurposeParams.parse({ analysis, output: "jpeg" }),
+    inputs: [{ name: "coffee", mediaType: "image/png", data: image }],
+    signal: new AbortController().signal,
+    progress: () => {},
+    preview: async () => {},
+    log: createLogger("bench", "silent"),
+    env,
+  };
+  const result = await repurposeStep.run(ctx);
+  if (result.images.length !== builtInFormats.length)
+    throw new Error("repurpose gave the wrong number of images");
+  return performance.now() - started;
+}
+
+async function bareSharp(): Promise<number> {
+  const started = performance.now();
+  for (const format of builtInFormats) {
+    await sharp(image)
+      .resize(format.width, format.height, { fit: "cover", kernel: "lanczos3" })
+      .jpeg({ quality: 88 })
+      .toBuffer();
+  }
+  return performance.now() - started;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function compare(name: string, analysis: ImageAnalysis): Promise<BenchResult> {
+  await throughStep(analysis);
+  await bareSharp();
+  const ours: number[] = [];
+  const baseline: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 0) {
+      ours.push(await throughStep(analysis));
+      baseline.push(await bareSharp());
+    } else {
+      baseline.push(await bareSharp());
+      ours.push(await throughStep(analysis));
+    }
+  }
+  return { name, value: Math.round(median(ours)), unit: "ms", baseline: Math.round(median(baseline)) };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  return [
+    await compare("repurpose_10_formats", fitting),
+    await compare("repurpose_10_formats_extended", wholeCup),
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  for (const r of await run()) {
+    const ratio = r.baseline === 0 ? 0 : r.value / r.baseline;
+    console.log(`RESULT ${r.name} ${r.value} ${r.unit} baseline=${r.baseline} ratio=${ratio.toFixed(3)}`);
+  }
+}

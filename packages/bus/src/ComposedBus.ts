@@ -1,0 +1,155 @@
+import type { BusChannels } from "./events/BusChannels.ts";
+import type {
+  BusStats,
+  ClaimOptions,
+  DeadLetter,
+  Delivery,
+  JobBus,
+  ProjectEvent,
+  PublishResult,
+  RetryOptions,
+  Unsubscribe,
+} from "./JobBus.ts";
+import type {
+  AttemptError,
+  BusMessage,
+  ControlMessage,
+  ControlSignal,
+  NodeHeartbeat,
+  NodeInfo,
+  ProjectEventBody,
+} from "./message.ts";
+
+/** What a bus implementation provides for jobs; RedisJobQueue and MemoryJobQueue. */
+export interface JobQueue {
+  publish(message: BusMessage): Promise<PublishResult>;
+  publishMany(messages: BusMessage[]): Promise<PublishResult[]>;
+  claim(options: ClaimOptions): Promise<Delivery[]>;
+  ackMany(deliveries: Delivery[]): Promise<void>;
+  extendLease(delivery: Delivery): Promise<boolean>;
+  retryLater(delivery: Delivery, options: RetryOptions): Promise<void>;
+  deadLetter(delivery: Delivery, options: { errors: AttemptError[] }): Promise<void>;
+  listDeadLetters(count?: number): Promise<DeadLetter[]>;
+  requeueDeadLetter(id: string, resetAttempt: boolean): Promise<PublishResult>;
+  stats(): Promise<BusStats>;
+  close(): void;
+}
+
+export interface NodeRegistry {
+  heartbeat(node: NodeHeartbeat, ttlMs: number): Promise<void>;
+  listNodes(): Promise<NodeInfo[]>;
+  removeNode(id: string): Promise<void>;
+}
+
+/** The JobBus surface, delegating to the three parts each implementation brings. */
+export abstract class ComposedBus implements JobBus {
+  private closing: Promise<void> | undefined;
+
+  protected constructor(
+    private readonly jobs: JobQueue,
+    private readonly nodes: NodeRegistry,
+    private readonly channels: BusChannels,
+  ) {}
+
+  protected abstract shutdown(): Promise<void>;
+
+  publish(message: BusMessage): Promise<PublishResult> {
+    return this.jobs.publish(message);
+  }
+
+  publishMany(messages: BusMessage[]): Promise<PublishResult[]> {
+    return this.jobs.publishMany(messages);
+  }
+
+  claim(options: ClaimOptions): Promise<Delivery[]> {
+    return this.jobs.claim(options);
+  }
+
+  ack(delivery: Delivery): Promise<void> {
+    return this.jobs.ackMany([delivery]);
+  }
+
+  ackMany(deliveries: Delivery[]): Promise<void> {
+    return this.jobs.ackMany(deliveries);
+  }
+
+  extendLease(delivery: Delivery): Promise<boolean> {
+    return this.jobs.extendLease(delivery);
+  }
+
+  retryLater(delivery: Delivery, options: RetryOptions): Promise<void> {
+    return this.jobs.retryLater(delivery, options);
+  }
+
+  deadLetter(delivery: Delivery, options: { errors: AttemptError[] }): Promise<void> {
+    return this.jobs.deadLetter(delivery, options);
+  }
+
+  listDeadLetters(options: { count?: number } = {}): Promise<DeadLetter[]> {
+    return this.jobs.listDeadLetters(options.count);
+  }
+
+  requeueDeadLetter(id: string, options: { resetAttempt?: boolean } = {}): Promise<PublishResult> {
+    return this.jobs.requeueDeadLetter(id, options.resetAttempt ?? false);
+  }
+
+  stats(): Promise<BusStats> {
+    return this.jobs.stats();
+  }
+
+  heartbeat(node: NodeHeartbeat, ttlMs: number): Promise<void> {
+    return this.nodes.heartbeat(node, ttlMs);
+  }
+
+  listNodes(): Promise<NodeInfo[]> {
+    return this.nodes.listNodes();
+  }
+
+  removeNode(id: string): Promise<void> {
+    return this.nodes.removeNode(id);
+  }
+
+  appendEvent(projectId: string, event: ProjectEventBody): Promise<string> {
+    return this.channels.appendEvent(projectId, event);
+  }
+
+  readEvents(projectId: string, afterId?: string, count?: number): Promise<ProjectEvent[]> {
+    return this.channels.readEvents(projectId, afterId, count);
+  }
+
+  lastEventId(projectId: string): Promise<string> {
+    return this.channels.lastEventId(projectId);
+  }
+
+  subscribeEvents(
+    projectId: string,
+    afterId: string | undefined,
+    onEvent: (event: ProjectEvent) => void,
+  ): Promise<Unsubscribe> {
+    return this.channels.subscribeEvents(projectId, afterId, onEvent);
+  }
+
+  events(
+    projectId: string,
+    options?: { afterId?: string; signal?: AbortSignal },
+  ): AsyncIterable<ProjectEvent> {
+    return this.channels.events(projectId, options);
+  }
+
+  publishControl(jobId: string, signal: ControlSignal): Promise<void> {
+    return this.channels.publishControl(jobId, signal);
+  }
+
+  onControl(listener: (message: ControlMessage) => void): Promise<Unsubscribe> {
+    return this.channels.onControl(listener);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.jobs.close();
+      this.channels.close();
+      await this.shutdown();
+    })();
+    return this.closing;
+  }
+}

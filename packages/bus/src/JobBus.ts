@@ -1,0 +1,149 @@
+import type { VramTier } from "./tiers.ts";
+import type {
+  AttemptError,
+  BusMessage,
+  ControlMessage,
+  ControlSignal,
+  NodeHeartbeat,
+  NodeInfo,
+  PriorityClass,
+  ProjectEventBody,
+} from "./message.ts";
+
+/** A claimed entry. Hand it back with exactly one of ack, retryLater or deadLetter. */
+export interface Delivery {
+  id: string;
+  stream: string;
+  consumer: string;
+  message: BusMessage;
+  /** 1 on the first delivery; higher when the entry was taken over after its lease expired. */
+  deliveryCount: number;
+}
+
+export interface ClaimOptions {
+  /** This node's consumer name; stable across restarts so its own pending entries come back to it. */
+  consumer: string;
+  freeVramMb: number;
+  /** Free slots: the claim returns at most this many deliveries. */
+  max: number;
+  /** How long to wait for work when none is ready; 0 returns at once. */
+  blockMs: number;
+}
+
+export interface PublishResult {
+  /** False when the same jobId + attempt was already published recently (a harmless double publish). */
+  published: boolean;
+  stream: string;
+  id?: string;
+}
+
+export interface RetryOptions {
+  delayMs: number;
+  /** The attempt number the job will carry when it comes back. */
+  attempt: number;
+  /** Why this attempt failed; kept in the message's history for the dead letter. */
+  error?: Omit<AttemptError, "attempt" | "at"> & { at?: number };
+}
+
+export interface DeadLetter {
+  id: string;
+  message: BusMessage;
+  errors: AttemptError[];
+  /** The stream the job was in. */
+  stream: string;
+  reason: "failed" | "delivery_limit";
+  deadAt: number;
+}
+
+export interface StreamStats {
+  stream: string;
+  priority: PriorityClass;
+  tier: VramTier;
+  /** Entries in the stream: waiting plus pending (acked entries are deleted). */
+  depth: number;
+  /** Delivered and not yet acked. */
+  pending: number;
+}
+
+export interface BusStats {
+  streams: StreamStats[];
+  deadLetters: number;
+  dueRetries: number;
+}
+
+export interface ProjectEvent {
+  /** `<ms>-<seq>`, monotonic per project; pass it back as `afterId` to resume. */
+  id: string;
+  projectId: string;
+  event: ProjectEventBody;
+}
+
+export type Unsubscribe = () => void;
+
+export interface JobBus {
+  publish(message: BusMessage): Promise<PublishResult>;
+  publishMany(messages: BusMessage[]): Promise<PublishResult[]>;
+  claim(options: ClaimOptions): Promise<Delivery[]>;
+  ack(delivery: Delivery): Promise<void>;
+  ackMany(deliveries: Delivery[]): Promise<void>;
+  /** Resets the lease clock of a delivery still being worked on (long jobs); false once it was taken over. */
+  extendLease(delivery: Delivery): Promise<boolean>;
+  retryLater(delivery: Delivery, options: RetryOptions): Promise<void>;
+  deadLetter(delivery: Delivery, options: { errors: AttemptError[] }): Promise<void>;
+  listDeadLetters(options?: { count?: number }): Promise<DeadLetter[]>;
+  /** Publishes the job again (attempt + 1, or 1 with resetAttempt) and removes it from the dead letters. */
+  requeueDeadLetter(id: string, options?: { resetAttempt?: boolean }): Promise<PublishResult>;
+  stats(): Promise<BusStats>;
+
+  heartbeat(node: NodeHeartbeat, ttlMs: number): Promise<void>;
+  listNodes(): Promise<NodeInfo[]>;
+  removeNode(id: string): Promise<void>;
+
+  appendEvent(projectId: string, event: ProjectEventBody): Promise<string>;
+  /** Events after `afterId` (exclusive; all retained events when omitted), oldest first. */
+  readEvents(projectId: string, afterId?: string, count?: number): Promise<ProjectEvent[]>;
+  /** The id of the project's newest event ("0-0" when it has none): where a new subscriber starts. */
+  lastEventId(projectId: string): Promise<string>;
+  /**
+   * Calls `onEvent` for every event after `afterId` (catch-up first, then live), or only for new
+   * events when `afterId` is omitted. Resolves once the listener is live.
+   */
+  subscribeEvents(
+    projectId: string,
+    afterId: string | undefined,
+    onEvent: (event: ProjectEvent) => void,
+  ): Promise<Unsubscribe>;
+  events(
+    projectId: string,
+    options?: { afterId?: string; signal?: AbortSignal },
+  ): AsyncIterable<ProjectEvent>;
+
+  publishControl(jobId: string, signal: ControlSignal): Promise<void>;
+  /** Resolves once the listener is live; signals sent after that reach it. */
+  onControl(listener: (message: ControlMessage) => void): Promise<Unsubscribe>;
+
+  close(): Promise<void>;
+}
+
+export interface BusTuning {
+  /** Idle time after which another consumer may take a delivery over. */
+  leaseMs: number;
+  /** Deliveries of one entry before the bus dead-letters it itself. */
+  maxDeliveries: number;
+  /** Every N-th claim round is an aging round (see claimOrder.ts). */
+  agingEvery: number;
+  /** How long a publish remembers jobId + attempt to drop doubles. */
+  dedupeTtlMs: number;
+  /** Project event streams keep about this many events. */
+  eventsMaxLen: number;
+  deadLettersMaxLen: number;
+}
+
+export const DEFAULT_TUNING: BusTuning = {
+  leaseMs: 60_000,
+  maxDeliveries: 5,
+  agingEvery: 4,
+  dedupeTtlMs: 60 * 60_000,
+  eventsMaxLen: 10_000,
+  deadLettersMaxLen: 100_000,
+};

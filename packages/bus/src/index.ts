@@ -1,0 +1,45 @@
+export { createBus } from "./createBus.ts";
+export type { CreateBusOptions } from "./createBus.ts";
+export { RedisStreamsBus } from "./redis/RedisStreamsBus.ts";
+export type { RedisStreamsBusOptions } from "./redis/RedisStreamsBus.ts";
+export { InProcessBus } from "./memory/InProcessBus.ts";
+export type { InProcessBusOptions } from "./memory/InProcessBus.ts";
+export { DEFAULT_TUNING } from "./JobBus.ts";
+export type {
+  BusStats,
+  BusTuning,
+  ClaimOptions,
+  DeadLetter,
+  Delivery,
+  JobBus,
+  ProjectEvent,
+  PublishResult,
+  RetryOptions,
+  StreamStats,
+  Unsubscribe,
+} from "./JobBus.ts";
+export {
+  attemptErrorSchema,
+  busMessageSchema,
+  controlSignalSchema,
+  nodeHeartbeatSchema,
+  PRIORITY_CLASSES,
+  priorityClassSchema,
+  projectEventBodySchema,
+} from "./message.ts";
+export type {
+  AttemptError,
+  BusMessage,
+  ControlMessage,
+  ControlSignal,
+  NodeHeartbeat,
+  NodeInfo,
+  PriorityClass,
+  ProjectEventBody,
+} from "./message.ts";
+export { MAX_VRAM_MB, tierForVramMb, tiersFitting, VRAM_TIERS_GIB } from "./tiers.ts";
+export type { VramTier } from "./tiers.ts";
+export { busKeys, CONSUMER_GROUP } from "./keys.ts";
+export type { BusKeys, JobStream } from "./keys.ts";
+export { classOrderForRound } from "./claimOrder.ts";
+export { compareStreamIds } from "./streamId.ts";

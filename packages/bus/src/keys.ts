@@ -1,0 +1,61 @@
+import { AppError } from "@atelier/shared";
+import { PRIORITY_CLASSES, type PriorityClass } from "./message.ts";
+import { VRAM_TIERS_GIB, type VramTier } from "./tiers.ts";
+
+/**
+ * Every Redis key and stream name of the bus. Keys that a Lua script touches together share a
+ * hash tag, so the bus works on Redis Cluster: `{jobs}` (job streams, retries, dead letters,
+ * dedupe marks), `{nodes}` (node registry), `{events}` (project event streams, the control
+ * stream and wake-up keys, so one XREAD covers every followed project). The in-process bus uses
+ * the same names so deliveries and stats look alike in both modes.
+ */
+export const CONSUMER_GROUP = "workers";
+
+export interface JobStream {
+  key: string;
+  priority: PriorityClass;
+  tier: VramTier;
+}
+
+const PREFIX_PATTERN = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+export function assertValidPrefix(prefix: string): void {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new AppError("CONFIG_ERROR", "The bus key prefix may only hold letters, digits and _ . : -", {
+      prefix,
+    });
+  }
+}
+
+/** Unambiguous: the attempt is the last segment and only digits. */
+export function dedupeMember(jobId: string, attempt: number): string {
+  return `${jobId}:${attempt}`;
+}
+
+export function busKeys(prefix: string) {
+  assertValidPrefix(prefix);
+  const jobs = `${prefix}:{jobs}`;
+  const nodes = `${prefix}:{nodes}`;
+  const events = `${prefix}:{events}`;
+  const stream = (priority: PriorityClass, tier: VramTier): string => `${jobs}:stream:${priority}:${tier}`;
+  /** Canonical order: priority classes high to low, tiers ascending. Lua scripts rely on it. */
+  const jobStreams: JobStream[] = PRIORITY_CLASSES.flatMap((priority) =>
+    VRAM_TIERS_GIB.map((tier) => ({ key: stream(priority, tier), priority, tier })),
+  );
+  return {
+    prefix,
+    stream,
+    jobStreams,
+    retries: `${jobs}:retries`,
+    deadLetters: `${jobs}:dead`,
+    /** Sorted set of recently published `dedupeMember`s, scored by expiry. */
+    published: `${jobs}:published`,
+    nodeIndex: `${nodes}:index`,
+    node: (id: string): string => `${nodes}:node:${id}`,
+    projectEvents: (projectId: string): string => `${events}:project:${projectId}`,
+    control: `${events}:control`,
+    wake: (instanceId: string): string => `${events}:wake:${instanceId}`,
+    connectionName: (role: string): string => `${prefix}:bus:${role}`.replace(/[^A-Za-z0-9_.:-]/g, "_"),
+  };
+}
+export type BusKeys = ReturnType<typeof busKeys>;

@@ -1,0 +1,63 @@
+import type { EventHub, TopicEntry, TopicSource } from "../events/EventHub.ts";
+import { compareStreamIds, START_ID, StreamIdGenerator } from "../streamId.ts";
+
+interface TopicLog {
+  ids: StreamIdGenerator;
+  entries: TopicEntry[];
+}
+
+/** Topic streams in memory with Redis-shaped ids; appends reach followers on the next microtask. */
+export class MemoryTopicSource implements TopicSource {
+  hub: EventHub | undefined;
+  private readonly logs = new Map<string, TopicLog>();
+  private readonly followed = new Set<string>();
+
+  async append(topic: string, body: Record<string, unknown>, maxLen: number): Promise<string> {
+    const log = this.log(topic);
+    // Through JSON, as Redis would store it: later changes to `body` cannot reach listeners.
+    const entry: TopicEntry = { id: log.ids.next(), body: JSON.parse(JSON.stringify(body)) };
+    log.entries.push(entry);
+    if (log.entries.length > maxLen + Math.ceil(maxLen / 10))
+      log.entries.splice(0, log.entries.length - maxLen);
+    if (this.followed.has(topic)) queueMicrotask(() => this.hub?.dispatch(topic, [entry]));
+    return entry.id;
+  }
+
+  async read(topic: string, afterId: string | undefined, count: number): Promise<TopicEntry[]> {
+    const entries = this.logs.get(topic)?.entries ?? [];
+    const start = afterId === undefined ? 0 : firstIndexAfter(entries, afterId);
+    return entries.slice(start, start + count);
+  }
+
+  async lastId(topic: string): Promise<string> {
+    return this.logs.get(topic)?.entries.at(-1)?.id ?? START_ID;
+  }
+
+  follow(topic: string): void {
+    this.followed.add(topic);
+  }
+
+  unfollow(topic: string): void {
+    this.followed.delete(topic);
+  }
+
+  private log(topic: string): TopicLog {
+    let log = this.logs.get(topic);
+    if (!log) {
+      log = { ids: new StreamIdGenerator(), entries: [] };
+      this.logs.set(topic, log);
+    }
+    return log;
+  }
+}
+
+function firstIndexAfter(entries: TopicEntry[], afterId: string): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (compareStreamIds(entries[mid]!.id, afterId) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { MAX_VRAM_MB } from "./tiers.ts";
+
+/** Highest first: the order a node reads in when no aging applies. */
+export const PRIORITY_CLASSES = ["interactive", "pro", "standard", "batch"] as const;
+export const priorityClassSchema = z.enum(PRIORITY_CLASSES);
+export type PriorityClass = z.infer<typeof priorityClassSchema>;
+
+/** One failed attempt, as kept in a message's history and in a dead letter. */
+export const attemptErrorSchema = z.object({
+  attempt: z.number().int().min(1),
+  code: z.string().min(1),
+  message: z.string(),
+  at: z.number().int(),
+});
+export type AttemptError = z.infer<typeof attemptErrorSchema>;
+
+export const busMessageSchema = z.object({
+  jobId: z.string().min(1).max(200),
+  attempt: z.number().int().min(1),
+  priority: priorityClassSchema,
+  vramMb: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_VRAM_MB, { message: `No VRAM tier holds more than ${MAX_VRAM_MB} MiB; split the job.` }),
+  projectId: z.string().min(1).max(200),
+  payload: z.record(z.string(), z.unknown()).optional(),
+  /** Errors of earlier attempts, carried along by `retryLater` so a dead letter shows them all. */
+  errors: z.array(attemptErrorSchema).optional(),
+});
+export type BusMessage = z.infer<typeof busMessageSchema>;
+
+export const controlSignalSchema = z.object({ type: z.literal("cancel") });
+export type ControlSignal = z.infer<typeof controlSignalSchema>;
+export type ControlMessage = ControlSignal & { jobId: string };
+
+export const nodeHeartbeatSchema = z.object({
+  id: z.string().min(1).max(200),
+  totalVramMb: z.number().int().min(0),
+  freeVramMb: z.number().int().min(0),
+  reservedVramMb: z.number().int().min(0),
+  providers: z.array(z.string()),
+  models: z.array(z.string()),
+  runningJobs: z.array(z.string()),
+});
+export type NodeHeartbeat = z.infer<typeof nodeHeartbeatSchema>;
+export type NodeInfo = NodeHeartbeat & { lastSeenAt: number };
+
+export const projectEventBodySchema = z.record(z.string(), z.unknown());
+export type ProjectEventBody = z.infer<typeof projectEventBodySchema>;

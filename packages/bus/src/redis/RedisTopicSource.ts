@@ -1,0 +1,152 @@
+import type { Logger } from "@atelier/shared";
+import type { Redis } from "ioredis";
+import type { EventHub, TopicEntry, TopicSource } from "../events/EventHub.ts";
+import { START_ID } from "../streamId.ts";
+
+const READ_COUNT = 500;
+const WAKE_TTL_MS = 60_000;
+
+/**
+ * Follows every topic this bus instance has listeners for with ONE blocking XREAD loop on a
+ * dedicated connection. Following a new topic appends to this instance's wake stream, which
+ * the XREAD also covers, so the loop restarts with the new topic at once instead of after its
+ * block timeout. Entries are stored as one JSON field `d`.
+ */
+export class RedisTopicSource implements TopicSource {
+  hub: EventHub | undefined;
+  private readonly cursors = new Map<string, string>();
+  private readonly topicByKey = new Map<string, string>();
+  private wakeCursor = START_ID;
+  private loop: Promise<void> | undefined;
+  private running = false;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly blocking: Redis,
+    private readonly keyOf: (topic: string) => string,
+    private readonly wakeKey: string,
+    private readonly blockMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  async append(topic: string, body: Record<string, unknown>, maxLen: number): Promise<string> {
+    const id = await this.redis.xadd(
+      this.keyOf(topic),
+      "MAXLEN",
+      "~",
+      maxLen,
+      "*",
+      "d",
+      JSON.stringify(body),
+    );
+    return id!;
+  }
+
+  async read(topic: string, afterId: string | undefined, count: number): Promise<TopicEntry[]> {
+    const start = afterId === undefined || afterId === START_ID ? "-" : `(${afterId}`;
+    const entries = await this.redis.xrange(this.keyOf(topic), start, "+", "COUNT", count);
+    return entries.map(([id, fields]) => toEntry(id, fields));
+  }
+
+  async lastId(topic: string): Promise<string> {
+    const [last] = await this.redis.xrevrange(this.keyOf(topic), "+", "-", "COUNT", 1);
+    return last ? last[0] : START_ID;
+  }
+
+  follow(topic: string, fromId: string): void {
+    const key = this.keyOf(topic);
+    this.cursors.set(key, fromId);
+    this.topicByKey.set(key, topic);
+    if (this.running) {
+      this.wake();
+    } else {
+      this.running = true;
+      this.loop = this.run();
+    }
+  }
+
+  unfollow(topic: string): void {
+    const key = this.keyOf(topic);
+    this.cursors.delete(key);
+    this.topicByKey.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.blocking.disconnect();
+    await this.loop;
+  }
+
+  private wake(): void {
+    this.redis
+      .multi()
+      .xadd(this.wakeKey, "MAXLEN", 1, "*", "w", "1")
+      .pexpire(this.wakeKey, WAKE_TTL_MS)
+      .exec()
+      .catch((err: unknown) => this.log.warn({ err }, "could not wake the event loop"));
+  }
+
+  /** Never throws: every failure is logged and retried until close or until nothing is followed. */
+  private async run(): Promise<void> {
+    let failures = 0;
+    for (;;) {
+      if (this.closed || this.cursors.size === 0) {
+        // In the same tick the loop ends, so a follow() right after starts a new one.
+        this.running = false;
+        return;
+      }
+      const keys = [...this.cursors.keys()];
+      const ids = keys.map((k) => this.cursors.get(k)!);
+      try {
+        const reply = await this.blocking.xread(
+          "COUNT",
+          READ_COUNT,
+          "BLOCK",
+          this.blockMs,
+          "STREAMS",
+          this.wakeKey,
+          ...keys,
+          this.wakeCursor,
+          ...ids,
+        );
+        failures = 0;
+        for (const [key, entries] of reply ?? []) this.take(key, entries);
+      } catch (err) {
+        if (this.closed) continue;
+        failures += 1;
+        this.log.warn({ err, failures }, "event stream read failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** failures)));
+      }
+    }
+  }
+
+  private take(key: string, entries: Array<[string, string[]]>): void {
+    const last = entries.at(-1);
+    if (!last) return;
+    if (key === this.wakeKey) {
+      this.wakeCursor = last[0];
+      return;
+    }
+    const topic = this.topicByKey.get(key);
+    if (topic === undefined) return;
+    this.cursors.set(key, last[0]);
+    this.hub?.dispatch(
+      topic,
+      entries.map(([id, fields]) => toEntry(id, fields)),
+    );
+  }
+}
+
+function toEntry(id: string, fields: string[]): TopicEntry {
+  const at = fields.indexOf("d");
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(at >= 0 ? (fields[at + 1] ?? "{}") : "{}");
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      body = parsed as Record<string, unknown>;
+  } catch {
+    // A foreign writer's entry: deliver it empty rather than stall the stream.
+  }
+  return { id, body };
+}

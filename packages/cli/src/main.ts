@@ -1,0 +1,160 @@
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, extname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { getPreset, type PipelineEnv, presetSpec, presets, runPipeline } from "@atelier/pipeline";
+import type { Artifact } from "@atelier/pipeline";
+import { AppError, createLogger, toAppError } from "@atelier/shared";
+import { readCliEnv } from "./env.ts";
+import { outputFileNames } from "./outputNames.ts";
+import { parseParams } from "./parseParams.ts";
+import { createProgressView, type ProgressView } from "./progressView.ts";
+
+const usage = `Usage: atelier run <preset> <files...> --out <dir> [--param key=value ...]
+       atelier presets
+
+Runs a preset on local files with no server. Presets: ${[...presets.keys()].join(", ")}.
+Environment: ATELIER_MAX_PIXELS, ATELIER_MODELS_DIR, ATELIER_EXECUTION_PROVIDERS, REPLICATE_API_TOKEN.`;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream | (NodeJS.WritableStream & { isTTY?: boolean });
+  env: NodeJS.ProcessEnv;
+}
+
+/** Exit codes: 0 all done, 1 some input failed, 2 the command itself is wrong. */
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
+  const fail = (message: string, code = 2) => {
+    io.stderr.write(`atelier: ${message}\n`);
+    return code;
+  };
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (err) {
+    return fail(`${(err as Error).message.split("\n")[0]} (see atelier --help)`);
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    io.stdout.write(`${usage}\n`);
+    return command || parsed.values.help ? 0 : 2;
+  }
+  if (command === "presets") {
+    for (const preset of presets.values())
+      io.stdout.write(`${preset.name.padEnd(18)} ${preset.description}\n`);
+    return 0;
+  }
+  if (command !== "run") return fail(`unknown command "${command}" (see atelier --help)`);
+
+  const [presetName, ...files] = rest;
+  try {
+    if (!presetName)
+      throw new AppError(
+        "VALIDATION_ERROR",
+        "name a preset: atelier run <preset> <files...> --out <dir>",
+        {},
+      );
+    const preset = getPreset(presetName);
+    const spec = presetSpec(presetName, parseParams(parsed.values.param ?? []));
+    if (files.length === 0) throw new AppError("VALIDATION_ERROR", "give at least one input file", {});
+    if (!parsed.values.out)
+      throw new AppError("VALIDATION_ERROR", "give an output folder with --out <dir>", {});
+    for (const file of files) await checkReadable(file);
+    const outDir = resolve(parsed.values.out);
+    await mkdir(outDir, { recursive: true });
+
+    const cliEnv = readCliEnv(io.env);
+    const env: PipelineEnv = {
+      maxInputPixels: cliEnv.ATELIER_MAX_PIXELS,
+      executionProviders: cliEnv.ATELIER_EXECUTION_PROVIDERS.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      modelsDir: cliEnv.ATELIER_MODELS_DIR,
+      replicateToken: cliEnv.REPLICATE_API_TOKEN,
+      replicateBaseUrl: cliEnv.REPLICATE_BASE_URL,
+    };
+    const view = createProgressView(io.stderr);
+    const batches = preset.outputs === "combined" ? [files] : files.map((f) => [f]);
+    let failures = 0;
+    for (const batch of batches) {
+      const label = batch.length === 1 ? basename(batch[0]!) : `${batch.length} files`;
+      const ok = await runBatch(batch, label, {
+        spec,
+        env,
+        view,
+        outDir,
+        mode: preset.outputs,
+        keepFiles: preset.keepFiles,
+      });
+      if (!ok) failures++;
+    }
+    return failures === 0 ? 0 : 1;
+  } catch (err) {
+    const error = toAppError(err);
+    return fail(error.message);
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      param: { type: "string", short: "p", multiple: true },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+async function checkReadable(file: string): Promise<void> {
+  const info = await stat(file).catch(() => null);
+  if (!info) throw new AppError("NOT_FOUND", `no such file: ${file}`, { file });
+  if (!info.isFile()) throw new AppError("VALIDATION_ERROR", `not a file: ${file}`, { file });
+}
+
+interface BatchOptions {
+  spec: ReturnType<typeof presetSpec>;
+  env: PipelineEnv;
+  view: ProgressView;
+  outDir: string;
+  mode: "per-image" | "combined";
+  keepFiles: boolean;
+}
+
+async function runBatch(batch: string[], label: string, opts: BatchOptions): Promise<boolean> {
+  const { view } = opts;
+  const started = performance.now();
+  view.fileStarted(label);
+  try {
+    const inputs: Artifact[] = await Promise.all(
+      batch.map(async (file) => ({
+        name: basename(file, extname(file)),
+        mediaType: "application/octet-stream",
+        data: await readFile(file),
+      })),
+    );
+    const result = await runPipeline(opts.spec, inputs, {
+      env: opts.env,
+      log: createLogger("atelier-cli", "silent"),
+      events: {
+        stepStarted: (e) => view.stepStarted(label, e.step, e.index, e.total),
+        progress: (e) => view.progress(label, e.fraction, e.note),
+      },
+    });
+    const named = outputFileNames(result.images, opts.keepFiles ? result.files : [], opts.mode);
+    for (const { fileName, artifact } of named) await writeFile(join(opts.outDir, fileName), artifact.data);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    view.fileFinished(
+      label,
+      `${named.length} file${named.length === 1 ? "" : "s"} in ${seconds} s: ${named.map((n) => n.fileName).join(", ")}`,
+    );
+    return true;
+  } catch (err) {
+    const error = toAppError(err);
+    view.fileFailed(label, `${error.message} [${error.code}]`);
+    return false;
+  }
+}

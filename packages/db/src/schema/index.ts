@@ -1,0 +1,24 @@
+export {
+  apiKeys,
+  loginThrottle,
+  memberships,
+  organizations,
+  roleEnum,
+  sessions,
+  users,
+} from "./accounts.ts";
+export type { Role } from "./accounts.ts";
+export {
+  assetDocuments,
+  assetFormats,
+  assetOperations,
+  assets,
+  assetStatusEnum,
+  orgRules,
+  projects,
+  textStyleSets,
+} from "./projects.ts";
+export type { AssetStatus } from "./projects.ts";
+export { jobAttempts, jobOutputs, jobs, jobStatusEnum, jobSteps, outbox, priorityEnum } from "./jobs.ts";
+export type { JobStatus } from "./jobs.ts";
+export { creditLedger, ledgerKindEnum, stripeEvents } from "./billing.ts";

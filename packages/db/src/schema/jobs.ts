@@ -1,0 +1,129 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { organizations, users } from "./accounts.ts";
+import { projects } from "./projects.ts";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const jobStatusEnum = pgEnum("job_status", ["queued", "running", "succeeded", "failed", "cancelled"]);
+export type JobStatus = (typeof jobStatusEnum.enumValues)[number];
+
+export const priorityEnum = pgEnum("job_priority", ["interactive", "pro", "standard", "batch"]);
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    status: jobStatusEnum("status").notNull().default("queued"),
+    priority: priorityEnum("priority").notNull().default("standard"),
+    vramMb: integer("vram_mb").notNull().default(0),
+    spec: jsonb("spec").notNull(),
+    assetIds: uuid("asset_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    /** Only the current attempt may complete the job (conditional update on this column). */
+    attempt: integer("attempt").notNull().default(1),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    nodeId: text("node_id"),
+    progress: real("progress").notNull().default(0),
+    error: jsonb("error"),
+    creditsReserved: integer("credits_reserved").notNull().default(0),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("jobs_project_idx").on(t.projectId, t.createdAt),
+    index("jobs_org_status_idx").on(t.orgId, t.status),
+  ],
+);
+
+export const jobSteps = pgTable(
+  "job_steps",
+  {
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    index: integer("index").notNull(),
+    step: text("step").notNull(),
+    params: jsonb("params").notNull().default(sql`'{}'::jsonb`),
+    status: text("status").notNull().default("pending"),
+    progress: real("progress").notNull().default(0),
+    vramMb: integer("vram_mb").notNull().default(0),
+    /** Measured peak, so estimates improve. */
+    peakVramMb: integer("peak_vram_mb"),
+    outputs: jsonb("outputs"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.index] })],
+);
+
+/** One row per attempt: the dead-letter view shows each attempt's error. */
+export const jobAttempts = pgTable(
+  "job_attempts",
+  {
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    nodeId: text("node_id"),
+    error: jsonb("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.attempt] })],
+);
+
+export const jobOutputs = pgTable(
+  "job_outputs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    storageKey: text("storage_key").notNull(),
+    mediaType: text("media_type").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    bytes: integer("bytes").notNull(),
+    meta: jsonb("meta"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("job_outputs_job_idx").on(t.jobId)],
+);
+
+/** Transactional outbox: written with the job, moved to Redis by the dispatcher. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    topic: text("topic").notNull(),
+    payload: jsonb("payload").notNull(),
+    createdAt: createdAt(),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+  },
+  (t) => [index("outbox_unpublished_idx").on(t.id).where(sql`published_at is null`)],
+);

@@ -1,0 +1,140 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { organizations, users } from "./accounts.ts";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("projects_org_idx").on(t.orgId)],
+);
+
+export const assetStatusEnum = pgEnum("asset_status", ["uploading", "ready", "rejected"]);
+export type AssetStatus = (typeof assetStatusEnum.enumValues)[number];
+
+export const assets = pgTable(
+  "assets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    uploadedBy: uuid("uploaded_by").references(() => users.id, { onDelete: "set null" }),
+    filename: text("filename").notNull(),
+    storageKey: text("storage_key").notNull(),
+    /** Declared by the client at createUpload; never trusted, replaced by what the bytes say. */
+    declaredType: text("declared_type").notNull(),
+    declaredBytes: integer("declared_bytes").notNull(),
+    mediaType: text("media_type"),
+    width: integer("width"),
+    height: integer("height"),
+    bytes: integer("bytes"),
+    sha256: text("sha256"),
+    status: assetStatusEnum("status").notNull().default("uploading"),
+    rejectionCode: text("rejection_code"),
+    rejectionMessage: text("rejection_message"),
+    /** Set when the asset is a job's output rather than an upload. */
+    sourceJobId: uuid("source_job_id"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("assets_project_idx").on(t.projectId, t.createdAt), index("assets_org_idx").on(t.orgId)],
+);
+
+/** The current edit document of an asset; renditions are original + document, the original never changes. */
+export const assetDocuments = pgTable("asset_documents", {
+  assetId: uuid("asset_id")
+    .primaryKey()
+    .references(() => assets.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id")
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  revision: integer("revision").notNull().default(0),
+  document: jsonb("document").notNull().default(sql`'{}'::jsonb`),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every applied edit operation, in revision order: history, undo across sessions, "who changed this". */
+export const assetOperations = pgTable(
+  "asset_operations",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    assetId: uuid("asset_id")
+      .notNull()
+      .references(() => assets.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    revision: integer("revision").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    clientOpId: text("client_op_id").notNull(),
+    operation: jsonb("operation").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("asset_operations_rev_idx").on(t.assetId, t.revision)],
+);
+
+export const assetFormats = pgTable(
+  "asset_formats",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    label: text("label").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("asset_formats_org_slug_idx").on(t.orgId, t.slug)],
+);
+
+export const textStyleSets = pgTable(
+  "text_style_sets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** { title, subtitle, body }: font, size, weight, colour, stroke, shadow, box, alignment. */
+    styles: jsonb("styles").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("text_style_sets_org_name_idx").on(t.orgId, t.name)],
+);
+
+export const orgRules = pgTable("org_rules", {
+  orgId: uuid("org_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  cropPriority: text("crop_priority").array().notNull().default(sql`'{face,product,text}'::text[]`),
+  canvasFill: text("canvas_fill").notNull().default("blur"),
+  moderationThreshold: integer("moderation_threshold").notNull().default(80),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,171 @@
+import { type BusMessage, busMessageSchema, type JobBus } from "@atelier/bus";
+import { and, asc, type Database, eq, inArray, isNull, lt, schema } from "@atelier/db";
+import type { Logger } from "@atelier/shared";
+import { JOB_PUBLISH_TOPIC, jobMessage } from "./jobMessage.ts";
+import { withTimeout } from "./timing.ts";
+
+export interface DispatcherOptions {
+  db: Database;
+  bus: JobBus;
+  log: Logger;
+  /** Time between periodic outbox passes (which repair a crash between commit and publish). Default 2000. */
+  intervalMs?: number;
+  /** Time between reconcile passes. Default 30 000. */
+  reconcileIntervalMs?: number;
+  /**
+   * A queued or running job whose row nobody touched for this long is published again: its bus
+   * message may have been lost with Redis data, or its node died. Running jobs' nodes touch the
+   * row every lease renewal, so this must be well above that (default 120 000).
+   */
+  staleMs?: number;
+  /**
+   * Publish every queued or running job once at start. Only for an in-process bus (embedded
+   * mode), where a restart loses every message and no other process runs jobs.
+   */
+  republishAllOnStart?: boolean;
+  /** Rows per pass. Default 500. */
+  batchSize?: number;
+}
+
+export interface Dispatcher {
+  /** Publishes waiting outbox rows now (call after a submit); passes never overlap. */
+  kick(): void;
+  /** Runs one outbox pass and resolves when it is done; for tests and shutdown. */
+  flush(): Promise<void>;
+  /** Runs one reconcile pass now; resolves with how many jobs it published again. */
+  reconcile(olderThanMs?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const PUBLISH_TIMEOUT_MS = 10_000;
+
+/**
+ * Moves outbox rows to the bus and repairs lost messages. Safe with many instances: each pass
+ * locks the rows it takes with `for update skip locked`, and the bus drops a double publish
+ * of one job attempt.
+ */
+export function startDispatcher(options: DispatcherOptions): Dispatcher {
+  const { db, bus, log } = options;
+  const intervalMs = options.intervalMs ?? 2000;
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
+  const staleMs = options.staleMs ?? 120_000;
+  const batchSize = options.batchSize ?? 500;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let pending = false;
+
+  const publishPass = async (): Promise<number> =>
+    db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(schema.outbox)
+        .where(isNull(schema.outbox.publishedAt))
+        .orderBy(asc(schema.outbox.id))
+        .limit(batchSize)
+        .for("update", { skipLocked: true });
+      if (rows.length === 0) return 0;
+      const messages: BusMessage[] = [];
+      for (const row of rows) {
+        const parsed = row.topic === JOB_PUBLISH_TOPIC ? busMessageSchema.safeParse(row.payload) : undefined;
+        if (parsed?.success) messages.push(parsed.data);
+        else
+          log.error({ outboxId: row.id, topic: row.topic }, "outbox row is not a job message; marked done");
+      }
+      if (messages.length > 0) await withTimeout(bus.publishMany(messages), PUBLISH_TIMEOUT_MS, "publish");
+      await tx
+        .update(schema.outbox)
+        .set({ publishedAt: new Date() })
+        .where(
+          inArray(
+            schema.outbox.id,
+            rows.map((r) => r.id),
+          ),
+        );
+      return rows.length;
+    });
+
+  const drainOutbox = async () => {
+    try {
+      while (!stopped && (await publishPass()) === batchSize) {}
+    } catch (err) {
+      log.warn({ err }, "outbox pass failed; the next pass retries");
+    }
+  };
+
+  const schedule = () => {
+    if (pending) return running;
+    pending = true;
+    running = running.then(async () => {
+      pending = false;
+      if (!stopped) await drainOutbox();
+    });
+    return running;
+  };
+
+  const reconcile = async (olderThanMs = staleMs): Promise<number> => {
+    try {
+      return await db.transaction(async (tx) => {
+        const stale = await tx
+          .select()
+          .from(schema.jobs)
+          .where(
+            and(
+              inArray(schema.jobs.status, ["queued", "running"]),
+              lt(schema.jobs.updatedAt, new Date(Date.now() - olderThanMs)),
+            ),
+          )
+          .orderBy(asc(schema.jobs.updatedAt))
+          .limit(batchSize)
+          .for("update", { skipLocked: true });
+        if (stale.length === 0) return 0;
+        const now = new Date();
+        for (const job of stale) {
+          // A stale running job lost its node; queued again, the next claim (or takeover) runs it.
+          await tx
+            .update(schema.jobs)
+            .set(
+              job.status === "running"
+                ? { status: "queued", nodeId: null, updatedAt: now }
+                : { updatedAt: now },
+            )
+            .where(and(eq(schema.jobs.id, job.id), eq(schema.jobs.attempt, job.attempt)));
+        }
+        const results = await withTimeout(
+          bus.publishMany(stale.map(jobMessage)),
+          PUBLISH_TIMEOUT_MS,
+          "publish",
+        );
+        const republished = results.filter((r) => r.published).length;
+        if (republished > 0)
+          log.info({ republished, checked: stale.length }, "re-published jobs with no live message");
+        return republished;
+      });
+    } catch (err) {
+      log.warn({ err }, "reconcile pass failed; the next pass retries");
+      return 0;
+    }
+  };
+
+  const outboxTimer = setInterval(() => void schedule(), intervalMs);
+  const reconcileTimer = setInterval(() => {
+    running = running.then(() => (stopped ? undefined : reconcile().then(() => undefined)));
+  }, reconcileIntervalMs);
+  if (options.republishAllOnStart) running = running.then(() => reconcile(0).then(() => undefined));
+  void schedule();
+
+  return {
+    kick: () => void schedule(),
+    flush: () => schedule(),
+    reconcile: (olderThanMs) => {
+      const result = running.then(() => reconcile(olderThanMs));
+      running = result.then(() => undefined);
+      return result;
+    },
+    stop: async () => {
+      stopped = true;
+      clearInterval(outboxTimer);
+      clearInterval(reconcileTimer);
+      await running;
+    },
+  };
+}

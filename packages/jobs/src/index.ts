@@ -1,0 +1,15 @@
+export { submitJob } from "./submitJob.ts";
+export type { SubmitJobInput, SubmitJobOptions } from "./submitJob.ts";
+export { startDispatcher } from "./dispatcher.ts";
+export type { Dispatcher, DispatcherOptions } from "./dispatcher.ts";
+export { cancelJob, requeueDeadLetter, retryJob } from "./jobControl.ts";
+export { JOB_PUBLISH_TOPIC, jobMessage } from "./jobMessage.ts";
+export type { JobRow } from "./jobMessage.ts";
+export { startWorker } from "./worker/startWorker.ts";
+export type { Worker, WorkerOptions, WorkerStatus } from "./worker/startWorker.ts";
+export { Capacity } from "./worker/capacity.ts";
+export type { CapacityOptions, Reservation } from "./worker/capacity.ts";
+export { NVIDIA_SMI_ARGS, parseNvidiaSmi, probeNvidiaSmi } from "./worker/nvidiaSmi.ts";
+export type { GpuMemory } from "./worker/nvidiaSmi.ts";
+export { outputPrefix } from "./worker/jobOutputs.ts";
+export { backoffDelayMs } from "./timing.ts";

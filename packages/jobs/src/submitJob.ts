@@ -1,0 +1,86 @@
+import { type Database, schema } from "@atelier/db";
+import { catalogue as fullCatalogue, parsePipelineSpec, type StepCatalogue } from "@atelier/pipeline";
+import { AppError, type PriorityClass } from "@atelier/shared";
+import { JOB_PUBLISH_TOPIC, type JobRow, jobMessage } from "./jobMessage.ts";
+
+export interface SubmitJobInput {
+  orgId: string;
+  projectId: string;
+  createdBy: string | null;
+  assetIds: string[];
+  /** `{ steps: [{ step, params }] }`, checked against the step catalogue. */
+  spec: unknown;
+  /** The preset the spec came from, kept with the spec for the job view. */
+  preset?: string;
+  params?: Record<string, unknown>;
+  priority: PriorityClass;
+  maxAttempts?: number;
+}
+
+export interface SubmitJobOptions {
+  /** Steps a spec may name; the pipeline package's full catalogue by default. */
+  catalogue?: StepCatalogue;
+}
+
+/**
+ * Validates the spec, then writes the job, its steps and its outbox row in one transaction, so a
+ * job is either fully queued or not there at all. The dispatcher publishes it; call its `kick()`.
+ */
+export async function submitJob(
+  db: Database,
+  input: SubmitJobInput,
+  options: SubmitJobOptions = {},
+): Promise<JobRow> {
+  const planned = parsePipelineSpec(input.spec, options.catalogue ?? fullCatalogue);
+  if (input.assetIds.length === 0) {
+    throw new AppError("VALIDATION_ERROR", "Choose at least one asset.", { path: ["assetIds"] });
+  }
+  const maxAttempts = input.maxAttempts ?? 3;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {
+    throw new AppError("VALIDATION_ERROR", "maxAttempts must be a whole number from 1 to 20.", {
+      maxAttempts,
+    });
+  }
+  const vramMb = Math.max(0, ...planned.map((p) => p.definition.vramMb));
+  const steps = planned.map((p, index) => ({
+    step: p.definition.name,
+    params: (p.params ?? {}) as Record<string, unknown>,
+    index,
+    vramMb: p.definition.vramMb,
+  }));
+  const spec = {
+    steps: steps.map(({ step, params }) => ({ step, params })),
+    ...(input.preset !== undefined ? { preset: input.preset } : {}),
+    ...(input.params !== undefined ? { params: input.params } : {}),
+  };
+
+  return db.transaction(async (tx) => {
+    const [job] = await tx
+      .insert(schema.jobs)
+      .values({
+        orgId: input.orgId,
+        projectId: input.projectId,
+        createdBy: input.createdBy,
+        status: "queued",
+        priority: input.priority,
+        vramMb,
+        spec,
+        assetIds: input.assetIds,
+        attempt: 1,
+        maxAttempts,
+      })
+      .returning();
+    if (!job) throw new AppError("INTERNAL", "The job could not be written.");
+    await tx.insert(schema.jobSteps).values(
+      steps.map((s) => ({
+        jobId: job.id,
+        index: s.index,
+        step: s.step,
+        params: s.params,
+        vramMb: s.vramMb,
+      })),
+    );
+    await tx.insert(schema.outbox).values({ topic: JOB_PUBLISH_TOPIC, payload: jobMessage(job) });
+    return job;
+  });
+}

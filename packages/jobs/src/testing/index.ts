@@ -1,0 +1,20 @@
+export {
+  createTestBus,
+  createTestStorage,
+  createUrlDatabase,
+  deleteBusKeys,
+  jobEvents,
+  jobRow,
+  randomBusPrefix,
+  seedProject,
+  TEST_PUBLIC_URL,
+  TEST_REDIS_URL,
+  TEST_SECRET,
+  testEnv,
+  testLog,
+  waitFor,
+  waitForStatus,
+} from "./jobsHarness.ts";
+export type { Seeded } from "./jobsHarness.ts";
+export { createJobsEnv } from "./jobsEnv.ts";
+export type { JobsEnv } from "./jobsEnv.ts";

@@ -1,0 +1,171 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BusTuning, createBus, type JobBus } from "@atelier/bus";
+import { createDatabase, type Database, type DatabaseHandle, eq, schema } from "@atelier/db";
+import type { PipelineEnv } from "@atelier/pipeline";
+import { createLogger, type JobEvent } from "@atelier/shared";
+import { createStorage, type ObjectStorage } from "@atelier/storage";
+import { Redis } from "ioredis";
+import postgres from "postgres";
+
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const FIXTURES = "/work/shared/fixtures/images";
+export const TEST_SECRET = "jobs-test-secret-0123456789abcdef0123456789";
+export const TEST_PUBLIC_URL = "http://127.0.0.1:9";
+export const testLog = createLogger("jobs-test", process.env.TEST_LOG_LEVEL ?? "silent");
+export const testEnv: PipelineEnv = { maxInputPixels: 40_000_000, executionProviders: ["cpu"] };
+
+/**
+ * A migrated Postgres database with a random name and its URL (a spawned gpu-node needs the
+ * URL, which `createTestDatabase` does not hand out); dropped on close.
+ */
+export async function createUrlDatabase(): Promise<{
+  handle: DatabaseHandle;
+  url: string;
+  close(): Promise<void>;
+}> {
+  const name = `atelier_jobs_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await createDatabase({ url: url.toString(), maxConnections: 8 });
+  return {
+    handle,
+    url: url.toString(),
+    close: async () => {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function createTestStorage(): Promise<{
+  storage: ObjectStorage;
+  dir: string;
+  close(): Promise<void>;
+}> {
+  const dir = await mkdtemp(join(tmpdir(), "atelier-jobs-"));
+  // In `<dir>/storage`, where a gpu-node given ATELIER_DATA_DIR=<dir> looks too.
+  const storage = createStorage({
+    kind: "local",
+    dir: join(dir, "storage"),
+    publicBaseUrl: TEST_PUBLIC_URL,
+    secret: TEST_SECRET,
+  });
+  return { storage, dir, close: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function randomBusPrefix(): string {
+  return `test-jobs-${randomBytes(6).toString("hex")}`;
+}
+
+export function createTestBus(
+  prefix: string,
+  tuning: Partial<BusTuning> = {},
+  redisUrl = TEST_REDIS_URL,
+): JobBus {
+  return createBus({ redisUrl, prefix, tuning, logger: testLog });
+}
+
+export async function deleteBusKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface Seeded {
+  orgId: string;
+  userId: string;
+  projectId: string;
+  assetId: string;
+}
+
+/** An organization, a member, a project and one ready asset whose original is `fixture`. */
+export async function seedProject(
+  db: Database,
+  storage: ObjectStorage,
+  fixture = "chelsea.png",
+): Promise<Seeded> {
+  const tag = randomBytes(4).toString("hex");
+  const [org] = await db
+    .insert(schema.organizations)
+    .values({ name: "Jobs test", slug: `jobs-${tag}` })
+    .returning();
+  const [user] = await db
+    .insert(schema.users)
+    .values({ email: `jobs-${tag}@example.test`, name: "Tester", passwordHash: "x" })
+    .returning();
+  const [project] = await db
+    .insert(schema.projects)
+    .values({ orgId: org!.id, name: "Project", createdBy: user!.id })
+    .returning();
+  const data = await readFile(join(FIXTURES, fixture));
+  const storageKey = `orgs/${org!.id}/assets/${tag}/original.png`;
+  await storage.put(storageKey, data, "image/png");
+  const [asset] = await db
+    .insert(schema.assets)
+    .values({
+      orgId: org!.id,
+      projectId: project!.id,
+      uploadedBy: user!.id,
+      filename: fixture,
+      storageKey,
+      declaredType: "image/png",
+      declaredBytes: data.length,
+      mediaType: "image/png",
+      bytes: data.length,
+      status: "ready",
+    })
+    .returning();
+  return { orgId: org!.id, userId: user!.id, projectId: project!.id, assetId: asset!.id };
+}
+
+export async function jobRow(db: Database, jobId: string) {
+  const [row] = await db.select().from(schema.jobs).where(eq(schema.jobs.id, jobId));
+  return row!;
+}
+
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function waitForStatus(db: Database, jobId: string, status: string, timeoutMs = 15_000) {
+  return waitFor(
+    async () => {
+      const row = await jobRow(db, jobId);
+      return row.status === status ? row : undefined;
+    },
+    timeoutMs,
+    `job ${jobId} to be ${status}`,
+  );
+}
+
+export async function jobEvents(bus: JobBus, projectId: string, jobId?: string): Promise<JobEvent[]> {
+  const events = await bus.readEvents(projectId, undefined, 10_000);
+  return events
+    .map((e) => e.event as unknown as JobEvent)
+    .filter((e) => typeof e.type === "string" && e.type.startsWith("job.") && (!jobId || e.jobId === jobId));
+}

@@ -1,0 +1,21 @@
+/** A rectangle in pixels of the image it was found in. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  score?: number;
+  label?: string;
+}
+
+/** What the `analyze` step finds; `repurpose` and `text-overlay` use it to choose crops and safe areas. */
+export interface ImageAnalysis {
+  width: number;
+  height: number;
+  /** Bounding box of the main subject from the ISNet mask, or null when the mask is empty. */
+  subject: Box | null;
+  faces: Box[];
+  texts: Box[];
+  /** Dominant colours as #rrggbb, most common first. */
+  colours: string[];
+}

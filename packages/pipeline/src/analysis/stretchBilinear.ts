@@ -1,0 +1,49 @@
+/**
+ * Stretches interleaved 8-bit pixels to a new size with corner-aligned bilinear sampling
+ * (source = destination * scale), the sampling the ISNet weights were used with by
+ * @imgly/background-removal; sharp samples pixel centres, which shifts soft mask edges enough to
+ * flip pixels on low-contrast images. Values are rounded to integers as there.
+ */
+export function stretchBilinear(
+  src: Uint8Array,
+  srcWidth: number,
+  srcHeight: number,
+  channels: number,
+  width: number,
+  height: number,
+): Uint8Array {
+  const out = new Uint8Array(width * height * channels);
+  const scaleX = srcWidth / width;
+  const scaleY = srcHeight / height;
+  const x1s = new Int32Array(width);
+  const x2s = new Int32Array(width);
+  const dxs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const sx = x * scaleX;
+    x1s[x] = Math.floor(sx);
+    x2s[x] = Math.min(Math.ceil(sx), srcWidth - 1);
+    dxs[x] = sx - Math.floor(sx);
+  }
+  for (let y = 0; y < height; y++) {
+    const sy = y * scaleY;
+    const y1 = Math.floor(sy);
+    const y2 = Math.min(Math.ceil(sy), srcHeight - 1);
+    const dy = sy - y1;
+    const row1 = y1 * srcWidth;
+    const row2 = y2 * srcWidth;
+    let o = y * width * channels;
+    for (let x = 0; x < width; x++) {
+      const dx = dxs[x]!;
+      const a = (row1 + x1s[x]!) * channels;
+      const b = (row1 + x2s[x]!) * channels;
+      const c = (row2 + x1s[x]!) * channels;
+      const d = (row2 + x2s[x]!) * channels;
+      for (let ch = 0; ch < channels; ch++, o++) {
+        const top = src[a + ch]! + (src[b + ch]! - src[a + ch]!) * dx;
+        const bottom = src[c + ch]! + (src[d + ch]! - src[c + ch]!) * dx;
+        out[o] = Math.round(top + (bottom - top) * dy);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { adjustmentsSchema } from "./adjustments.ts";
+import { textStyleSchema } from "./text/textStyles.ts";
+
+const fraction = z.number().min(0).max(1);
+
+/** A crop as fractions of the original image. */
+export const relativeCropSchema = z
+  .object({ x: fraction, y: fraction, width: z.number().gt(0).max(1), height: z.number().gt(0).max(1) })
+  .refine((c) => c.x + c.width <= 1.000001 && c.y + c.height <= 1.000001, {
+    message: "The crop must lie inside the image.",
+  });
+
+export const overlaySchema = z.object({
+  id: z.string().min(1).max(64),
+  text: z.string().min(1).max(2000),
+  /** A style set name ("title", "subtitle", "body" or the organisation's). */
+  styleSet: z.string().max(64).default("body"),
+  /** Overrides on top of the style set. */
+  style: textStyleSchema.partial().optional(),
+  /** Top-left corner as fractions of the rendered image. */
+  x: fraction,
+  y: fraction,
+  /** Width as a fraction of the rendered image; to the right edge when omitted. */
+  maxWidth: z.number().gt(0).max(1).optional(),
+});
+
+/**
+ * An asset's edit document: everything a person changed, applied to the untouched original
+ * whenever a rendition is needed. Stored as JSONB with a revision.
+ */
+export const editDocumentSchema = z.object({
+  crop: relativeCropSchema.optional(),
+  adjustments: adjustmentsSchema.partial().optional(),
+  overlays: z.array(overlaySchema).max(50).optional(),
+  /** Per asset format, e.g. a different crop for the story format. */
+  formatOverrides: z
+    .record(z.string().min(1).max(64), z.object({ crop: relativeCropSchema.optional() }))
+    .optional(),
+});
+export type EditDocument = z.infer<typeof editDocumentSchema>;
+export type EditDocumentInput = z.input<typeof editDocumentSchema>;
+export type Overlay = z.infer<typeof overlaySchema>;

@@ -1,0 +1,81 @@
+// The public surface of @atelier/pipeline. Everything else is internal.
+
+export type { Box, ImageAnalysis } from "./analysis.ts";
+export type {
+  Artifact,
+  AssetFormat,
+  Availability,
+  OrgPipelineSettings,
+  PipelineEnv,
+  StepContext,
+  StepDefinition,
+  StepResult,
+} from "./step.ts";
+export { defineStep } from "./step.ts";
+
+// Decoding untrusted bytes
+export {
+  blockedLoaders,
+  decodeGuarded,
+  mapSharpError,
+  mediaTypeOf,
+  openUntrusted,
+  sniffImageKind,
+} from "./sharpInput.ts";
+export type { ImageKind, OpenedImage, OpenOptions } from "./sharpInput.ts";
+export { extensionOfMediaType } from "./imageIo.ts";
+
+// Catalogue, specs, presets, runner
+export { allSteps, catalogue, describeSteps, parseSpec } from "./catalogue.ts";
+export type { StepDescription } from "./catalogue.ts";
+export { buildCatalogue, parsePipelineSpec, pipelineSpecSchema } from "./pipelineSpec.ts";
+export type { AnyStep, PipelineSpec, PlannedStep, StepCatalogue } from "./pipelineSpec.ts";
+export { getPreset, presetSpec, presets } from "./presets.ts";
+export type { Preset } from "./presets.ts";
+export { runPipeline } from "./runPipeline.ts";
+export type { PipelineEvents, PipelineResult, RunPipelineOptions } from "./runPipeline.ts";
+export { previewMaxBytes, previewMaxSide, shrinkPreview } from "./preview.ts";
+export type { Preview } from "./preview.ts";
+
+// Formats, text styles, edit documents
+export { availableFormats, builtInFormats } from "./formats.ts";
+export { builtInTextStyles, defaultFontFamily, textStyleSchema } from "./text/textStyles.ts";
+export type { StyleSetName, TextStyle } from "./text/textStyles.ts";
+export { adjustmentsSchema } from "./adjustments.ts";
+export type { Adjustments } from "./adjustments.ts";
+export { editDocumentSchema, overlaySchema, relativeCropSchema } from "./editDocument.ts";
+export type { EditDocument, EditDocumentInput, Overlay } from "./editDocument.ts";
+export { renderEditDocument } from "./renderEditDocument.ts";
+export type { RenderEditOptions, Rendition } from "./renderEditDocument.ts";
+export { planCrop } from "./cropPlan.ts";
+export type { CropPlan, PriorityKind } from "./cropPlan.ts";
+
+// Image steps
+export { adjustStep } from "./steps/adjust.ts";
+export { backdropStep } from "./steps/backdrop.ts";
+export { cartoonizeStep } from "./steps/cartoonize.ts";
+export { convertStep } from "./steps/convert.ts";
+export { cropStep } from "./steps/crop.ts";
+export { generateStep } from "./steps/generate.ts";
+export { harmonizeStep } from "./steps/harmonize.ts";
+export { normalizeStep } from "./steps/normalize.ts";
+export { repurposeStep } from "./steps/repurpose.ts";
+export { resizeStep } from "./steps/resize.ts";
+export { spriteSheetStep } from "./steps/spriteSheet.ts";
+export { textOverlayStep } from "./steps/textOverlay.ts";
+export { upscaleStep } from "./steps/upscale.ts";
+export { startFakeReplicate } from "./replicate/fakeReplicate.ts";
+export type { FakeReplicate } from "./replicate/fakeReplicate.ts";
+
+// Model steps and models
+export { analyzeImage } from "./analysis/analyzeImage.ts";
+export type { AnalyzeOptions } from "./analysis/analyzeImage.ts";
+export { analyzeStep } from "./steps/analyze.ts";
+export { detectTextStep } from "./steps/detectText.ts";
+export { moderateStep } from "./steps/moderate.ts";
+export { removeBackgroundStep, segmentSubject } from "./steps/removeBackground.ts";
+export type { SubjectMask } from "./steps/removeBackground.ts";
+export { findModel, listModels } from "./models/modelRegistry.ts";
+export type { ModelSpec } from "./models/modelSpec.ts";
+export { getSession, loadedModels, releaseSessions } from "./models/sessionPool.ts";
+export type { LoadedModel } from "./models/sessionPool.ts";

@@ -1,0 +1,120 @@
+import { availableParallelism } from "node:os";
+import { AppError, createLogger } from "@atelier/shared";
+import * as ort from "onnxruntime-node";
+import type { PipelineEnv } from "../step.ts";
+import { loadModelBytes } from "./loadModelBytes.ts";
+import type { ModelSpec } from "./modelSpec.ts";
+import { findModel } from "./modelRegistry.ts";
+
+export interface ModelSession {
+  name: string;
+  session: ort.InferenceSession;
+  /** The execution provider the session was created with, e.g. "cpu" or "cuda". */
+  provider: string;
+  spec: ModelSpec;
+  loadMs: number;
+}
+
+export interface LoadedModel {
+  name: string;
+  provider: string;
+  vramMb: number;
+  loadMs: number;
+  loadedAt: string;
+}
+
+const log = createLogger("pipeline.models");
+const sessions = new Map<string, Promise<ModelSession>>();
+const loaded = new Map<string, LoadedModel>();
+
+/**
+ * The one session of a model in this process, created on first use and reused after.
+ * Concurrent first calls share one load; a failed load is forgotten so a later call retries.
+ */
+export async function getSession(
+  name: string,
+  env: Pick<PipelineEnv, "modelsDir" | "executionProviders">,
+): Promise<ModelSession> {
+  const spec = findModel(name, env);
+  let pending = sessions.get(spec.name);
+  if (!pending) {
+    pending = createSession(spec, env.executionProviders);
+    sessions.set(spec.name, pending);
+    pending.catch(() => sessions.delete(spec.name));
+  }
+  return pending;
+}
+
+/** Models with a live session, for the node's heartbeat. */
+export function loadedModels(): LoadedModel[] {
+  return [...loaded.values()];
+}
+
+/** Records a model run outside onnxruntime (e.g. the JS face detector) so the heartbeat lists it. */
+export function recordLoadedModel(model: Omit<LoadedModel, "loadedAt">): void {
+  loaded.set(model.name, { ...model, loadedAt: new Date().toISOString() });
+}
+
+/** Frees every session (shutdown, tests). */
+export async function releaseSessions(): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  loaded.clear();
+  for (const pending of all) {
+    const ready = await pending.catch(() => undefined);
+    await ready?.session.release();
+  }
+}
+
+/** Provider names onnxruntime-node understands; anything else in the configuration is a mistake. */
+const knownProviders = new Set(["cpu", "cuda", "tensorrt", "dml", "webgpu", "coreml", "qnn"]);
+
+async function createSession(spec: ModelSpec, wanted: string[]): Promise<ModelSession> {
+  const started = performance.now();
+  const bytes = await loadModelBytes(spec);
+  const order = wanted.length > 0 ? wanted : ["cpu"];
+  const failures: Record<string, string> = {};
+  for (const provider of order) {
+    if (!knownProviders.has(provider)) {
+      failures[provider] = "unknown execution provider";
+      continue;
+    }
+    try {
+      const session = await ort.InferenceSession.create(bytes, sessionOptions(provider));
+      const loadMs = Math.round(performance.now() - started);
+      loaded.set(spec.name, {
+        name: spec.name,
+        provider,
+        vramMb: spec.vramMb,
+        loadMs,
+        loadedAt: new Date().toISOString(),
+      });
+      log.info({ model: spec.name, provider, loadMs }, "model session ready");
+      return { name: spec.name, session, provider, spec, loadMs };
+    } catch (err) {
+      failures[provider] = (err as Error).message;
+      log.warn(
+        { model: spec.name, provider, err: (err as Error).message },
+        "execution provider refused model",
+      );
+    }
+  }
+  throw new AppError(
+    "STEP_UNAVAILABLE",
+    `No configured execution provider could run model ${spec.name}; check executionProviders.`,
+    { name: spec.name, tried: order, failures },
+  );
+}
+
+function sessionOptions(provider: string): ort.InferenceSession.SessionOptions {
+  // An accelerator session keeps the CPU as fallback for the operators it lacks.
+  const providers = provider === "cpu" ? ["cpu"] : [provider, "cpu"];
+  return {
+    executionProviders: providers,
+    graphOptimizationLevel: "all",
+    // Parallel execution mode oversubscribes small machines; one op at a time, all cores per op.
+    executionMode: "sequential",
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+  };
+}

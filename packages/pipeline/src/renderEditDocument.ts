@@ -1,0 +1,118 @@
+import { AppError } from "@atelier/shared";
+import { type Adjustments, adjustmentsSchema, applyAdjustments, isIdentity } from "./adjustments.ts";
+import { cropRect } from "./steps/crop.ts";
+import { type EditDocument, editDocumentSchema } from "./editDocument.ts";
+import { availableFormats } from "./formats.ts";
+import { decodeRgba, encodeAs, mediaTypeOfFormat, type OutputFormat, rawToSharp } from "./imageIo.ts";
+import { openUntrusted } from "./sharpInput.ts";
+import type { PipelineEnv } from "./step.ts";
+import { placeTextAt, type TextLayer } from "./text/placeText.ts";
+import { resolveTextStyles, styleFor } from "./text/textStyles.ts";
+
+export interface RenderEditOptions {
+  env: Pick<PipelineEnv, "maxInputPixels" | "org">;
+  /** Longest side of a quick preview; the full size when omitted. */
+  maxSize?: number;
+  /** Render for an asset format: its exact size (scaled by maxSize) and its crop override. */
+  formatId?: string;
+  output?: OutputFormat;
+  quality?: number;
+}
+
+export interface Rendition {
+  data: Buffer;
+  mediaType: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Original + edit document -> image. The same code draws the editor's quick previews and the
+ * final output: a preview only shrinks the image right after the crop, and overlay sizes
+ * are relative to the rendered size, so both look alike.
+ */
+export async function renderEditDocument(
+  original: Buffer,
+  doc: unknown,
+  opts: RenderEditOptions,
+): Promise<Rendition> {
+  const parsed = editDocumentSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError("VALIDATION_ERROR", `The edit document is invalid: ${issue.message}`, {
+      path: issue.path,
+    });
+  }
+  const edit: EditDocument = parsed.data;
+  const opened = await openUntrusted(original, { maxInputPixels: opts.env.maxInputPixels });
+  const source = await decodeRgba(opened);
+  const format = opts.formatId ? findFormat(opts.formatId, opts.env) : undefined;
+  const crop = (opts.formatId ? edit.formatOverrides?.[opts.formatId]?.crop : undefined) ?? edit.crop;
+
+  let image = rawToSharp(source);
+  let width = source.width;
+  let height = source.height;
+  if (crop) {
+    const rect = cropRect({ ...crop, unit: "relative" }, width, height);
+    image = image.extract(rect);
+    width = rect.width;
+    height = rect.height;
+  }
+  let target = format ? { width: format.width, height: format.height } : { width, height };
+  if (opts.maxSize && Math.max(target.width, target.height) > opts.maxSize) {
+    const s = opts.maxSize / Math.max(target.width, target.height);
+    target = {
+      width: Math.max(1, Math.round(target.width * s)),
+      height: Math.max(1, Math.round(target.height * s)),
+    };
+  }
+  if (target.width !== width || target.height !== height) {
+    image = image.resize(target.width, target.height, { fit: format ? "cover" : "fill", kernel: "lanczos3" });
+  }
+  // Materialise so adjustments and overlays apply to the final geometry (sharp reorders ops inside one pipeline).
+  const { data: base } = await image.raw().toBuffer({ resolveWithObject: true });
+  let out = rawToSharp({ data: base, width: target.width, height: target.height, channels: 4 });
+
+  const adjustments: Adjustments = adjustmentsSchema.parse(edit.adjustments ?? {});
+  if (!isIdentity(adjustments)) {
+    const scaled = {
+      ...adjustments,
+      blur: adjustments.blur * (target.width / width),
+      sharpen: adjustments.sharpen,
+    };
+    const adjusted = await applyAdjustments(out, scaled).raw().toBuffer();
+    out = rawToSharp({ data: adjusted, width: target.width, height: target.height, channels: 4 });
+  }
+  const layers = overlayLayers(edit, target.width, target.height, opts.env.org?.textStyles);
+  if (layers.length > 0) out = out.composite(layers.map((l) => ({ input: l.svg, left: l.left, top: l.top })));
+
+  const output = opts.output ?? "png";
+  const { data, info } = await encodeAs(out, output, opts.quality).toBuffer({ resolveWithObject: true });
+  return { data, mediaType: mediaTypeOfFormat[output], width: info.width, height: info.height };
+}
+
+function overlayLayers(
+  edit: EditDocument,
+  width: number,
+  height: number,
+  orgStyles: Record<string, unknown> | undefined,
+): TextLayer[] {
+  const styles = resolveTextStyles(orgStyles);
+  const layers: TextLayer[] = [];
+  for (const overlay of edit.overlays ?? []) {
+    const style = styleFor(styles, overlay.styleSet, overlay.style);
+    const layer = placeTextAt({ text: overlay.text, style }, width, height, {
+      x: overlay.x,
+      y: overlay.y,
+      maxWidth: overlay.maxWidth,
+    });
+    if (layer) layers.push(layer);
+  }
+  return layers;
+}
+
+function findFormat(id: string, env: Pick<PipelineEnv, "org">) {
+  const format = availableFormats(env.org?.formats).find((f) => f.id === id);
+  if (!format) throw new AppError("VALIDATION_ERROR", `Unknown format "${id}".`, { path: ["formatId"] });
+  return format;
+}

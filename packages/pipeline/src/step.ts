@@ -1,0 +1,87 @@
+import type { Logger } from "@atelier/shared";
+import type { z } from "zod";
+
+/** One image or file moving between steps. Bytes are always encoded (PNG, WebP, JSON...). */
+export interface Artifact {
+  /** Stable name inside one job, e.g. "cutout", "mask", "instagram-square", "atlas.json". */
+  name: string;
+  mediaType: string;
+  data: Buffer;
+  width?: number;
+  height?: number;
+  meta?: Record<string, unknown>;
+}
+
+export interface StepResult {
+  /** Images handed to the next step (and stored as outputs when the step is the last). */
+  images: Artifact[];
+  /** Extra outputs that do not flow on (masks, atlas JSON, reports). */
+  files?: Artifact[];
+  /** Small JSON facts stored with the result (analysis, moderation scores, provider used). */
+  data?: Record<string, unknown>;
+}
+
+export interface StepContext<P> {
+  params: P;
+  /** The images handed on by the previous step (the job's input assets for the first step). */
+  inputs: Artifact[];
+  signal: AbortSignal;
+  /** 0..1 inside this step. Callers throttle; call as often as is natural. */
+  progress(fraction: number, note?: string): void;
+  /** A look at the work so far; the runner shrinks it to a WebP of at most 512 px and 64 KiB. */
+  preview(image: Buffer): Promise<void>;
+  log: Logger;
+  env: PipelineEnv;
+}
+
+/** What the running process offers the steps. */
+export interface PipelineEnv {
+  /** Max pixels a decoded input may have (sharp's limitInputPixels). */
+  maxInputPixels: number;
+  /** Execution provider order for ONNX sessions, e.g. ["cpu"] or ["cuda","cpu"]. */
+  executionProviders: string[];
+  /** Folder with operator-added models (ONNX files + manifest.json); optional. */
+  modelsDir?: string;
+  /** Token for hosted generative models (Replicate); unset disables `generate`. */
+  replicateToken?: string;
+  replicateBaseUrl?: string;
+  /** Organization rules and formats, resolved by the caller (server, node or CLI). */
+  org?: OrgPipelineSettings;
+  /** The job's attempt number (1 first), for steps that behave differently on a retry. */
+  attempt?: number;
+}
+
+export interface OrgPipelineSettings {
+  /** Highest first: what a crop must keep. */
+  cropPriority: Array<"face" | "product" | "text">;
+  formats: AssetFormat[];
+  textStyles?: Record<string, unknown>;
+}
+
+export interface AssetFormat {
+  id: string;
+  label: string;
+  width: number;
+  height: number;
+}
+
+export type Availability = { available: true } | { available: false; reason: string };
+
+export interface StepDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  params: S;
+  /** "image": runs once per input image; "images": receives all inputs at once (sprite sheet, harmonize). */
+  takes: "image" | "images";
+  gives: string;
+  /** Peak memory estimate on an accelerator, in MiB (0 for CPU-only steps). */
+  vramMb: number;
+  /** Model names from the model registry this step loads. */
+  models: string[];
+  availability?(env: PipelineEnv): Availability;
+  run(ctx: StepContext<z.infer<S>>): Promise<StepResult>;
+}
+
+export function defineStep<S extends z.ZodType>(step: StepDefinition<S>): StepDefinition<S> {
+  return step;
+}

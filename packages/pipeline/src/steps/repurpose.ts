@@ -1,0 +1,90 @@
+import { AppError } from "@atelier/shared";
+import { z } from "zod";
+import { imageAnalysisSchema } from "../analysisSchema.ts";
+import { planCrop, type PriorityKind } from "../cropPlan.ts";
+import { type CanvasFill, fitToFormat } from "../fitToFormat.ts";
+import { availableFormats } from "../formats.ts";
+import { decodeRgba, openArtifact, type OutputFormat, throwIfAborted, toArtifact } from "../imageIo.ts";
+import { perImage } from "../perImage.ts";
+import { resolveAnalysis } from "../resolveAnalysis.ts";
+import { type AssetFormat, defineStep } from "../step.ts";
+
+const priorityKind = z.enum(["face", "product", "text"]);
+
+export const repurposeParams = z
+  .object({
+    /** Format ids to make; all built-in and organisation formats when omitted. */
+    formats: z.array(z.string().min(1)).min(1).optional(),
+    /** How the canvas is extended when no crop of the format's aspect keeps the priority box. */
+    fill: z.enum(["blur", "solid", "mirror", "edge"]).default("blur"),
+    fillColour: z.string().default("#ffffff"),
+    /** "auto": PNG when the image has transparency, JPEG otherwise. */
+    output: z.enum(["auto", "jpeg", "png", "webp", "avif"]).default("auto"),
+    quality: z.number().int().min(1).max(100).optional(),
+    /** Overrides the organisation's crop priority for this run. */
+    cropPriority: z.array(priorityKind).optional(),
+    /** A stored analysis of this image; skips the models. */
+    analysis: imageAnalysisSchema.optional(),
+  })
+  .strict();
+
+const defaultPriority: PriorityKind[] = ["face", "product", "text"];
+
+export function resolveFormats(
+  ids: readonly string[] | undefined,
+  orgFormats: readonly AssetFormat[] = [],
+): AssetFormat[] {
+  const all = availableFormats(orgFormats);
+  if (!ids) return all;
+  return ids.map((id) => {
+    const format = all.find((f) => f.id === id);
+    if (!format) {
+      throw new AppError("VALIDATION_ERROR", `Unknown format "${id}".`, {
+        path: ["formats"],
+        known: all.map((f) => f.id),
+      });
+    }
+    return format;
+  });
+}
+
+export const repurposeStep = defineStep({
+  name: "repurpose",
+  description: "One image to many asset formats, cropped to keep faces, product and text.",
+  params: repurposeParams,
+  takes: "image",
+  gives: "image/*",
+  vramMb: 0,
+  models: [],
+  run: (ctx) =>
+    perImage(ctx, async (input, progress) => {
+      const p = ctx.params;
+      const formats = resolveFormats(p.formats, ctx.env.org?.formats);
+      const priority = p.cropPriority ?? ctx.env.org?.cropPriority ?? defaultPriority;
+      const opened = await openArtifact(input, ctx.env);
+      const [source, analysis] = await Promise.all([
+        decodeRgba(opened),
+        resolveAnalysis(ctx, input, opened, p.analysis, { subject: true, faces: true, text: true }),
+      ]);
+      const fill: CanvasFill =
+        p.fill === "solid" ? { kind: "solid", colour: p.fillColour } : { kind: p.fill };
+      const format: OutputFormat = p.output === "auto" ? (opened.hasAlpha ? "png" : "jpeg") : p.output;
+
+      const images = [];
+      const crops: Record<string, unknown> = {};
+      for (const [index, target] of formats.entries()) {
+        throwIfAborted(ctx.signal);
+        const plan = planCrop(source.width, source.height, target.width, target.height, analysis, priority);
+        const rendered = await fitToFormat(source, plan, target.width, target.height, fill);
+        images.push(
+          await toArtifact(target.id, rendered, format, {
+            quality: p.quality,
+            meta: { formatId: target.id, label: target.label, crop: plan },
+          }),
+        );
+        crops[target.id] = plan;
+        progress((index + 1) / formats.length, target.id);
+      }
+      return { images, data: { crops, analysed: analysis !== null } };
+    }),
+});

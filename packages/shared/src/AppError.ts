@@ -1,0 +1,90 @@
+/**
+ * The one error type of Atelier. Every failure a user can cause is an AppError with a
+ * code from the closed set below, a message a person can act on, and details.
+ */
+export const ErrorCode = {
+  VALIDATION_ERROR: "VALIDATION_ERROR",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  RATE_LIMITED: "RATE_LIMITED",
+  UNSUPPORTED_MEDIA: "UNSUPPORTED_MEDIA",
+  FILE_TOO_LARGE: "FILE_TOO_LARGE",
+  IMAGE_TOO_LARGE: "IMAGE_TOO_LARGE",
+  EMPTY_FILE: "EMPTY_FILE",
+  CORRUPT_IMAGE: "CORRUPT_IMAGE",
+  URL_EXPIRED: "URL_EXPIRED",
+  BAD_SIGNATURE: "BAD_SIGNATURE",
+  INSUFFICIENT_CREDITS: "INSUFFICIENT_CREDITS",
+  STEP_UNAVAILABLE: "STEP_UNAVAILABLE",
+  MODEL_INTEGRITY: "MODEL_INTEGRITY",
+  CANCELLED: "CANCELLED",
+  TIMEOUT: "TIMEOUT",
+  UPSTREAM_ERROR: "UPSTREAM_ERROR",
+  CONFIG_ERROR: "CONFIG_ERROR",
+  INTERNAL: "INTERNAL",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** HTTP status per code, for plain HTTP endpoints (uploads, webhooks, downloads). */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNSUPPORTED_MEDIA: 415,
+  FILE_TOO_LARGE: 413,
+  IMAGE_TOO_LARGE: 422,
+  EMPTY_FILE: 422,
+  CORRUPT_IMAGE: 422,
+  URL_EXPIRED: 403,
+  BAD_SIGNATURE: 403,
+  INSUFFICIENT_CREDITS: 402,
+  STEP_UNAVAILABLE: 503,
+  MODEL_INTEGRITY: 500,
+  CANCELLED: 409,
+  TIMEOUT: 504,
+  UPSTREAM_ERROR: 502,
+  CONFIG_ERROR: 500,
+  INTERNAL: 500,
+};
+
+export type ErrorDetails = Record<string, unknown>;
+
+export class AppError extends Error {
+  override readonly name = "AppError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** Failures worth retrying: the same input may succeed later. */
+  get transient(): boolean {
+    return this.code === "TIMEOUT" || this.code === "UPSTREAM_ERROR" || this.code === "INTERNAL";
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** Turns any thrown value into an AppError, keeping the original as its cause. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof Error && err.name === "AbortError") {
+    return new AppError("CANCELLED", "The work was cancelled.", {}, { cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new AppError("INTERNAL", "Something went wrong on our side.", { reason: message }, { cause: err });
+}
+
+export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
+  return err instanceof AppError && (code === undefined || err.code === code);
+}
