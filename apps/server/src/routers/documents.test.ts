@@ -123,4 +123,30 @@ describe("edit documents, edited by two people at once", () => {
     // The crop kept 80% of the width of a 600x400 original.
     expect(meta.width / meta.height).toBeCloseTo(480 / 400, 1);
   });
+
+  it("renders in the organization's own format, with its crop override", async () => {
+    const { orgId } = await alice.trpc.projects.get.query({ projectId });
+    await alice.trpc.settings.saveFormat.mutate({
+      orgId,
+      slug: "shop-banner",
+      label: "Shop banner",
+      width: 800,
+      height: 200,
+    });
+    const { revision } = await alice.trpc.documents.get.query({ assetId });
+    await alice.trpc.documents.edit.mutate({
+      assetId,
+      baseRevision: revision,
+      clientOpId: "alice-format-1",
+      ops: [
+        {
+          kind: "set",
+          path: ["formatOverrides", "shop-banner", "crop"],
+          value: { x: 0, y: 0.4, width: 1, height: 0.25 },
+        },
+      ],
+    });
+    const preview = await bob.trpc.documents.render.query({ assetId, maxSize: 400, formatId: "shop-banner" });
+    expect([preview.width, preview.height]).toEqual([400, 100]);
+  });
 });

@@ -12,6 +12,7 @@ import {
 import { z } from "zod";
 import { assetProcedure } from "../access.ts";
 import { appendProjectEvent } from "../events/projectEvents.ts";
+import { orgPipelineSettings } from "../settings/orgPipelineSettings.ts";
 import { router } from "../trpc.ts";
 
 const renderInput = z.object({
@@ -142,9 +143,13 @@ export const documentsRouter = router({
         .select()
         .from(schema.assetDocuments)
         .where(eq(schema.assetDocuments.assetId, asset.id));
-      const original = await storage.get(asset.storageKey);
+      const [original, org] = await Promise.all([
+        storage.get(asset.storageKey),
+        orgPipelineSettings(db, asset.orgId),
+      ]);
       const rendition = await renderEditDocument(original, row?.document ?? {}, {
-        env: ctx.services.pipelineEnv,
+        // The organization's own formats and text styles, as the editor offers them.
+        env: { ...ctx.services.pipelineEnv, org },
         maxSize: input.maxSize,
         formatId: input.formatId,
         output: "webp",
