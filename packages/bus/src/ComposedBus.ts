@@ -44,6 +44,7 @@ export interface NodeRegistry {
 /** The JobBus surface, delegating to the three parts each implementation brings. */
 export abstract class ComposedBus implements JobBus {
   private closing: Promise<void> | undefined;
+  private readonly dataLossListeners = new Set<() => void>();
 
   protected constructor(
     private readonly jobs: JobQueue,
@@ -142,6 +143,15 @@ export abstract class ComposedBus implements JobBus {
 
   onControl(listener: (message: ControlMessage) => void): Promise<Unsubscribe> {
     return this.channels.onControl(listener);
+  }
+
+  onDataLoss(listener: () => void): Unsubscribe {
+    this.dataLossListeners.add(listener);
+    return () => this.dataLossListeners.delete(listener);
+  }
+
+  protected notifyDataLoss(): void {
+    for (const listener of this.dataLossListeners) listener();
   }
 
   close(): Promise<void> {

@@ -121,6 +121,11 @@ export interface JobBus {
   publishControl(jobId: string, signal: ControlSignal): Promise<void>;
   /** Resolves once the listener is live; signals sent after that reach it. */
   onControl(listener: (message: ControlMessage) => void): Promise<Unsubscribe>;
+  /**
+   * Called when the bus finds, on reconnecting, that its store lost every message (a Redis
+   * restarted without persistence). Whoever owns the truth (the dispatcher) publishes again.
+   */
+  onDataLoss(listener: () => void): Unsubscribe;
 
   close(): Promise<void>;
 }

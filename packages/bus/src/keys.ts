@@ -50,6 +50,8 @@ export function busKeys(prefix: string) {
     deadLetters: `${jobs}:dead`,
     /** Sorted set of recently published `dedupeMember`s, scored by expiry. */
     published: `${jobs}:published`,
+    /** Written once per bus; finding it gone after a reconnect means Redis lost its data. */
+    epoch: `${prefix}:epoch`,
     nodeIndex: `${nodes}:index`,
     node: (id: string): string => `${nodes}:node:${id}`,
     projectEvents: (projectId: string): string => `${events}:project:${projectId}`,

@@ -1,5 +1,5 @@
 import { type BusMessage, busMessageSchema, type JobBus } from "@atelier/bus";
-import { and, asc, type Database, eq, inArray, isNull, lt, schema } from "@atelier/db";
+import { and, asc, type Database, eq, inArray, isNull, lt, or, schema } from "@atelier/db";
 import type { Logger } from "@atelier/shared";
 import { JOB_PUBLISH_TOPIC, jobMessage } from "./jobMessage.ts";
 import { withTimeout } from "./timing.ts";
@@ -102,16 +102,23 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
     return running;
   };
 
-  const reconcile = async (olderThanMs = staleMs): Promise<number> => {
+  // Running jobs' nodes keep their rows fresh; only a queued job can be stale for a lost message alone.
+  const reconcile = async (olderThanMs = staleMs, queuedOlderThanMs = olderThanMs): Promise<number> => {
     try {
       return await db.transaction(async (tx) => {
         const stale = await tx
           .select()
           .from(schema.jobs)
           .where(
-            and(
-              inArray(schema.jobs.status, ["queued", "running"]),
-              lt(schema.jobs.updatedAt, new Date(Date.now() - olderThanMs)),
+            or(
+              and(
+                eq(schema.jobs.status, "queued"),
+                lt(schema.jobs.updatedAt, new Date(Date.now() - queuedOlderThanMs)),
+              ),
+              and(
+                eq(schema.jobs.status, "running"),
+                lt(schema.jobs.updatedAt, new Date(Date.now() - olderThanMs)),
+              ),
             ),
           )
           .orderBy(asc(schema.jobs.updatedAt))
@@ -150,6 +157,9 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   const reconcileTimer = setInterval(() => {
     running = running.then(() => (stopped ? undefined : reconcile().then(() => undefined)));
   }, reconcileIntervalMs);
+  const stopWatchingDataLoss = bus.onDataLoss(() => {
+    running = running.then(() => (stopped ? undefined : reconcile(staleMs, 0).then(() => undefined)));
+  });
   if (options.republishAllOnStart) running = running.then(() => reconcile(0).then(() => undefined));
   void schedule();
 
@@ -165,6 +175,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       stopped = true;
       clearInterval(outboxTimer);
       clearInterval(reconcileTimer);
+      stopWatchingDataLoss();
       await running;
     },
   };

@@ -9,6 +9,7 @@ import { BlockingPool, createBlockingConnection, createCommandConnection } from 
 import { RedisJobQueue } from "./RedisJobQueue.ts";
 import { RedisNodeRegistry } from "./RedisNodeRegistry.ts";
 import { RedisTopicSource } from "./RedisTopicSource.ts";
+import { watchForDataLoss } from "./watchForDataLoss.ts";
 
 export interface RedisStreamsBusOptions {
   redisUrl: string;
@@ -33,10 +34,12 @@ export class RedisStreamsBus extends ComposedBus {
     private readonly topics: RedisTopicSource,
     jobs: RedisJobQueue,
     channels: BusChannels,
+    log: Logger,
   ) {
     super(jobs, new RedisNodeRegistry(redis, keys), channels);
     this.keys = keys;
     this.tuning = tuning;
+    watchForDataLoss(redis, keys.epoch, () => this.notifyDataLoss(), log);
   }
 
   static create(options: RedisStreamsBusOptions): RedisStreamsBus {
@@ -61,7 +64,7 @@ export class RedisStreamsBus extends ComposedBus {
     const channels = new BusChannels(topics, tuning.eventsMaxLen, log);
     topics.hub = channels.hub;
     const jobs = new RedisJobQueue(redis, blocking, keys, tuning, log);
-    return new RedisStreamsBus(keys, tuning, redis, blocking, topics, jobs, channels);
+    return new RedisStreamsBus(keys, tuning, redis, blocking, topics, jobs, channels, log);
   }
 
   protected async shutdown(): Promise<void> {
