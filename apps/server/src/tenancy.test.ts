@@ -44,7 +44,19 @@ describe("tenancy, walked over every procedure of the router", () => {
     const { org, project } = await signUpWithProject(ownerClient, "Owner");
     const asset = await upload(ownerClient, project.id, "coffee.png", fixture("coffee.png"));
     const ownerMember = (await ownerClient.trpc.orgs.members.query({ orgId: org.id }))[0]!;
-    owned = { orgId: org.id, projectId: project.id, assetId: asset.id, userId: ownerMember.userId };
+    // A long job stays cancellable while the walk runs, so job writes are really tried.
+    const job = await ownerClient.trpc.jobs.create.mutate({
+      projectId: project.id,
+      assetIds: [asset.id],
+      spec: { steps: [{ step: "diagnostic", params: { ms: 60_000 } }] },
+    });
+    owned = {
+      orgId: org.id,
+      projectId: project.id,
+      assetId: asset.id,
+      jobId: job.id,
+      userId: ownerMember.userId,
+    };
 
     const strangerClient = app.client();
     stranger = principalOf(await signUp(strangerClient, "Stranger"));
