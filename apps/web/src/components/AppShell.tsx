@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { useAction } from "../api/useAction.ts";
 import { Link } from "../router/Link.tsx";
 import { useSession } from "../session/SessionContext.tsx";
+import { ThemeToggle } from "../theme/ThemeToggle.tsx";
 import { FormError } from "./FormError.tsx";
 import { OrgSwitcher } from "./OrgSwitcher.tsx";
 
@@ -20,6 +21,7 @@ export function AppShell({ currentOrgId, children }: { currentOrgId: string | nu
         </Link>
         <OrgSwitcher currentOrgId={currentOrgId} />
         <div className="account">
+          <ThemeToggle />
           <span className="account-name" title={user?.email}>
             {user?.name}
           </span>

@@ -3,10 +3,32 @@ import { Link } from "../router/Link.tsx";
 import { pathOf } from "../router/routes.ts";
 import { formatBytes } from "./format.ts";
 
-export function AssetCard({ asset, onImageError }: { asset: AssetView; onImageError(): void }) {
+interface AssetCardProps {
+  asset: AssetView;
+  onImageError(): void;
+  /** Present when ready assets can be selected (to run a preset on them). */
+  selection?: { selected: boolean; toggle(): void } | undefined;
+}
+
+export function AssetCard({ asset, onImageError, selection }: AssetCardProps) {
   const src = asset.thumbnailUrl ?? asset.url;
+  const selected = selection?.selected === true;
   return (
-    <li className={`asset-card asset-${asset.status}`} data-asset-id={asset.id} data-status={asset.status}>
+    <li
+      className={`asset-card asset-${asset.status}${selected ? " asset-selected" : ""}`}
+      data-asset-id={asset.id}
+      data-status={asset.status}
+    >
+      {selection && asset.status === "ready" && (
+        <label className="asset-select" title={`Select ${asset.filename}`}>
+          <input
+            type="checkbox"
+            checked={selected}
+            onChange={selection.toggle}
+            aria-label={`Select ${asset.filename}`}
+          />
+        </label>
+      )}
       <div className="asset-thumb">
         {asset.status === "ready" && src ? (
           <img src={src} alt={asset.filename} loading="lazy" onError={onImageError} />

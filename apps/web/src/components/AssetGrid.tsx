@@ -5,9 +5,11 @@ interface AssetGridProps {
   assets: AssetView[];
   listed: boolean;
   onImageError(assetId: string): void;
+  /** Selected asset ids and how to toggle one; without it the cards cannot be selected. */
+  selection?: { selected: ReadonlySet<string>; toggle(assetId: string): void };
 }
 
-export function AssetGrid({ assets, listed, onImageError }: AssetGridProps) {
+export function AssetGrid({ assets, listed, onImageError, selection }: AssetGridProps) {
   return (
     <section aria-labelledby="assets-heading">
       <h2 id="assets-heading">
@@ -18,7 +20,17 @@ export function AssetGrid({ assets, listed, onImageError }: AssetGridProps) {
       ) : (
         <ul className="asset-grid" aria-label="Assets">
           {assets.map((asset) => (
-            <AssetCard key={asset.id} asset={asset} onImageError={() => onImageError(asset.id)} />
+            <AssetCard
+              key={asset.id}
+              asset={asset}
+              onImageError={() => onImageError(asset.id)}
+              selection={
+                selection && {
+                  selected: selection.selected.has(asset.id),
+                  toggle: () => selection.toggle(asset.id),
+                }
+              }
+            />
           ))}
         </ul>
       )}

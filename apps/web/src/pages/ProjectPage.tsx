@@ -1,8 +1,15 @@
 import type { ProjectView } from "@atelier/shared";
+import { useCallback, useState } from "react";
 import { AssetGrid } from "../components/AssetGrid.tsx";
 import { DropZone } from "../components/DropZone.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { LiveBadge } from "../components/LiveBadge.tsx";
+import { JobsPanel } from "../jobs/JobsPanel.tsx";
+import { ProjectShortcuts } from "../jobs/ProjectShortcuts.tsx";
+import { RunPresetDialog } from "../jobs/RunPresetDialog.tsx";
+import { SelectionBar } from "../jobs/SelectionBar.tsx";
+import { useProjectJobs } from "../jobs/useProjectJobs.ts";
+import { useSelection } from "../jobs/useSelection.ts";
 import { UploadList } from "../components/UploadList.tsx";
 import { useProjectAssets } from "../project/useProjectAssets.ts";
 import { useUploads } from "../project/useUploads.ts";
@@ -15,9 +22,14 @@ export function ProjectPage({ project }: { project: ProjectView }) {
   const client = useApi();
   const { orgs } = useOrgs();
   const org = orgs.find((o) => o.id === project.orgId);
-  const assets = useProjectAssets(client, project.id);
+  const jobs = useProjectJobs(client, project.id);
+  const assets = useProjectAssets(client, project.id, jobs.stream);
   const uploads = useUploads(client, project.id, assets.refreshed);
   const canUpload = org?.role !== "viewer";
+  const selection = useSelection(assets.assets);
+  const [running, setRunning] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const openRun = useCallback(() => setRunning(true), []);
 
   return (
     <>
@@ -30,10 +42,42 @@ export function ProjectPage({ project }: { project: ProjectView }) {
         <h1>{project.name}</h1>
         <LiveBadge state={assets.live} />
       </div>
-      {canUpload && <DropZone onFiles={uploads.addFiles} />}
-      <UploadList items={uploads.items} onClearFinished={uploads.clearFinished} />
-      <FormError message={assets.error} />
-      <AssetGrid assets={assets.assets} listed={assets.listed} onImageError={assets.refetch} />
+      <div className="project-layout">
+        <div className="project-main">
+          {canUpload && <DropZone onFiles={uploads.addFiles} />}
+          <UploadList items={uploads.items} onClearFinished={uploads.clearFinished} />
+          <FormError message={assets.error} />
+          {canUpload && (
+            <SelectionBar
+              selection={selection}
+              readyCount={assets.assets.filter((a) => a.status === "ready").length}
+              onRun={openRun}
+              onShowShortcuts={() => setHelpOpen(true)}
+            />
+          )}
+          <AssetGrid
+            assets={assets.assets}
+            listed={assets.listed}
+            onImageError={assets.refetch}
+            selection={canUpload ? selection : undefined}
+          />
+        </div>
+        <JobsPanel jobs={jobs} assets={assets.assets} canControl={canUpload} />
+      </div>
+      <RunPresetDialog
+        open={running}
+        projectId={project.id}
+        assetIds={selection.ids}
+        onClose={() => setRunning(false)}
+        onSubmitted={jobs.refreshed}
+      />
+      <ProjectShortcuts
+        selection={selection}
+        canRun={canUpload}
+        helpOpen={helpOpen}
+        setHelpOpen={setHelpOpen}
+        onRun={openRun}
+      />
     </>
   );
 }

@@ -4,6 +4,12 @@ import { errorMessage } from "../api/errorMessage.ts";
 import type { ApiClient } from "../api/trpcClient.ts";
 import { assetsReducer, initialAssetsState, sortedAssets } from "./assetsReducer.ts";
 
+export interface StreamListener {
+  onEvent(event: ProjectEvent): void;
+  /** The WebSocket came back: what is held in memory may have missed events. */
+  onReconnected(): void;
+}
+
 export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
 
 export interface ProjectAssets {
@@ -24,8 +30,15 @@ export interface ProjectAssets {
  * After the WebSocket reconnects the list is read again: a tab that had not received any
  * event yet has no id to resume from, and the stream only replays after a known id.
  */
-export function useProjectAssets(client: ApiClient, projectId: string): ProjectAssets {
+export function useProjectAssets(
+  client: ApiClient,
+  projectId: string,
+  /** Others on the page (the jobs panel) that follow the same stream, so it is read once. */
+  listener?: StreamListener,
+): ProjectAssets {
   const [state, dispatch] = useReducer(assetsReducer, initialAssetsState);
+  const listenerRef = useRef(listener);
+  listenerRef.current = listener;
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState<LiveState>("connecting");
   const lastEventId = useRef<string | null>(null);
@@ -46,6 +59,7 @@ export function useProjectAssets(client: ApiClient, projectId: string): ProjectA
         onData: (tracked) => {
           lastEventId.current = tracked.id;
           dispatch({ type: "event", event: tracked.data as ProjectEvent });
+          listenerRef.current?.onEvent(tracked.data as ProjectEvent);
         },
         onError: (err) => {
           setLive("offline");
@@ -54,7 +68,10 @@ export function useProjectAssets(client: ApiClient, projectId: string): ProjectA
         onConnectionStateChange: (connection) => {
           if (connection.state === "pending") {
             setLive("live");
-            if (connectedBefore) void list();
+            if (connectedBefore) {
+              void list();
+              listenerRef.current?.onReconnected();
+            }
             connectedBefore = true;
           } else if (connection.state === "connecting") {
             setLive(connectedBefore ? "reconnecting" : "connecting");

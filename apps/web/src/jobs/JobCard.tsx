@@ -1,0 +1,134 @@
+import type { JobStatus, JobView } from "@atelier/shared";
+import { useAction } from "../api/useAction.ts";
+import { FormError } from "../components/FormError.tsx";
+import { useApi } from "../session/SessionContext.tsx";
+import { JobOutputs } from "./JobOutputs.tsx";
+import { isActive, type JobEntry } from "./jobsReducer.ts";
+
+const statusLabels: Record<JobStatus, string> = {
+  queued: "Queued",
+  running: "Running",
+  succeeded: "Succeeded",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+interface JobCardProps {
+  job: JobEntry;
+  /** Asset id → file name, to say what the job works on. */
+  assetNames: Record<string, string>;
+  canControl: boolean;
+  onChanged(job: JobView): void;
+}
+
+export function jobTitle(job: JobView): string {
+  return job.preset ?? job.steps.map((s) => s.step).join(" → ") ?? "Pipeline";
+}
+
+/** One job, live: status, node, each step's progress, the latest preview, errors, controls and outputs. */
+export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps) {
+  const client = useApi();
+  const cancel = useAction(() => client.jobs.cancel.mutate({ jobId: job.id }).then(onChanged));
+  const retry = useAction(() => client.jobs.retry.mutate({ jobId: job.id }).then(onChanged));
+  const title = jobTitle(job);
+  const subject =
+    job.assetIds.length === 1 ? (assetNames[job.assetIds[0]!] ?? "1 image") : `${job.assetIds.length} images`;
+  const firstImage = job.outputs.find((o) => o.mediaType.startsWith("image/"));
+  const preview = job.preview?.src ?? (job.status === "succeeded" ? firstImage?.url : undefined);
+  const active = isActive(job.status);
+
+  return (
+    <li className={`job-card job-${job.status}`} data-job-id={job.id} data-status={job.status}>
+      <article aria-label={`Job ${title} on ${subject}`}>
+        <header className="job-header">
+          <div className="job-title">
+            <strong>{title}</strong>
+            <span className="muted" title={job.assetIds.map((id) => assetNames[id] ?? id).join(", ")}>
+              {subject}
+            </span>
+          </div>
+          <span className={`job-status status-${job.status}`} role="status">
+            {statusLabels[job.status]}
+            {job.status === "running" ? ` ${Math.round(job.progress * 100)}%` : ""}
+          </span>
+        </header>
+        <p className="job-meta muted">
+          {job.nodeId ? (
+            <>
+              Node <span className="job-node">{job.nodeId}</span>
+            </>
+          ) : job.status === "queued" ? (
+            "Waiting for a node"
+          ) : (
+            "No node"
+          )}
+          {job.attempt > 1 && ` · attempt ${job.attempt} of ${job.maxAttempts}`}
+          {job.retryAt &&
+            job.status === "queued" &&
+            ` · retry at ${new Date(job.retryAt).toLocaleTimeString()}`}
+        </p>
+        <div className="job-body">
+          {preview ? (
+            <img
+              className="job-preview"
+              src={preview}
+              alt={`Preview of ${title}${job.preview ? ` after ${job.preview.step}` : ""}`}
+            />
+          ) : (
+            <div className="job-preview job-preview-empty" aria-hidden="true" />
+          )}
+          <ol className="job-steps" aria-label="Steps">
+            {job.steps.map((step) => (
+              <li key={step.index} className={`job-step step-${step.status}`} data-step-status={step.status}>
+                <span className="job-step-name">{step.step}</span>
+                <progress
+                  max={1}
+                  value={step.progress}
+                  aria-label={`Progress of step ${step.index + 1}, ${step.step}`}
+                />
+                <span className="job-step-status muted">{stepLabel(step.status, step.progress)}</span>
+              </li>
+            ))}
+          </ol>
+        </div>
+        {job.error && (
+          <p className="job-error">
+            <code>{job.error.code}</code> {job.error.message}
+          </p>
+        )}
+        {canControl && (active || job.status === "failed" || job.status === "cancelled") && (
+          <div className="job-actions">
+            {active ? (
+              <button
+                type="button"
+                className="button button-small button-danger"
+                onClick={() => void cancel.run()}
+                disabled={cancel.pending}
+              >
+                Cancel job
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => void retry.run()}
+                disabled={retry.pending}
+              >
+                Retry job
+              </button>
+            )}
+          </div>
+        )}
+        <FormError message={cancel.error ?? retry.error} />
+        {job.status === "succeeded" && (
+          <JobOutputs outputs={job.outputs} archiveName={`${title}-${job.id.slice(0, 8)}.zip`} />
+        )}
+      </article>
+    </li>
+  );
+}
+
+function stepLabel(status: string, progress: number): string {
+  if (status === "running") return `${Math.round(progress * 100)}%`;
+  return status;
+}

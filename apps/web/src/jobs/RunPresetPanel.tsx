@@ -1,0 +1,106 @@
+import type { JobView } from "@atelier/shared";
+import { type FormEvent, useEffect, useId, useMemo, useState } from "react";
+import { useAction } from "../api/useAction.ts";
+import { useResource } from "../api/useResource.ts";
+import { FormError } from "../components/FormError.tsx";
+import { useApi } from "../session/SessionContext.tsx";
+import { ParamField } from "./ParamField.tsx";
+import { buildParams, type FieldValue, fieldsOf, initialValues } from "./schemaForm.ts";
+import "./jobs.css";
+
+export interface RunPresetPanelProps {
+  projectId: string;
+  assetIds: string[];
+  /** Preselects a preset by name. */
+  initialPreset?: string;
+  /** Called with the queued job; the project's stream reports the rest. */
+  onSubmitted?(job: JobView): void;
+  onCancel?(): void;
+}
+
+/** Choose a preset, fill in its parameters (a form made from its JSON Schema) and queue it on the assets. */
+export function RunPresetPanel({
+  projectId,
+  assetIds,
+  initialPreset,
+  onSubmitted,
+  onCancel,
+}: RunPresetPanelProps) {
+  const client = useApi();
+  const presets = useResource(() => client.catalogue.presets.query(), "presets");
+  const [name, setName] = useState(initialPreset ?? "");
+  const [values, setValues] = useState<Record<string, FieldValue>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const selectId = useId();
+
+  const preset = presets.data?.find((p) => p.name === name);
+  const fields = useMemo(() => fieldsOf(preset?.params), [preset]);
+  useEffect(() => {
+    if (!name && presets.data?.[0]) setName(presets.data[0].name);
+  }, [name, presets.data]);
+  useEffect(() => {
+    setValues(initialValues(fields));
+    setErrors({});
+  }, [fields]);
+
+  const submit = useAction(async (params: Record<string, unknown>) => {
+    const job = await client.jobs.create.mutate({ projectId, assetIds, preset: name, params });
+    onSubmitted?.(job);
+    return job;
+  });
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const built = buildParams(fields, values);
+    setErrors(built.errors);
+    if (Object.keys(built.errors).length === 0) void submit.run(built.params);
+  };
+
+  const count = assetIds.length;
+  return (
+    <form className="run-preset" aria-label="Run a preset" onSubmit={onSubmit}>
+      <FormError message={presets.error} />
+      <div className="field">
+        <label htmlFor={selectId}>Preset</label>
+        <select id={selectId} value={name} onChange={(e) => setName(e.target.value)} disabled={!presets.data}>
+          {!presets.data && <option value="">Loading presets…</option>}
+          {presets.data?.map((p) => (
+            <option key={p.name} value={p.name}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        {preset && <p className="field-hint">{preset.description}</p>}
+      </div>
+      {fields.length > 0 && (
+        <fieldset className="param-fields">
+          <legend>Parameters</legend>
+          {fields.map((field) => (
+            <ParamField
+              key={`${name}:${field.name}`}
+              field={field}
+              value={values[field.name] ?? field.default ?? ""}
+              error={errors[field.name]}
+              onChange={(value) => setValues((v) => ({ ...v, [field.name]: value }))}
+            />
+          ))}
+        </fieldset>
+      )}
+      <FormError message={submit.error} />
+      <div className="form-actions">
+        {onCancel && (
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!preset || count === 0 || submit.pending}
+        >
+          {submit.pending ? "Queuing…" : `Run on ${count} ${count === 1 ? "image" : "images"}`}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,72 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { crc32, createZip, uniqueNames } from "./zip.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "atelier-zip-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const hasUnzip = spawnSync("unzip", ["-v"]).status === 0;
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe("store-only zip", () => {
+  it("computes the standard CRC-32", () => {
+    expect(crc32(bytes("123456789"))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array())).toBe(0);
+  });
+
+  it("keeps names unique and inside the archive", () => {
+    expect(uniqueNames(["a.png", "a.png", "/etc/passwd", "../x", "a.png", "noext", "noext"])).toEqual([
+      "a.png",
+      "a (2).png",
+      "etc/passwd",
+      "_/x",
+      "a (3).png",
+      "noext",
+      "noext (2)",
+    ]);
+  });
+
+  it("writes the entries, central directory and end record at consistent offsets", () => {
+    const zip = createZip([
+      { name: "a.txt", data: bytes("hello") },
+      { name: "b.txt", data: bytes("world!") },
+    ]);
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    const end = zip.length - 22;
+    expect(view.getUint32(end, true)).toBe(0x06054b50);
+    expect(view.getUint16(end + 10, true)).toBe(2);
+    const centralOffset = view.getUint32(end + 16, true);
+    expect(view.getUint32(centralOffset, true)).toBe(0x02014b50);
+    expect(view.getUint32(centralOffset + 16, true)).toBe(crc32(bytes("hello")));
+    expect(view.getUint32(0, true)).toBe(0x04034b50);
+    expect(new TextDecoder().decode(zip.slice(30 + 5, 30 + 5 + 5))).toBe("hello");
+  });
+
+  it.skipIf(!hasUnzip)("makes an archive that unzip lists, tests and extracts byte for byte", () => {
+    const png = readFileSync(new URL("../../../../../shared/fixtures/images/coffee.png", import.meta.url));
+    const path = join(dir, "outputs.zip");
+    writeFileSync(
+      path,
+      createZip([
+        { name: "coffee.png", data: png, modified: new Date(2025, 4, 6, 7, 8, 10) },
+        { name: "coffee.png", data: bytes("second") },
+        { name: "café notes.txt", data: bytes("ünïcode") },
+        { name: "empty.txt", data: new Uint8Array() },
+      ]),
+    );
+    const env = { ...process.env, LC_ALL: "C.UTF-8" };
+    const listing = execFileSync("unzip", ["-l", path], { encoding: "utf8", env });
+    expect(listing).toContain("coffee.png");
+    expect(listing).toContain("coffee (2).png");
+    expect(listing).toContain("café notes.txt");
+    expect(listing).toContain("2025-05-06 07:08");
+    expect(listing).toMatch(/4 files/);
+    expect(execFileSync("unzip", ["-t", path], { encoding: "utf8", env })).toContain("No errors detected");
+    execFileSync("unzip", ["-q", path, "-d", join(dir, "out")], { env });
+    expect(readFileSync(join(dir, "out", "coffee.png")).equals(png)).toBe(true);
+    expect(readFileSync(join(dir, "out", "café notes.txt"), "utf8")).toBe("ünïcode");
+  });
+});
