@@ -1,3 +1,4 @@
+import { AdminPage } from "./admin/AdminPage.tsx";
 import { AppShell } from "./components/AppShell.tsx";
 import { AssetEditorPage } from "./pages/AssetEditorPage.tsx";
 import { FormatGalleryPage } from "./pages/FormatGalleryPage.tsx";
@@ -51,6 +52,12 @@ function SignedInRoute({ route }: { route: Route }) {
       return (
         <AppShell currentOrgId={route.orgId}>
           <OrgPage orgId={route.orgId} />
+        </AppShell>
+      );
+    case "orgAdmin":
+      return (
+        <AppShell currentOrgId={route.orgId}>
+          <AdminPage orgId={route.orgId} section={route.section} />
         </AppShell>
       );
     case "notFound":

@@ -1,6 +1,8 @@
 import { MembersPanel } from "../components/MembersPanel.tsx";
 import { ProjectsSection } from "../components/ProjectsSection.tsx";
-import { roleLabels } from "../components/roles.ts";
+import { canManageMembers, roleLabels } from "../components/roles.ts";
+import { Link } from "../router/Link.tsx";
+import { pathOf } from "../router/routes.ts";
 import { useOrgs } from "../session/OrgsContext.tsx";
 
 export function OrgPage({ orgId }: { orgId: string }) {
@@ -19,6 +21,13 @@ export function OrgPage({ orgId }: { orgId: string }) {
       <div className="page-heading">
         <h1>{org.name}</h1>
         <span className="role-badge">{roleLabels[org.role]}</span>
+        {canManageMembers(org.role) && (
+          <nav aria-label="Organization" className="admin-link">
+            <Link className="button" to={pathOf({ name: "orgAdmin", orgId: org.id, section: "formats" })}>
+              Admin settings
+            </Link>
+          </nav>
+        )}
       </div>
       <div className="org-layout">
         <ProjectsSection orgId={org.id} canCreate={org.role !== "viewer"} />

@@ -29,6 +29,16 @@ describe("editor routes", () => {
     expect(parseRoute("/sign-in", "?next=//evil.example")).toEqual({ name: "signIn", next: null });
   });
 
+  it("opens an organization's admin pages, the formats first", () => {
+    const orgId = projectId;
+    expect(parseRoute(`/orgs/${orgId}/admin`)).toEqual({ name: "orgAdmin", orgId, section: "formats" });
+    const nodes = parseRoute(`/orgs/${orgId}/admin/nodes`);
+    expect(nodes).toEqual({ name: "orgAdmin", orgId, section: "nodes" });
+    expect(pathOf(nodes)).toBe(`/orgs/${orgId}/admin/nodes`);
+    expect(parseRoute(`/orgs/${orgId}/admin/dead-letters/`)).toMatchObject({ section: "dead-letters" });
+    expect(parseRoute(`/orgs/${orgId}/admin/secrets`).name).toBe("notFound");
+  });
+
   it("shows a not-found page for unknown addresses", () => {
     expect(parseRoute("/orgs/not-an-id")).toEqual({ name: "notFound", path: "/orgs/not-an-id" });
   });

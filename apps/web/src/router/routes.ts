@@ -4,13 +4,19 @@ export type Route =
   | { name: "signUp"; next: string | null }
   | { name: "home" }
   | { name: "org"; orgId: string }
+  | { name: "orgAdmin"; orgId: string; section: AdminSection }
   | { name: "project"; projectId: string }
   | { name: "asset"; projectId: string; assetId: string }
   | { name: "assetFormats"; projectId: string; assetId: string }
   | { name: "notFound"; path: string };
 
+/** The organization admin pages, in the order of their navigation. */
+export const adminSections = ["formats", "text-styles", "rules", "nodes", "queues", "dead-letters"] as const;
+export type AdminSection = (typeof adminSections)[number];
+
 const uuid = "[0-9a-fA-F-]{36}";
 const orgPath = new RegExp(`^/orgs/(${uuid})/?$`);
+const orgAdminPath = new RegExp(`^/orgs/(${uuid})/admin(?:/([a-z-]+))?/?$`);
 const projectPath = new RegExp(`^/projects/(${uuid})/?$`);
 const assetPath = new RegExp(`^/projects/(${uuid})/assets/(${uuid})(/formats)?/?$`);
 
@@ -21,6 +27,11 @@ export function parseRoute(pathname: string, search = ""): Route {
   if (pathname === "/sign-up") return { name: "signUp", next };
   const org = orgPath.exec(pathname);
   if (org?.[1]) return { name: "org", orgId: org[1] };
+  const admin = orgAdminPath.exec(pathname);
+  if (admin?.[1]) {
+    const section = (admin[2] ?? "formats") as AdminSection;
+    if (adminSections.includes(section)) return { name: "orgAdmin", orgId: admin[1], section };
+  }
   const project = projectPath.exec(pathname);
   if (project?.[1]) return { name: "project", projectId: project[1] };
   const asset = assetPath.exec(pathname);
@@ -40,6 +51,8 @@ export function pathOf(route: Route): string {
       return withNext("/sign-up", route.next);
     case "org":
       return `/orgs/${route.orgId}`;
+    case "orgAdmin":
+      return `/orgs/${route.orgId}/admin/${route.section}`;
     case "project":
       return `/projects/${route.projectId}`;
     case "asset":

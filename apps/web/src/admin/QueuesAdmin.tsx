@@ -1,0 +1,60 @@
+import { FormError } from "../components/FormError.tsx";
+import { useApi } from "../session/SessionContext.tsx";
+import { usePolling } from "./usePolling.ts";
+
+/** Every job stream: how many entries wait and how many are delivered but not yet done; read every 2 s. */
+export function QueuesAdmin({ orgId }: { orgId: string }) {
+  const client = useApi();
+  const queues = usePolling(() => client.admin.queues.query({ orgId }), orgId);
+  const streams = queues.data?.streams ?? [];
+  const peak = Math.max(1, ...streams.map((s) => s.depth));
+  return (
+    <section className="panel" aria-labelledby="queues-heading">
+      <h2 id="queues-heading">Queues</h2>
+      <p className="muted">Shared by the whole installation. Updated every 2 seconds.</p>
+      <FormError message={queues.error} />
+      {queues.data && (
+        <p className="queue-summary">
+          <span>
+            Dead letters: <strong>{queues.data.deadLetters}</strong>
+          </span>
+          <span>
+            Retries due: <strong>{queues.data.dueRetries}</strong>
+          </span>
+        </p>
+      )}
+      {queues.data && streams.length === 0 && <p className="empty">No job has been queued yet.</p>}
+      {streams.length > 0 && (
+        <table className="admin-table" aria-label="Streams">
+          <thead>
+            <tr>
+              <th scope="col">Stream</th>
+              <th scope="col">Priority</th>
+              <th scope="col">VRAM tier</th>
+              <th scope="col">Depth</th>
+              <th scope="col">Pending</th>
+            </tr>
+          </thead>
+          <tbody>
+            {streams.map((s) => (
+              <tr key={s.stream} data-stream={s.stream}>
+                <td>
+                  <code>{s.stream}</code>
+                </td>
+                <td>{s.priority}</td>
+                <td>{s.tier === 0 ? "CPU" : `${s.tier} GiB`}</td>
+                <td>
+                  <span className="queue-cell">
+                    <meter min={0} max={peak} value={s.depth} aria-label={`Depth of ${s.stream}`} />
+                    {s.depth}
+                  </span>
+                </td>
+                <td>{s.pending}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
