@@ -9,17 +9,8 @@ import { randomBytes } from "node:crypto";
 import { type BusMessage, RedisStreamsBus } from "@atelier/bus";
 import { createLogger } from "@atelier/shared";
 import { Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: number;
-}
-
-/** The project's local Redis for tests and benchmarks (see shared/services.md). */
-const REDIS_URL = "redis://127.0.0.1:6379";
+import { BENCH_REDIS_URL as REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
+import { type BenchResult, runIfMain } from "./result.ts";
 const JOBS = 20_000;
 const CONCURRENCY = 50;
 const CHUNK = 1000;
@@ -54,7 +45,7 @@ async function busSeconds(): Promise<number> {
     return (performance.now() - started) / 1000;
   } finally {
     await bus.close();
-    await deleteKeys(`${prefix}:*`);
+    await deleteRedisKeys(`${prefix}:`);
   }
 }
 
@@ -95,21 +86,7 @@ async function bullmqSeconds(): Promise<number> {
   } finally {
     await worker.close();
     await queue.close();
-    await deleteKeys(`${prefix}:*`);
-  }
-}
-
-async function deleteKeys(pattern: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
+    await deleteRedisKeys(`${prefix}:`);
   }
 }
 
@@ -122,9 +99,4 @@ export async function run(): Promise<BenchResult[]> {
   return [{ name: "queue_throughput", value: rate(bus), unit: "jobs/s", baseline: rate(bull) }];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await run()) {
-    const ratio = r.value / r.baseline;
-    console.log(`RESULT ${r.name} ${r.value} ${r.unit} baseline=${r.baseline} ratio=${ratio.toFixed(2)}`);
-  }
-}
+await runIfMain(import.meta.url, run);

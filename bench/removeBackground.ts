@@ -8,24 +8,19 @@
  * from those same runs. Stops adding samples after TIME_BUDGET_MS so a loaded machine cannot
  * push it past two minutes. Run alone: `npx tsx bench/removeBackground.ts`.
  */
+import { fixturesDir } from "@atelier/shared/testing";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { createLogger } from "@atelier/shared";
 import sharp from "sharp";
 import { packageDir } from "../packages/pipeline/src/models/packageDir.ts";
 import { releaseSessions } from "../packages/pipeline/src/models/sessionPool.ts";
 import type { PipelineEnv } from "../packages/pipeline/src/step.ts";
 import { removeBackgroundStep } from "../packages/pipeline/src/steps/removeBackground.ts";
+import { type BenchResult, runIfMain } from "./result.ts";
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: number;
-}
-
-const FIXTURES = "/work/shared/fixtures/images";
+const FIXTURES = fixturesDir;
 const IMAGES = ["coffee.png", "chelsea.png", "text.png"];
 const ROUNDS = 1;
 const TIME_BUDGET_MS = 80_000;
@@ -139,9 +134,4 @@ export async function run(): Promise<BenchResult[]> {
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  for (const r of await run()) {
-    const ratio = r.baseline === 0 ? 0 : r.value / r.baseline;
-    console.log(`RESULT ${r.name} ${r.value} ${r.unit} baseline=${r.baseline} ratio=${ratio.toFixed(3)}`);
-  }
-}
+await runIfMain(import.meta.url, run);

@@ -12,23 +12,18 @@
  * Median of rounds.
  * Run alone: `npx tsx bench/repurpose.ts`.
  */
+import { join } from "node:path";
+import { fixturesDir } from "@atelier/shared/testing";
 import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { createLogger } from "@atelier/shared";
 import sharp from "sharp";
 import type { ImageAnalysis } from "../packages/pipeline/src/analysis.ts";
 import { builtInFormats } from "../packages/pipeline/src/formats.ts";
 import type { PipelineEnv, StepContext } from "../packages/pipeline/src/step.ts";
 import { repurposeParams, repurposeStep } from "../packages/pipeline/src/steps/repurpose.ts";
+import { type BenchResult, runIfMain } from "./result.ts";
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: number;
-}
-
-const image = readFileSync("/work/shared/fixtures/images/coffee.png");
+const image = readFileSync(join(fixturesDir, "coffee.png"));
 const env: PipelineEnv = { maxInputPixels: 40_000_000, executionProviders: ["cpu"] };
 const analysisWith = (subject: ImageAnalysis["subject"]): ImageAnalysis => ({
   width: 600,
@@ -99,9 +94,4 @@ export async function run(): Promise<BenchResult[]> {
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  for (const r of await run()) {
-    const ratio = r.baseline === 0 ? 0 : r.value / r.baseline;
-    console.log(`RESULT ${r.name} ${r.value} ${r.unit} baseline=${r.baseline} ratio=${ratio.toFixed(3)}`);
-  }
-}
+await runIfMain(import.meta.url, run);

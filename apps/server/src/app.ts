@@ -64,7 +64,7 @@ export async function createApp(
         bus,
         storage,
         pipelineEnv,
-        vramBudgetMb: 0,
+        vramBudgetMb: config.embeddedWorker.vramBudgetMb,
         memoryBudgetMb: config.embeddedWorker.memoryBudgetMb,
         log: log.child({ part: "worker" }),
       })

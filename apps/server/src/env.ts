@@ -55,6 +55,12 @@ const envSchema = z.object({
   ATELIER_EMBEDDED_WORKER: bool.optional(),
   /** RAM the embedded worker may give to jobs, in MiB; default half the machine's memory. */
   ATELIER_WORKER_MEMORY_MB: z.coerce.number().int().positive().optional(),
+  /**
+   * Model memory the embedded worker offers when claiming (the `vramMb` steps declare), in MiB. It runs models
+   * on the CPU, so this comes out of RAM. Default 2048: every built-in step fits (ISNet declares 1200);
+   * 0 limits it to steps that declare none.
+   */
+  ATELIER_WORKER_VRAM_MB: z.coerce.number().int().min(0).default(2048),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -83,7 +89,7 @@ export interface Config {
   maxInputPixels: number;
   webDist: string;
   logLevel: string;
-  embeddedWorker: { enabled: boolean; memoryBudgetMb?: number };
+  embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
   pipeline: {
     executionProviders: string[];
     modelsDir?: string;
@@ -147,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedWorker: {
       enabled: e.ATELIER_EMBEDDED_WORKER ?? !e.REDIS_URL,
       memoryBudgetMb: e.ATELIER_WORKER_MEMORY_MB,
+      vramBudgetMb: e.ATELIER_WORKER_VRAM_MB,
     },
     pipeline: {
       executionProviders: e.EXECUTION_PROVIDERS.split(",")

@@ -34,6 +34,15 @@ describe("configuration", () => {
     expect(config.secret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ ATELIER_DATA_DIR: dataDir }).secret).toBe(config.secret);
   });
+
+  it("gives the embedded worker room for model steps like remove-background (1200 MiB) by default", () => {
+    expect(loadConfig({ ATELIER_DATA_DIR: dataDir }).embeddedWorker).toMatchObject({
+      enabled: true,
+      vramBudgetMb: 2048,
+    });
+    const cpuOnly = loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_WORKER_VRAM_MB: "0" });
+    expect(cpuOnly.embeddedWorker.vramBudgetMb).toBe(0);
+  });
 });
 
 describe("the server process", () => {

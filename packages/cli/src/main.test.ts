@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "./main.ts";
 
 const bin = fileURLToPath(new URL("../bin/atelier.mjs", import.meta.url));
-const fixtures = "/work/shared/fixtures/images";
+import { fixturesDir as fixtures } from "@atelier/shared/testing";
 let dir: string;
 
 beforeAll(async () => {

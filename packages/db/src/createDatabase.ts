@@ -36,7 +36,10 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       max: options.maxConnections ?? 10,
       onnotice: () => {},
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const db = drizzlePostgres(client, {
+      schema,
+      logger: process.env.ATELIER_LOG_SQL === "1",
+    }) as unknown as Database;
     try {
       await migratePostgres(drizzlePostgres(client), { migrationsFolder });
     } catch (err) {

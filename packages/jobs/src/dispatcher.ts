@@ -1,7 +1,7 @@
 import { type BusMessage, busMessageSchema, type JobBus } from "@atelier/bus";
 import { and, asc, type Database, eq, inArray, isNull, lt, or, schema } from "@atelier/db";
 import type { Logger } from "@atelier/shared";
-import { JOB_PUBLISH_TOPIC, jobMessage } from "./jobMessage.ts";
+import { JOB_PUBLISH_TOPIC, type JobRow, jobMessage } from "./jobMessage.ts";
 import { withTimeout } from "./timing.ts";
 
 export interface DispatcherOptions {
@@ -30,6 +30,12 @@ export interface DispatcherOptions {
 export interface Dispatcher {
   /** Publishes waiting outbox rows now (call after a submit); passes never overlap. */
   kick(): void;
+  /**
+   * Publishes a job just committed straight away, so it is claimable without waiting for a pass.
+   * Its outbox row stays the safety net: the next pass marks it (the bus drops the second publish),
+   * and a failure here is left to that pass.
+   */
+  publishNow(job: JobRow): Promise<void>;
   /** Runs one outbox pass and resolves when it is done; for tests and shutdown. */
   flush(): Promise<void>;
   /** Runs one reconcile pass now; resolves with how many jobs it published again. */
@@ -165,6 +171,14 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
 
   return {
     kick: () => void schedule(),
+    publishNow: async (job) => {
+      try {
+        await withTimeout(bus.publish(jobMessage(job)), PUBLISH_TIMEOUT_MS, "publish");
+      } catch (err) {
+        log.warn({ err, jobId: job.id }, "publish after submit failed; the outbox pass retries");
+        void schedule();
+      }
+    },
     flush: () => schedule(),
     reconcile: (olderThanMs) => {
       const result = running.then(() => reconcile(olderThanMs));

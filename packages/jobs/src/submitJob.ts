@@ -71,16 +71,19 @@ export async function submitJob(
       })
       .returning();
     if (!job) throw new AppError("INTERNAL", "The job could not be written.");
-    await tx.insert(schema.jobSteps).values(
-      steps.map((s) => ({
-        jobId: job.id,
-        index: s.index,
-        step: s.step,
-        params: s.params,
-        vramMb: s.vramMb,
-      })),
-    );
-    await tx.insert(schema.outbox).values({ topic: JOB_PUBLISH_TOPIC, payload: jobMessage(job) });
+    // Both need only the job's id: sent together, they share one round trip.
+    await Promise.all([
+      tx.insert(schema.jobSteps).values(
+        steps.map((s) => ({
+          jobId: job.id,
+          index: s.index,
+          step: s.step,
+          params: s.params,
+          vramMb: s.vramMb,
+        })),
+      ),
+      tx.insert(schema.outbox).values({ topic: JOB_PUBLISH_TOPIC, payload: jobMessage(job) }),
+    ]);
     return job;
   });
 }

@@ -4,6 +4,7 @@ import type { ObjectStorage } from "@atelier/storage";
 
 type JobRow = typeof schema.jobs.$inferSelect;
 type OutputRow = typeof schema.jobOutputs.$inferSelect;
+type StepRow = typeof schema.jobSteps.$inferSelect;
 
 const URL_TTL_SEC = 60 * 60;
 
@@ -40,41 +41,59 @@ export async function toJobViews(db: Database, storage: ObjectStorage, jobs: Job
       .orderBy(asc(schema.jobOutputs.createdAt)),
   ]);
   return Promise.all(
-    jobs.map(async (job) => {
-      const spec = job.spec as { preset?: string };
-      const error = job.error as { code: string; message: string } | null;
-      return {
-        id: job.id,
-        projectId: job.projectId,
-        status: job.status,
-        priority: job.priority as PriorityClass,
-        vramMb: job.vramMb,
-        attempt: job.attempt,
-        maxAttempts: job.maxAttempts,
-        progress: job.progress,
-        preset: spec.preset ?? null,
-        assetIds: job.assetIds,
-        steps: steps
-          .filter((s) => s.jobId === job.id)
-          .map(
-            (s): JobStepView => ({
-              index: s.index,
-              step: s.step,
-              status: s.status as JobStepView["status"],
-              progress: s.progress,
-            }),
-          ),
-        nodeId: job.nodeId,
-        error: error ? { code: error.code, message: error.message } : null,
-        outputs: await Promise.all(
-          outputs.filter((o) => o.jobId === job.id).map((o) => toOutputView(storage, o)),
-        ),
-        createdAt: job.createdAt.toISOString(),
-        startedAt: job.startedAt?.toISOString() ?? null,
-        finishedAt: job.finishedAt?.toISOString() ?? null,
-      };
-    }),
+    jobs.map(async (job) =>
+      jobViewOf(
+        job,
+        steps.filter((s) => s.jobId === job.id),
+        await Promise.all(outputs.filter((o) => o.jobId === job.id).map((o) => toOutputView(storage, o))),
+      ),
+    ),
   );
+}
+
+/** The view of a job just submitted: its steps are pending and it has no outputs, so no query is needed. */
+export function submittedJobView(job: JobRow): JobView {
+  const spec = job.spec as { steps: Array<{ step: string }> };
+  return jobViewOf(
+    job,
+    spec.steps.map((s, index) => ({ index, step: s.step, status: "pending", progress: 0 })),
+    [],
+  );
+}
+
+function jobViewOf(
+  job: JobRow,
+  steps: Array<Pick<StepRow, "index" | "step" | "status" | "progress">>,
+  outputs: JobOutputView[],
+): JobView {
+  const spec = job.spec as { preset?: string };
+  const error = job.error as { code: string; message: string } | null;
+  return {
+    id: job.id,
+    projectId: job.projectId,
+    status: job.status,
+    priority: job.priority as PriorityClass,
+    vramMb: job.vramMb,
+    attempt: job.attempt,
+    maxAttempts: job.maxAttempts,
+    progress: job.progress,
+    preset: spec.preset ?? null,
+    assetIds: job.assetIds,
+    steps: steps.map(
+      (s): JobStepView => ({
+        index: s.index,
+        step: s.step,
+        status: s.status as JobStepView["status"],
+        progress: s.progress,
+      }),
+    ),
+    nodeId: job.nodeId,
+    error: error ? { code: error.code, message: error.message } : null,
+    outputs,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
 }
 
 export async function loadJobView(db: Database, storage: ObjectStorage, jobId: string): Promise<JobView> {

@@ -4,7 +4,7 @@ import { presetSpec } from "@atelier/pipeline";
 import { AppError, createJobInput, listJobsInput, type PriorityClass } from "@atelier/shared";
 import { jobProcedure, projectProcedure } from "../access.ts";
 import { appendProjectEvent } from "../events/projectEvents.ts";
-import { loadJobView, toJobViews } from "../jobs/jobView.ts";
+import { loadJobView, submittedJobView, toJobViews } from "../jobs/jobView.ts";
 import { router } from "../trpc.ts";
 
 /** A plan buys a priority class; anything unknown runs as standard. */
@@ -16,12 +16,21 @@ export const jobsRouter = router({
     .input(createJobInput)
     .mutation(async ({ ctx, input }) => {
       const { db, storage, bus, dispatcher } = ctx.services;
-      const assets = await db
-        .select({ id: schema.assets.id, status: schema.assets.status })
-        .from(schema.assets)
-        .where(
-          and(eq(schema.assets.projectId, ctx.access.project.id), inArray(schema.assets.id, input.assetIds)),
-        );
+      const [assets, [org]] = await Promise.all([
+        db
+          .select({ id: schema.assets.id, status: schema.assets.status })
+          .from(schema.assets)
+          .where(
+            and(
+              eq(schema.assets.projectId, ctx.access.project.id),
+              inArray(schema.assets.id, input.assetIds),
+            ),
+          ),
+        db
+          .select({ plan: schema.organizations.plan })
+          .from(schema.organizations)
+          .where(eq(schema.organizations.id, ctx.access.orgId)),
+      ]);
       const missing = input.assetIds.filter((id) => !assets.some((a) => a.id === id));
       if (missing.length)
         throw new AppError("NOT_FOUND", "Some assets are not in this project.", { missing });
@@ -30,10 +39,6 @@ export const jobsRouter = router({
         throw new AppError("VALIDATION_ERROR", "Some assets are not ready yet.", { notReady });
 
       const spec = input.preset ? presetSpec(input.preset, input.params) : input.spec!;
-      const [org] = await db
-        .select()
-        .from(schema.organizations)
-        .where(eq(schema.organizations.id, ctx.access.orgId));
       const job = await submitJob(db, {
         orgId: ctx.access.orgId,
         projectId: ctx.access.project.id,
@@ -44,10 +49,10 @@ export const jobsRouter = router({
         params: input.params,
         priority: priorityOfPlan[org?.plan ?? "free"] ?? "standard",
       });
-      // The queued event goes first: once kicked, a worker may report the job claimed within milliseconds.
-      const view = await loadJobView(db, storage, job.id);
+      // The queued event goes first: once published, a worker may report the job claimed within milliseconds.
+      const view = submittedJobView(job);
       await appendProjectEvent(bus, view.projectId, { type: "job.queued", jobId: view.id, job: view });
-      dispatcher.kick();
+      await dispatcher.publishNow(job);
       return view;
     }),
 

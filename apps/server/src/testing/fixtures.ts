@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import type { TestClient } from "./testApp.ts";
 
-export const fixturesDir = join(import.meta.dirname, "../../../../../shared/fixtures/images");
+import { fixturesDir } from "@atelier/shared/testing";
+
+export { fixturesDir };
 export const fixture = (name: string) => readFileSync(join(fixturesDir, name));
 
 function chunk(type: string, data: Buffer): Buffer {

@@ -49,7 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   }
   if (options.bus === "redis") {
     env.REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-    env.REDIS_PREFIX = `atelier-test-${randomBytes(6).toString("hex")}`;
+    env.REDIS_PREFIX ??= `atelier-test-${randomBytes(6).toString("hex")}`;
     cleanups.push(() => deleteRedisKeys(env.REDIS_URL!, env.REDIS_PREFIX!));
   }
   if (options.storage === "s3") {

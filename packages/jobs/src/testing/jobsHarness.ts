@@ -12,7 +12,9 @@ import postgres from "postgres";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-export const FIXTURES = "/work/shared/fixtures/images";
+import { fixturesDir } from "@atelier/shared/testing";
+
+export const FIXTURES = fixturesDir;
 export const TEST_SECRET = "jobs-test-secret-0123456789abcdef0123456789";
 export const TEST_PUBLIC_URL = "http://127.0.0.1:9";
 export const testLog = createLogger("jobs-test", process.env.TEST_LOG_LEVEL ?? "silent");

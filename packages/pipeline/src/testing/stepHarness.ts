@@ -3,7 +3,9 @@ import { createLogger } from "@atelier/shared";
 import type { z } from "zod";
 import type { Artifact, PipelineEnv, StepContext, StepDefinition, StepResult } from "../step.ts";
 
-export const fixturesDir = "/work/shared/fixtures/images";
+import { fixturesDir } from "@atelier/shared/testing";
+
+export { fixturesDir };
 
 export function fixture(name: string): Artifact {
   return {

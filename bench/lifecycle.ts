@@ -1,0 +1,170 @@
+/**
+ * The whole way in: `jobs.create` over tRPC HTTP (session cookie, access check, one Postgres
+ * transaction with the job, its steps and an outbox row, the queued event), the dispatcher's
+ * XADD, and a node's XREADGROUP claim. Measured: sustained jobs a second with 64 submits in
+ * flight, and submit → claimed latency at a steady 100 and 500 submits a second.
+ * Baseline, same Redis, same run: BullMQ `queue.add` → its worker starting the job, at the same
+ * rates and in-flight count (no HTTP and no database on that side).
+ * Run alone: `npx tsx bench/lifecycle.ts`.
+ */
+import { randomBytes } from "node:crypto";
+import { RedisStreamsBus } from "@atelier/bus";
+import { createLogger } from "@atelier/shared";
+import { Queue, Worker } from "bullmq";
+import { fixture, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
+import { startTestApp } from "../apps/server/src/testing/testApp.ts";
+import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
+import { type BenchResult, percentile, runIfMain } from "./result.ts";
+
+const RATES = [100, 500];
+const RATE_SECONDS = 5;
+const SUSTAINED_SECONDS = 5;
+const IN_FLIGHT = 64;
+
+/** One side of the comparison: submit a job, and learn when a consumer claimed it. */
+interface Lane {
+  submit(): Promise<string>;
+  claimedAt: Map<string, number>;
+  close(): Promise<void>;
+}
+
+async function atelierLane(): Promise<Lane> {
+  const prefix = `bench-life-${randomBytes(4).toString("hex")}`;
+  const app = await startTestApp({
+    database: "postgres",
+    bus: "redis",
+    env: { REDIS_PREFIX: prefix, ATELIER_EMBEDDED_WORKER: "false", LOG_LEVEL: "silent" },
+  });
+  const client = app.client();
+  const { project } = await signUpWithProject(client, "Bench");
+  const asset = await upload(client, project.id, "chelsea.png", fixture("chelsea.png"));
+  // A bare node: claims and acks, so the figure is the platform's way in, not a step's run time.
+  const node = RedisStreamsBus.create({
+    redisUrl: BENCH_REDIS_URL,
+    prefix,
+    logger: createLogger("bench", "silent"),
+  });
+  const claimedAt = new Map<string, number>();
+  let stopped = false;
+  const consuming = (async () => {
+    while (!stopped) {
+      const deliveries = await node.claim({ consumer: "bench", freeVramMb: 0, max: 100, blockMs: 200 });
+      const now = performance.now();
+      for (const d of deliveries) claimedAt.set(d.message.jobId, now);
+      if (deliveries.length) await node.ackMany(deliveries);
+    }
+  })();
+  const input = {
+    projectId: project.id,
+    assetIds: [asset.id],
+    spec: { steps: [{ step: "diagnostic", params: { ms: 0 } }] },
+  };
+  return {
+    submit: async () => (await client.trpc.jobs.create.mutate(input)).id,
+    claimedAt,
+    close: async () => {
+      stopped = true;
+      await consuming;
+      await node.close();
+      await app.close();
+    },
+  };
+}
+
+async function bullmqLane(): Promise<Lane> {
+  const prefix = `bench-life-bull-${randomBytes(4).toString("hex")}`;
+  const url = new URL(BENCH_REDIS_URL);
+  const connection = { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
+  const queue = new Queue("bench", { connection, prefix });
+  const claimedAt = new Map<string, number>();
+  const worker = new Worker(
+    "bench",
+    async (job) => {
+      claimedAt.set(job.id!, performance.now());
+    },
+    { connection, prefix, concurrency: 100 },
+  );
+  await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
+  let n = 0;
+  return {
+    submit: async () => (await queue.add("noop", { n: n++ }, { removeOnComplete: true })).id!,
+    claimedAt,
+    close: async () => {
+      await worker.close();
+      await queue.close();
+      await deleteRedisKeys(`${prefix}:`);
+    },
+  };
+}
+
+/** Submits at a steady rate for `seconds` (open loop: late answers do not slow the schedule). */
+async function latencyAt(lane: Lane, rate: number, seconds: number): Promise<number[]> {
+  const total = rate * seconds;
+  const submittedAt = new Map<string, number>();
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    pending.push(lane.submit().then((id) => void submittedAt.set(id, t0)));
+  }
+  await Promise.all(pending);
+  await waitUntil(() => [...submittedAt.keys()].every((id) => lane.claimedAt.has(id)));
+  return [...submittedAt].map(([id, t0]) => lane.claimedAt.get(id)! - t0).sort((a, b) => a - b);
+}
+
+/** Keeps IN_FLIGHT submits going for `seconds`; answers claimed jobs a second. */
+async function sustained(lane: Lane, seconds: number): Promise<number> {
+  const ids: string[] = [];
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (performance.now() < until) ids.push(await lane.submit());
+    }),
+  );
+  await waitUntil(() => ids.every((id) => lane.claimedAt.has(id)));
+  const first = Math.min(...ids.map((id) => lane.claimedAt.get(id)!));
+  const last = Math.max(...ids.map((id) => lane.claimedAt.get(id)!));
+  return ids.length / ((last - first) / 1000);
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("jobs were not claimed in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function measure(lane: Lane) {
+  await latencyAt(lane, 100, 1); // warm-up: connections, JIT, prepared statements
+  const latencies = new Map<number, number[]>();
+  for (const rate of RATES) latencies.set(rate, await latencyAt(lane, rate, RATE_SECONDS));
+  const jobsPerSecond = await sustained(lane, SUSTAINED_SECONDS);
+  return { latencies, jobsPerSecond };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const ours = await atelierLane();
+  const mine = await measure(ours).finally(() => ours.close());
+  const theirs = await bullmqLane();
+  const base = await measure(theirs).finally(() => theirs.close());
+  const results: BenchResult[] = [
+    { name: "lifecycle_sustained", value: mine.jobsPerSecond, unit: "jobs/s", baseline: base.jobsPerSecond },
+  ];
+  for (const rate of RATES) {
+    for (const p of [50, 99]) {
+      results.push({
+        name: `lifecycle_claim_p${p}_at_${rate}`,
+        value: percentile(mine.latencies.get(rate)!, p),
+        unit: "ms",
+        baseline: percentile(base.latencies.get(rate)!, p),
+      });
+    }
+  }
+  return results;
+}
+
+await runIfMain(import.meta.url, run);
