@@ -1,3 +1,4 @@
+import { useId, useState } from "react";
 import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 import { usePolling } from "./usePolling.ts";
@@ -6,7 +7,10 @@ import { usePolling } from "./usePolling.ts";
 export function QueuesAdmin({ orgId }: { orgId: string }) {
   const client = useApi();
   const queues = usePolling(() => client.admin.queues.query({ orgId }), orgId);
-  const streams = queues.data?.streams ?? [];
+  const [showEmpty, setShowEmpty] = useState(false);
+  const toggleId = useId();
+  const all = queues.data?.streams ?? [];
+  const streams = showEmpty ? all : all.filter((s) => s.depth > 0 || s.pending > 0);
   const peak = Math.max(1, ...streams.map((s) => s.depth));
   return (
     <section className="panel" aria-labelledby="queues-heading">
@@ -23,7 +27,20 @@ export function QueuesAdmin({ orgId }: { orgId: string }) {
           </span>
         </p>
       )}
-      {queues.data && streams.length === 0 && <p className="empty">No job has been queued yet.</p>}
+      <div className="field field-check">
+        <input
+          id={toggleId}
+          type="checkbox"
+          checked={showEmpty}
+          onChange={(e) => setShowEmpty(e.target.checked)}
+        />
+        <label htmlFor={toggleId}>Show empty streams</label>
+      </div>
+      {queues.data && streams.length === 0 && (
+        <p className="empty">
+          All {all.length} streams are empty: every queued job has been taken by a node.
+        </p>
+      )}
       {streams.length > 0 && (
         <table className="admin-table" aria-label="Streams">
           <thead>

@@ -86,7 +86,7 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
                   value={step.progress}
                   aria-label={`Progress of step ${step.index + 1}, ${step.step}`}
                 />
-                <span className="job-step-status muted">{stepLabel(step.status, step.progress)}</span>
+                <span className="job-step-status muted">{stepLabel(step.status, step.progress, active)}</span>
               </li>
             ))}
           </ol>
@@ -128,7 +128,8 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
   );
 }
 
-function stepLabel(status: string, progress: number): string {
-  if (status === "running") return `${Math.round(progress * 100)}%`;
+function stepLabel(status: string, progress: number, jobActive: boolean): string {
+  if (status === "running") return jobActive ? `${Math.round(progress * 100)}%` : "stopped";
+  if (status === "pending" && !jobActive) return "not run";
   return status;
 }

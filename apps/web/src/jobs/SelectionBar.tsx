@@ -12,7 +12,7 @@ export function SelectionBar({ selection, readyCount, onRun, onShowShortcuts }: 
   const count = selection.ids.length;
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selection">
-      <span className="selection-count" aria-live="polite">
+      <span className={count === 0 ? "selection-hint" : "selection-count"} aria-live="polite">
         {count === 0 ? "Select images to run a preset on them." : `${count} selected`}
       </span>
       <button

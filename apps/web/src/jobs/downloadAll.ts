@@ -1,4 +1,5 @@
 import type { JobOutputView } from "@atelier/shared";
+import { outputFileName } from "./outputFileName.ts";
 import { createZip } from "./zip.ts";
 
 /** Fetches every output (signed URLs, same origin) and saves them as one store-only ZIP. */
@@ -8,7 +9,7 @@ export async function downloadAll(outputs: JobOutputView[], archiveName: string)
       const res = await fetch(output.url, { credentials: "include" });
       if (!res.ok)
         throw new Error(`Could not fetch ${output.name} (HTTP ${res.status}); reload and try again.`);
-      return { name: output.name, data: new Uint8Array(await res.arrayBuffer()) };
+      return { name: outputFileName(output), data: new Uint8Array(await res.arrayBuffer()) };
     }),
   );
   const zip = createZip(entries);

@@ -1,0 +1,18 @@
+import type { JobOutputView } from "@atelier/shared";
+
+const extensions: Record<string, string> = {
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/webp": "webp",
+  "image/avif": "avif",
+  "image/gif": "gif",
+  "application/json": "json",
+  "text/plain": "txt",
+};
+
+/** The name to save an output under: outputs are named by role ("cutout"), so add the extension of its type. */
+export function outputFileName(output: Pick<JobOutputView, "name" | "mediaType">): string {
+  if (/\.[a-z0-9]{2,5}$/i.test(output.name)) return output.name;
+  const ext = extensions[output.mediaType] ?? output.mediaType.split("/")[1]?.replace(/[^a-z0-9]/gi, "");
+  return ext ? `${output.name}.${ext}` : output.name;
+}
