@@ -149,4 +149,16 @@ describe("edit documents, edited by two people at once", () => {
     const preview = await bob.trpc.documents.render.query({ assetId, maxSize: 400, formatId: "shop-banner" });
     expect([preview.width, preview.height]).toEqual([400, 100]);
   });
+
+  it("deletes a field with a set that has no value (undo of a first change, reset)", async () => {
+    const { revision } = await alice.trpc.documents.get.query({ assetId });
+    await alice.trpc.documents.edit.mutate({
+      assetId,
+      baseRevision: revision,
+      clientOpId: "alice-delete-1",
+      ops: [{ kind: "set", path: ["crop"], value: undefined }],
+    });
+    const after = await alice.trpc.documents.get.query({ assetId });
+    expect(after.document.crop).toBeUndefined();
+  });
 });

@@ -15,7 +15,8 @@ const pathSchema = z.array(z.string().min(1).max(64)).min(1).max(6);
 
 export const editOpSchema = z.discriminatedUnion("kind", [
   /** Sets (or with `value` undefined, deletes) the field at `path`. */
-  z.object({ kind: z.literal("set"), path: pathSchema, value: z.unknown() }),
+  // `value` may be absent: JSON has no undefined, so a deletion arrives without the key.
+  z.object({ kind: z.literal("set"), path: pathSchema, value: z.unknown().optional() }),
   /** Adds an item with an `id` to the array at `path` (e.g. an overlay). */
   z.object({
     kind: z.literal("insert"),
