@@ -1,4 +1,10 @@
-import { applyEditOps, type EditDocumentJson, type EditOp, type PendingEdit } from "@atelier/shared";
+import {
+  applyEditOps,
+  type EditDocumentJson,
+  type EditOp,
+  invertEditOps,
+  type PendingEdit,
+} from "@atelier/shared";
 import { describe, expect, it } from "vitest";
 import { LiveDocument } from "./LiveDocument.ts";
 
@@ -166,5 +172,36 @@ describe("two people editing one asset", () => {
     expect(rejected).toHaveLength(1);
     expect(a.document).toEqual({ crop: { x: 0.2, y: 0, width: 0.5, height: 0.5 } });
     expect(server.document).toEqual(a.document);
+  });
+
+  it("undoes an edit made before a reload, from the inverse the server logged", async () => {
+    const server = new FakeServer();
+    const before = server.connect();
+    before.change([crop(0.4)]);
+    await settle(server);
+    const inverse = invertEditOps({}, [crop(0.4)]);
+    const after = server.connect(); // The reloaded page: a fresh client with an empty undo stack.
+    expect(after.canUndo).toBe(false);
+    after.seedUndo([{ ops: [crop(0.4)], inverse }]);
+    after.undo();
+    await settle(server);
+    expect(server.document).toEqual({});
+    after.redo();
+    await settle(server);
+    expect(server.document).toEqual({ crop: { x: 0.4, y: 0, width: 0.5, height: 0.5 } });
+  });
+
+  it("sends an undo and a redo made back to back as two edits", async () => {
+    const server = new FakeServer();
+    const a = server.connect();
+    a.change([{ kind: "set", path: ["adjustments", "brightness"], value: 1.1 }], { gesture: "brightness" });
+    a.endGesture();
+    await settle(server);
+    const before = server.revision;
+    a.undo();
+    a.redo();
+    await settle(server);
+    expect(server.revision).toBe(before + 2);
+    expect(server.document).toEqual({ adjustments: { brightness: 1.1 } });
   });
 });

@@ -89,6 +89,16 @@ export class LiveDocument {
     return this.redoStack.length > 0;
   }
 
+  /**
+   * Puts this person's earlier edits (from the operation log, oldest first, with the inverses the server
+   * stored) under the undo stack, so undo keeps working after a reload or in a new session.
+   */
+  seedUndo(entries: ReadonlyArray<{ ops: EditOp[]; inverse: EditOp[] }>): void {
+    const seeded = entries.map((e) => ({ ops: e.ops, inverse: e.inverse, gesture: null }));
+    this.undoStack = [...seeded, ...this.undoStack];
+    this.opts.onChange();
+  }
+
   change(ops: EditOp[], options: ChangeOptions = {}): void {
     if (ops.length === 0 || this.closed) return;
     const gesture = options.gesture ?? null;

@@ -50,7 +50,7 @@ export function dragCrop(
   if (aspect) {
     // In fractions, a w:h output needs width/height = aspect / imageAspect.
     const ratio = aspect / imageAspect;
-    const byWidth = handle === "n" || handle === "s" ? false : true;
+    const byWidth = !(handle === "n" || handle === "s");
     let width = byWidth ? crop.width : crop.height * ratio;
     let height = width / ratio;
     const maxWidth = handle.includes("w") ? right : 1 - crop.x;

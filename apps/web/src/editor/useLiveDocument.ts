@@ -17,6 +17,8 @@ export interface LiveDocumentView {
   undo(): void;
   redo(): void;
   endGesture(): void;
+  /** Earlier edits of this person from the operation log (oldest first), so undo reaches past a reload. */
+  seedUndo(entries: ReadonlyArray<{ ops: EditOp[]; inverse: EditOp[] }>): void;
   /** Feed of the project stream: `document.op` events of this asset. */
   remote(revision: number, ops: EditOp[], clientOpId: string): void;
   /** Reads the server's document again and resends what it has not applied (after a reconnect). */
@@ -91,6 +93,7 @@ export function useLiveDocument(client: ApiClient, assetId: string): LiveDocumen
     undo: () => live.current?.undo(),
     redo: () => live.current?.redo(),
     endGesture: () => live.current?.endGesture(),
+    seedUndo: (entries) => live.current?.seedUndo(entries),
     remote: (revision, ops, clientOpId) => {
       if (live.current) live.current.remote(revision, ops, clientOpId);
       else early.current.push([revision, ops, clientOpId]);

@@ -4,7 +4,9 @@ import type { ApiClient } from "../api/trpcClient.ts";
 import { applyPresenceEvent, type PresenceMap, withoutExpired } from "./presenceState.ts";
 
 const heartbeatMs = 10_000;
-const cursorIntervalMs = 100;
+// At most ~16 updates a second: smooth enough for a pointer, and above the server's 50 ms floor, so the
+// last position of a move is never the one it drops.
+const cursorIntervalMs = 60;
 
 export interface PresenceWhere {
   selectedAssetId: string | null;
@@ -15,7 +17,7 @@ export interface Presence {
   people: PresenceMap;
   /** Feed of the project stream. */
   onEvent(event: ProjectEvent): void;
-  /** The pointer on the canvas in fractions of the image, or null when it left; sent at most 10 times a second. */
+  /** The pointer on the canvas in fractions of the image, or null when it left; sent at most ~16 times a second. */
   moveCursor(cursor: { x: number; y: number } | null): void;
 }
 
@@ -70,9 +72,16 @@ export function usePresence(
     };
   }, [client, projectId, send]);
 
+  const peopleRef = useRef(people);
+  peopleRef.current = people;
   const onEvent = useCallback(
-    (event: ProjectEvent) => setPeople((p) => applyPresenceEvent(p, event, selfId, Date.now())),
-    [selfId],
+    (event: ProjectEvent) => {
+      // Someone new (a late joiner, a reload): answer so they see us now, not at our next heartbeat.
+      if (event.type === "presence" && event.userId !== selfId && !peopleRef.current.has(event.userId))
+        sendSoon();
+      setPeople((p) => applyPresenceEvent(p, event, selfId, Date.now()));
+    },
+    [selfId, sendSoon],
   );
   const moveCursor = useCallback(
     (next: { x: number; y: number } | null) => {
