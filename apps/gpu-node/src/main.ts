@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     db: database.db,
     bus,
     storage,
-    pipelineEnv: config.pipeline,
+    pipelineEnv: { ...config.pipeline, log },
     vramBudgetMb: config.vramBudgetMb,
     memoryBudgetMb: config.memoryBudgetMb,
     jobMemoryMb: config.jobMemoryMb,

@@ -49,7 +49,7 @@ export async function createApp(
   );
   if (storage.kind === "local") await storage.removeStaleTempFiles();
   const bus = createBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, logger: log });
-  const pipelineEnv = { maxInputPixels: config.maxInputPixels, ...config.pipeline };
+  const pipelineEnv = { maxInputPixels: config.maxInputPixels, ...config.pipeline, log };
   const dispatcher = startDispatcher({
     db: database.db,
     bus,

@@ -49,6 +49,8 @@ export interface PipelineEnv {
   org?: OrgPipelineSettings;
   /** The job's attempt number (1 first), for steps that behave differently on a retry. */
   attempt?: number;
+  /** Where model loading and provider fallbacks are logged; quiet when absent. */
+  log?: Logger;
 }
 
 export interface OrgPipelineSettings {

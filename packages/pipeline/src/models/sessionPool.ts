@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { AppError, createLogger } from "@atelier/shared";
+import { AppError, createLogger, type Logger } from "@atelier/shared";
 import * as ort from "onnxruntime-node";
 import type { PipelineEnv } from "../step.ts";
 import { loadModelBytes } from "./loadModelBytes.ts";
@@ -23,7 +23,8 @@ export interface LoadedModel {
   loadedAt: string;
 }
 
-const log = createLogger("pipeline.models");
+// Where the caller gave no logger (the CLI, whose stdout is its own), model loading stays quiet.
+const quiet = createLogger("pipeline.models", "silent");
 const sessions = new Map<string, Promise<ModelSession>>();
 const loaded = new Map<string, LoadedModel>();
 
@@ -33,12 +34,16 @@ const loaded = new Map<string, LoadedModel>();
  */
 export async function getSession(
   name: string,
-  env: Pick<PipelineEnv, "modelsDir" | "executionProviders">,
+  env: Pick<PipelineEnv, "modelsDir" | "executionProviders" | "log">,
 ): Promise<ModelSession> {
   const spec = findModel(name, env);
   let pending = sessions.get(spec.name);
   if (!pending) {
-    pending = createSession(spec, env.executionProviders);
+    pending = createSession(
+      spec,
+      env.executionProviders,
+      env.log?.child({ name: "pipeline.models" }) ?? quiet,
+    );
     sessions.set(spec.name, pending);
     pending.catch(() => sessions.delete(spec.name));
   }
@@ -69,7 +74,7 @@ export async function releaseSessions(): Promise<void> {
 /** Provider names onnxruntime-node understands; anything else in the configuration is a mistake. */
 const knownProviders = new Set(["cpu", "cuda", "tensorrt", "dml", "webgpu", "coreml", "qnn"]);
 
-async function createSession(spec: ModelSpec, wanted: string[]): Promise<ModelSession> {
+async function createSession(spec: ModelSpec, wanted: string[], log: Logger): Promise<ModelSession> {
   const started = performance.now();
   const bytes = await loadModelBytes(spec);
   const order = wanted.length > 0 ? wanted : ["cpu"];
