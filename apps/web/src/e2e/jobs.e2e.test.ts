@@ -220,6 +220,33 @@ describe("running pipelines from the editor, watched live by a teammate", () => 
     await pageA.getByLabel("Show empty streams").check();
     await pageA.getByRole("table", { name: "Streams" }).waitFor({ timeout: 10_000 });
     await shot(pageA, "11-admin-queues");
+    await adminNav.getByRole("link", { name: "Asset formats" }).click();
+    const addFormat = pageA.getByRole("form", { name: "Add format" });
+    await addFormat.getByLabel("Format id").fill("billboard");
+    await addFormat.getByLabel("Format name").fill("Billboard");
+    await addFormat.getByLabel("Width (px)").fill("1920");
+    await addFormat.getByLabel("Height (px)").fill("640");
+    await addFormat.getByRole("button", { name: "Add format" }).click();
+    await pageA.locator('tr[data-format-id="billboard"]', { hasText: "1920×640" }).waitFor();
+    await pageA.getByRole("button", { name: "Edit Billboard" }).click();
+    const editFormat = pageA.getByRole("form", { name: "Edit format" });
+    await editFormat.getByLabel("Height (px)").fill("720");
+    await editFormat.getByRole("button", { name: "Save format" }).click();
+    await pageA.locator('tr[data-format-id="billboard"]', { hasText: "1920×720" }).waitFor();
+    await shot(pageA, "12a-admin-formats");
+    await pageA.getByRole("button", { name: "Delete Billboard" }).click();
+    await pageA.locator('tr[data-format-id="billboard"]').waitFor({ state: "detached" });
+
+    await adminNav.getByRole("link", { name: "Rules" }).click();
+    await pageA.getByRole("button", { name: "Move Products up" }).click();
+    await pageA.getByRole("button", { name: "Save rules" }).click();
+    await pageA.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await pageA.reload();
+    await expect
+      .poll(() => pageA.locator(".priority-name").allTextContents())
+      .toEqual(["Products", "Faces", "Text"]);
+    await shot(pageA, "12b-admin-rules");
+
     await adminNav.getByRole("link", { name: "Text styles" }).click();
     await pageA.getByRole("group", { name: "Title", exact: true }).waitFor();
     await shot(pageA, "12-admin-text-styles");
