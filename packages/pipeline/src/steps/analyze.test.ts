@@ -34,6 +34,8 @@ describe("analyze", () => {
     const [r, , b] = channels(analysis.colours[0]!);
     expect(r).toBeGreaterThan(b + 40);
     expect(result.images).toHaveLength(1);
+    // The next step (repurpose, text-overlay) finds it on the image and does not run the models again.
+    expect(result.images[0]!.meta?.analysis).toEqual(analysis);
   });
 
   it("finds the text of text.png without loading the subject model", async () => {

@@ -30,6 +30,7 @@ export const analyzeStep = defineStep({
       onProgress: (fraction, note) => ctx.progress(fraction, note),
       onPreview: (image) => ctx.preview(image),
     });
-    return { images: [input], data: { ...analysis } };
+    // Carried on the image too, so a following repurpose or text-overlay reuses it instead of re-running the models.
+    return { images: [{ ...input, meta: { ...input.meta, analysis } }], data: { ...analysis } };
   },
 });
