@@ -56,11 +56,10 @@ const envSchema = z.object({
   /** RAM the embedded worker may give to jobs, in MiB; default half the machine's memory. */
   ATELIER_WORKER_MEMORY_MB: z.coerce.number().int().positive().optional(),
   /**
-   * Model memory the embedded worker offers when claiming (the `vramMb` steps declare), in MiB. It runs models
-   * on the CPU, so this comes out of RAM. Default 2048: every built-in step fits (ISNet declares 1200);
-   * 0 limits it to steps that declare none.
+   * GPU memory the embedded worker may give to jobs, in MiB. Default 0: a CPU-only worker, which loads
+   * models into RAM and so takes what steps declare out of ATELIER_WORKER_MEMORY_MB.
    */
-  ATELIER_WORKER_VRAM_MB: z.coerce.number().int().min(0).default(2048),
+  ATELIER_WORKER_VRAM_MB: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

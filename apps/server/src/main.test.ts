@@ -35,13 +35,16 @@ describe("configuration", () => {
     expect(loadConfig({ ATELIER_DATA_DIR: dataDir }).secret).toBe(config.secret);
   });
 
-  it("gives the embedded worker room for model steps like remove-background (1200 MiB) by default", () => {
+  it("runs an embedded CPU-only worker unless Redis is configured, with a GPU budget on request", () => {
     expect(loadConfig({ ATELIER_DATA_DIR: dataDir }).embeddedWorker).toMatchObject({
       enabled: true,
-      vramBudgetMb: 2048,
+      vramBudgetMb: 0,
     });
-    const cpuOnly = loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_WORKER_VRAM_MB: "0" });
-    expect(cpuOnly.embeddedWorker.vramBudgetMb).toBe(0);
+    const gpu = loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_WORKER_VRAM_MB: "8192" });
+    expect(gpu.embeddedWorker.vramBudgetMb).toBe(8192);
+    expect(
+      loadConfig({ ATELIER_DATA_DIR: dataDir, REDIS_URL: "redis://127.0.0.1:6379" }).embeddedWorker.enabled,
+    ).toBe(false);
   });
 });
 

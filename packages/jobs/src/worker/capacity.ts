@@ -16,6 +16,8 @@ export interface CapacityOptions {
 /**
  * The node's bookkeeping of memory: concurrency follows from what fits, not from a slot count.
  * Free VRAM is the smaller of the driver's figure and the budget, less the reservations.
+ * A CPU-only node (no VRAM budget, no driver) runs models in RAM: what a step declares as
+ * `vramMb` then comes out of the RAM budget, beside each job's working memory.
  */
 export class Capacity {
   private readonly reservations = new Map<string, Reservation>();
@@ -46,6 +48,19 @@ export class Capacity {
     return sum;
   }
 
+  /** No accelerator: models load into RAM. */
+  get cpuOnly(): boolean {
+    return this.options.vramBudgetMb === 0 && this.driverTotalMb === null;
+  }
+
+  /** What a job may claim for its models: VRAM, or on a CPU-only node the RAM one more job leaves. */
+  get freeModelMemoryMb(): number {
+    if (!this.cpuOnly) return this.freeVramMb;
+    const free =
+      this.options.memoryBudgetMb - this.reservedMemoryMb - this.reservedVramMb - this.options.jobMemoryMb;
+    return Math.max(0, Math.floor(free));
+  }
+
   get freeVramMb(): number {
     const budgetFree = this.options.vramBudgetMb - this.reservedVramMb;
     // The driver's free figure already excludes what running jobs hold; the budget's does not.
@@ -55,12 +70,13 @@ export class Capacity {
 
   /** How many more jobs RAM allows (each needs `jobMemoryMb`). */
   get memorySlots(): number {
-    const free = this.options.memoryBudgetMb - this.reservedMemoryMb;
+    const modelsInRam = this.cpuOnly ? this.reservedVramMb : 0;
+    const free = this.options.memoryBudgetMb - this.reservedMemoryMb - modelsInRam;
     return Math.max(0, Math.floor(free / Math.max(1, this.options.jobMemoryMb)));
   }
 
   fits(vramMb: number): boolean {
-    return this.memorySlots > 0 && vramMb <= this.freeVramMb;
+    return this.memorySlots > 0 && vramMb <= this.freeModelMemoryMb;
   }
 
   reserve(key: string, vramMb: number): void {

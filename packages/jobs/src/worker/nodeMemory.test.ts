@@ -38,6 +38,21 @@ describe("node memory", () => {
     expect(capacity.memorySlots).toBe(1);
   });
 
+  it("on a CPU-only node, takes what models declare out of RAM beside each job's working memory", () => {
+    const capacity = new Capacity({ vramBudgetMb: 0, memoryBudgetMb: 4096, jobMemoryMb: 1024 });
+    expect(capacity.cpuOnly).toBe(true);
+    expect(capacity.freeModelMemoryMb).toBe(3072);
+    expect(capacity.fits(1200)).toBe(true);
+    capacity.reserve("cutout", 1200);
+    expect(capacity.freeModelMemoryMb).toBe(848);
+    expect(capacity.fits(1200)).toBe(false);
+    expect(capacity.fits(0)).toBe(true);
+    expect(capacity.memorySlots).toBe(1);
+    capacity.setDriverMemory({ totalMb: 8192, freeMb: 8192 });
+    expect(capacity.cpuOnly).toBe(false);
+    expect(capacity.freeModelMemoryMb).toBe(0);
+  });
+
   it("backs off exponentially with full jitter under a cap", () => {
     expect(backoffDelayMs(1, 1000, 60_000, () => 0.999)).toBe(999);
     expect(backoffDelayMs(3, 1000, 60_000, () => 0.5)).toBe(2000);

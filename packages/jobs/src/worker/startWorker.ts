@@ -199,7 +199,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         await waitForRoom(1000);
         continue;
       }
-      const freeVramMb = capacity.freeVramMb;
+      const freeVramMb = capacity.freeModelMemoryMb;
       // Deliveries of one claim are each checked against the free memory alone, so a node
       // with room for a GPU job claims one at a time; CPU-only jobs may come in a batch.
       const max = freeVramMb >= 2048 ? 1 : slots;
