@@ -208,6 +208,8 @@ describe("two people editing one asset", () => {
     await expect(
       pageA.getByRole("list", { name: "Edit history" }).getByText("Grace Hopper").first().isVisible(),
     ).resolves.toBe(true);
+    await pageA.locator('.avatar[data-user-name="Grace Hopper"]').waitFor({ timeout: 10_000 });
+    await pageA.locator('[data-preview="server"]').waitFor({ timeout: 15_000 });
     await shot(pageA, "edit-6-after-reload");
   });
 
@@ -233,6 +235,8 @@ describe("two people editing one asset", () => {
     await shot(pageA, "edit-7-formats");
     await pageB.getByRole("link", { name: "Formats" }).click();
     await pageB.locator('.format-card[data-format-id="instagram-story"] .format-own').waitFor();
+    await pageB.locator(".format-card .format-rendition").nth(9).waitFor({ timeout: 30_000 });
+    await pageB.locator('.avatar[data-user-name="Ada Lovelace"]').waitFor({ timeout: 10_000 });
     await shot(pageB, "edit-7-formats-b-tablet");
   });
 });

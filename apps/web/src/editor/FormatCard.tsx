@@ -25,36 +25,45 @@ export function FormatCard(props: FormatCardProps) {
       data-format-id={format.id}
       style={props.editor ? { borderColor: props.editor.colour } : undefined}
     >
-      <div className="format-frame" style={{ aspectRatio: `${format.width} / ${format.height}` }}>
-        <img
-          src={props.imageUrl}
-          alt=""
+      <div className="format-frame-box">
+        <div
+          className="format-frame"
           style={{
-            width: `${100 / crop.width}%`,
-            height: `${100 / crop.height}%`,
-            left: `${(-crop.x / crop.width) * 100}%`,
-            top: `${(-crop.y / crop.height) * 100}%`,
-            filter: props.filter,
+            aspectRatio: `${format.width} / ${format.height}`,
+            width: `min(100%, calc(11rem * ${format.width / format.height}))`,
           }}
-        />
-        {props.rendition && (
-          <img className="format-rendition" src={props.rendition} alt={`${format.label} rendition`} />
-        )}
-        {props.editor && (
-          <span
-            className="selection-tag"
-            style={{ backgroundColor: props.editor.colour, top: 4, left: 4, bottom: "auto" }}
-          >
-            {props.editor.name}
-          </span>
-        )}
+        >
+          <img
+            src={props.imageUrl}
+            alt=""
+            style={{
+              width: `${100 / crop.width}%`,
+              height: `${100 / crop.height}%`,
+              left: `${(-crop.x / crop.width) * 100}%`,
+              top: `${(-crop.y / crop.height) * 100}%`,
+              filter: props.filter,
+            }}
+          />
+          {props.rendition && (
+            <img className="format-rendition" src={props.rendition} alt={`${format.label} rendition`} />
+          )}
+          {props.editor && (
+            <span
+              className="selection-tag"
+              style={{ backgroundColor: props.editor.colour, top: 4, left: 4, bottom: "auto" }}
+            >
+              {props.editor.name}
+            </span>
+          )}
+        </div>
       </div>
       <div className="format-meta">
         <span className="format-name">{format.label}</span>
-        <span className="muted">
-          {format.width}×{format.height} · {ratioLabel(format.width, format.height)}
-        </span>
+        {props.own && <span className="format-own">Own crop</span>}
       </div>
+      <span className="muted format-size">
+        {format.width}×{format.height} · {ratioLabel(format.width, format.height)}
+      </span>
       <div className="format-buttons">
         <button
           type="button"
@@ -75,7 +84,6 @@ export function FormatCard(props: FormatCardProps) {
             Reset
           </button>
         )}
-        {props.own && <span className="format-own">Own crop</span>}
       </div>
     </li>
   );

@@ -13,7 +13,7 @@ describe("formats in the editor", () => {
   it("names aspect ratios the way people say them", () => {
     expect(ratioLabel(1600, 900)).toBe("16:9");
     expect(ratioLabel(1080, 1350)).toBe("4:5");
-    expect(ratioLabel(820, 312)).toBe("820×312");
+    expect(ratioLabel(820, 312)).toBe("2.63:1");
     const presets = aspectPresets([square], 1500, 1000);
     expect(presets.map((p) => p.label)).toEqual(["Free", "Original (3:2)", "Instagram square (1:1)"]);
     expect(presets[2]!.aspect).toBe(1);

@@ -21,11 +21,12 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/** "16:9" for 1600×900; sizes that reduce to large numbers keep their pixels ("820×312"). */
+/** "16:9" for 1600×900; sizes that reduce to large numbers read as a decimal ("2.63:1" for 820×312). */
 export function ratioLabel(width: number, height: number): string {
   const d = gcd(width, height);
   const [w, h] = [width / d, height / d];
-  return w <= 32 && h <= 32 ? `${w}:${h}` : `${width}×${height}`;
+  if (w <= 32 && h <= 32) return `${w}:${h}`;
+  return width >= height ? `${(width / height).toFixed(2)}:1` : `1:${(height / width).toFixed(2)}`;
 }
 
 export function aspectPresets(formats: readonly FormatInfo[], imageWidth: number, imageHeight: number) {

@@ -58,6 +58,9 @@ export function usePresence(
 
   useEffect(() => {
     const heartbeat = setInterval(send, heartbeatMs);
+    // Said again shortly after arriving: the previous page's `leave` may reach the others after our first
+    // update (two requests race), which would hide us until the next heartbeat.
+    const hello = setTimeout(send, 1_500);
     const expiry = setInterval(() => setPeople((p) => withoutExpired(p, Date.now())), 5_000);
     const leave = () => {
       client.presence.leave.mutate({ projectId }).catch(() => undefined);
@@ -65,6 +68,7 @@ export function usePresence(
     window.addEventListener("pagehide", leave);
     return () => {
       clearInterval(heartbeat);
+      clearTimeout(hello);
       clearInterval(expiry);
       if (trailing.current) clearTimeout(trailing.current);
       window.removeEventListener("pagehide", leave);
