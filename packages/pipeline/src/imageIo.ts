@@ -48,14 +48,7 @@ export const mediaTypeOfFormat: Record<OutputFormat, string> = {
   avif: "image/avif",
 };
 
-export const extensionOfMediaType: Record<string, string> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/webp": "webp",
-  "image/avif": "avif",
-  "image/gif": "gif",
-  "application/json": "json",
-};
+export { extensionOfMediaType } from "@atelier/shared";
 
 export function encodeAs(image: Sharp, format: OutputFormat, quality?: number): Sharp {
   switch (format) {

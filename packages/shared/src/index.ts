@@ -54,3 +54,4 @@ export {
   presenceInput,
 } from "./editing/editOps.ts";
 export type { EditOp } from "./editing/editOps.ts";
+export { extensionOfMediaType } from "./mediaTypes.ts";

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiSession, createApiSession } from "./apiSession.ts";
+import { apiClient } from "./apiClient.ts";
 import { launchChromium } from "./browser.ts";
 import { buildWebIfStale } from "./buildWeb.ts";
 import { fixtureImages, resultsDir } from "./repoPaths.ts";
@@ -19,7 +19,7 @@ let server: RunningServer;
 let browser: Browser;
 let contextA: BrowserContext;
 let contextB: BrowserContext;
-let apiA: ApiSession;
+let apiA: ReturnType<typeof apiClient>;
 let orgId: string;
 let projectId: string;
 let pageA: Page;
@@ -30,13 +30,13 @@ beforeAll(async () => {
   buildWebIfStale();
   [server, browser] = await Promise.all([startServer(), launchChromium()]);
   // Two people, each in their own browser context (own cookies): B is a member of A's organization.
-  apiA = createApiSession(server.url);
-  const apiB = createApiSession(server.url);
-  await apiA.client.auth.signUp.mutate(ada);
-  await apiB.client.auth.signUp.mutate(grace);
-  orgId = (await apiA.client.orgs.create.mutate({ name: "Lovelace Studio" })).id;
-  await apiA.client.orgs.addMember.mutate({ orgId, email: grace.email, role: "member" });
-  projectId = (await apiA.client.projects.create.mutate({ orgId, name: "Cut-outs" })).id;
+  apiA = apiClient(server.url);
+  const apiB = apiClient(server.url);
+  await apiA.auth.signUp.mutate(ada);
+  await apiB.auth.signUp.mutate(grace);
+  orgId = (await apiA.orgs.create.mutate({ name: "Lovelace Studio" })).id;
+  await apiA.orgs.addMember.mutate({ orgId, email: grace.email, role: "member" });
+  projectId = (await apiA.projects.create.mutate({ orgId, name: "Cut-outs" })).id;
   contextA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   contextB = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 }, 180_000);
@@ -153,7 +153,7 @@ describe("running pipelines from the editor, watched live by a teammate", () => 
   it("cancels a long job from A's page; both pages show it cancelled", async () => {
     const assetId = await pageA.locator(".asset-card").first().getAttribute("data-asset-id");
     // No preset runs long enough to cancel by hand reliably; a diagnostic step waits for a minute.
-    const job = await apiA.client.jobs.create.mutate({
+    const job = await apiA.jobs.create.mutate({
       projectId,
       assetIds: [assetId!],
       spec: { steps: [{ step: "diagnostic", params: { ms: 60_000, ticks: 120 } }] },

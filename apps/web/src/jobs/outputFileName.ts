@@ -1,14 +1,4 @@
-import type { JobOutputView } from "@atelier/shared";
-
-const extensions: Record<string, string> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/webp": "webp",
-  "image/avif": "avif",
-  "image/gif": "gif",
-  "application/json": "json",
-  "text/plain": "txt",
-};
+import { extensionOfMediaType as extensions, type JobOutputView } from "@atelier/shared";
 
 /** The name to save an output under: outputs are named by role ("cutout"), so add the extension of its type. */
 export function outputFileName(output: Pick<JobOutputView, "name" | "mediaType">): string {

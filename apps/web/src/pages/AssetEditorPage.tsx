@@ -1,25 +1,18 @@
 import { useState } from "react";
 import { FormError } from "../components/FormError.tsx";
-import { AssetEditor, type ReadyAsset } from "../editor/AssetEditor.tsx";
+import { AssetEditor } from "../editor/AssetEditor.tsx";
 import { EditorFrame } from "../editor/EditorFrame.tsx";
 import { EditorToolbar } from "../editor/EditorToolbar.tsx";
-import { useEditorData } from "../editor/useEditorData.ts";
-import { useEditorSession } from "../editor/useEditorSession.ts";
-import { useApi, useSession } from "../session/SessionContext.tsx";
+import { useAssetPage } from "../editor/useAssetPage.ts";
 
 /** One asset, edited live with everyone else in the project. */
 export function AssetEditorPage({ projectId, assetId }: { projectId: string; assetId: string }) {
-  const client = useApi();
-  const selfId = useSession().user?.id ?? "";
-  const data = useEditorData(client, projectId, assetId);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [cropActive, setCropActive] = useState(false);
   const [before, setBefore] = useState(false);
   const selection = selectedId ?? (cropActive ? "crop" : null);
-  const session = useEditorSession(client, projectId, assetId, selfId, selection);
+  const { selfId, data, session, asset, ready } = useAssetPage(projectId, assetId, selection);
   const { live } = session;
-  const asset = data.asset;
-  const ready = asset?.status === "ready" && asset.width && asset.height && asset.url;
 
   return (
     <EditorFrame
@@ -45,7 +38,7 @@ export function AssetEditorPage({ projectId, assetId }: { projectId: string; ass
         <p className="muted">This image is not ready to edit ({asset.status}).</p>
       ) : ready && live.document ? (
         <AssetEditor
-          asset={asset as ReadyAsset}
+          asset={ready}
           session={session}
           formats={data.formats}
           styles={data.styles}

@@ -1,0 +1,10 @@
+/** The file extension each media type Atelier writes is saved under. */
+export const extensionOfMediaType: Record<string, string> = {
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/webp": "webp",
+  "image/avif": "avif",
+  "image/gif": "gif",
+  "application/json": "json",
+  "text/plain": "txt",
+};
