@@ -40,25 +40,30 @@ export const documentsRouter = router({
       const { db, bus } = ctx.services;
       const asset = ctx.access.asset;
       const user = ctx.principal.user;
+      // Statements sent together share a round trip: an edit is a live interaction, and every
+      // round trip is felt by everyone in the session.
       const result = await db.transaction(async (tx) => {
-        await tx
-          .insert(schema.assetDocuments)
-          .values({ assetId: asset.id, orgId: asset.orgId })
-          .onConflictDoNothing();
-        const [current] = await tx
-          .select()
-          .from(schema.assetDocuments)
-          .where(eq(schema.assetDocuments.assetId, asset.id))
-          .for("update");
-        const [done] = await tx
-          .select({ revision: schema.assetOperations.revision })
-          .from(schema.assetOperations)
-          .where(
-            and(
-              eq(schema.assetOperations.assetId, asset.id),
-              eq(schema.assetOperations.clientOpId, input.clientOpId),
+        const [[current], [done]] = await Promise.all([
+          // Creates the document on the first edit, and locks it either way: edits apply one at a time.
+          tx
+            .insert(schema.assetDocuments)
+            .values({ assetId: asset.id, orgId: asset.orgId })
+            .onConflictDoUpdate({
+              target: schema.assetDocuments.assetId,
+              set: { assetId: sql`excluded.asset_id` },
+            })
+            .returning(),
+          // Runs after the lock is held, so a resend racing its original finds it.
+          tx
+            .select({ revision: schema.assetOperations.revision })
+            .from(schema.assetOperations)
+            .where(
+              and(
+                eq(schema.assetOperations.assetId, asset.id),
+                eq(schema.assetOperations.clientOpId, input.clientOpId),
+              ),
             ),
-          );
+        ]);
         if (done) return { revision: done.revision, duplicate: true };
 
         const before = (current!.document ?? {}) as EditDocumentJson;
@@ -75,22 +80,24 @@ export const documentsRouter = router({
           );
         }
         const revision = current!.revision + 1;
-        await tx
-          .update(schema.assetDocuments)
-          .set({ document: after, revision, updatedBy: user.id, updatedAt: sql`now()` })
-          .where(eq(schema.assetDocuments.assetId, asset.id));
-        await tx.insert(schema.assetOperations).values({
-          assetId: asset.id,
-          orgId: asset.orgId,
-          revision,
-          userId: user.id,
-          clientOpId: input.clientOpId,
-          operation: {
-            ops: input.ops,
-            inverse: invertEditOps(before, input.ops),
-            baseRevision: input.baseRevision,
-          },
-        });
+        await Promise.all([
+          tx
+            .update(schema.assetDocuments)
+            .set({ document: after, revision, updatedBy: user.id, updatedAt: sql`now()` })
+            .where(eq(schema.assetDocuments.assetId, asset.id)),
+          tx.insert(schema.assetOperations).values({
+            assetId: asset.id,
+            orgId: asset.orgId,
+            revision,
+            userId: user.id,
+            clientOpId: input.clientOpId,
+            operation: {
+              ops: input.ops,
+              inverse: invertEditOps(before, input.ops),
+              baseRevision: input.baseRevision,
+            },
+          }),
+        ]);
         return { revision, duplicate: false };
       });
       if (!result.duplicate) {
