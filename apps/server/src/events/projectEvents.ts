@@ -6,13 +6,15 @@ export function appendProjectEvent(bus: JobBus, projectId: string, event: Projec
   return bus.appendEvent(projectId, event as unknown as ProjectEventBody);
 }
 
-export async function* projectEvents(
+export function projectEvents(
   bus: JobBus,
   projectId: string,
   afterId: string | undefined,
   signal: AbortSignal | undefined,
-): AsyncGenerator<{ id: string; event: ProjectEvent }> {
-  for await (const { id, event } of bus.events(projectId, { afterId, signal })) {
-    yield { id, event: event as unknown as ProjectEvent };
-  }
+): AsyncIterable<{ id: string; event: ProjectEvent }> {
+  // A cast, not a mapping generator: the bus hands out the JSON the server appended.
+  return bus.events(projectId, { afterId, signal }) as unknown as AsyncIterable<{
+    id: string;
+    event: ProjectEvent;
+  }>;
 }

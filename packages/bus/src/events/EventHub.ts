@@ -150,12 +150,26 @@ export class EventHub {
 }
 
 /** Turns a hub subscription into an async iterator that ends on abort or when the bus closes. */
-export async function* iterateTopic(
+export function iterateTopic(
   hub: EventHub,
   topic: string,
   afterId: string | undefined,
   signal: AbortSignal | undefined,
-): AsyncGenerator<TopicEntry> {
+): AsyncGenerator<TopicEntry>;
+export function iterateTopic<T>(
+  hub: EventHub,
+  topic: string,
+  afterId: string | undefined,
+  signal: AbortSignal | undefined,
+  map: (entry: TopicEntry) => T,
+): AsyncGenerator<T>;
+export async function* iterateTopic<T>(
+  hub: EventHub,
+  topic: string,
+  afterId: string | undefined,
+  signal: AbortSignal | undefined,
+  map: (entry: TopicEntry) => T = (entry) => entry as T,
+): AsyncGenerator<T> {
   const queue: TopicEntry[] = [];
   let ended = false;
   let wake: (() => void) | undefined;
@@ -177,7 +191,7 @@ export async function* iterateTopic(
     while (!signal?.aborted) {
       const next = queue.shift();
       if (next) {
-        yield next;
+        yield map(next);
         continue;
       }
       if (ended) return;
