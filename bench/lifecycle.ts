@@ -3,6 +3,7 @@
  * transaction with the job, its steps and an outbox row, the queued event), the dispatcher's
  * XADD, and a node's XREADGROUP claim. Measured: sustained jobs a second with 64 submits in
  * flight, and submit → claimed latency at a steady 100 and 500 submits a second.
+ * The server runs as its own process (as deployed); this process is the clients and a bare node.
  * Baseline, same Redis, same run: BullMQ `queue.add` → its worker starting the job, at the same
  * rates and in-flight count (no HTTP and no database on that side).
  * Run alone: `npx tsx bench/lifecycle.ts`.
@@ -11,8 +12,10 @@ import { randomBytes } from "node:crypto";
 import { RedisStreamsBus } from "@atelier/bus";
 import { createLogger } from "@atelier/shared";
 import { Queue, Worker } from "bullmq";
+import { createTestDatabase } from "@atelier/db/testing";
 import { fixture, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
-import { startTestApp } from "../apps/server/src/testing/testApp.ts";
+import { startServer } from "../apps/server/src/testing/serverProcess.ts";
+import { createClient } from "../apps/server/src/testing/testApp.ts";
 import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
@@ -30,12 +33,19 @@ interface Lane {
 
 async function atelierLane(): Promise<Lane> {
   const prefix = `bench-life-${randomBytes(4).toString("hex")}`;
-  const app = await startTestApp({
-    database: "postgres",
-    bus: "redis",
-    env: { REDIS_PREFIX: prefix, ATELIER_EMBEDDED_WORKER: "false", LOG_LEVEL: "silent" },
+  const database = await createTestDatabase("postgres");
+  const [{ name }] = (await database.db.execute("select current_database() as name")) as unknown as [
+    { name: string },
+  ];
+  const server = await startServer({
+    env: {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
+      REDIS_URL: BENCH_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      ATELIER_EMBEDDED_WORKER: "false",
+    },
   });
-  const client = app.client();
+  const client = createClient(server.url);
   const { project } = await signUpWithProject(client, "Bench");
   const asset = await upload(client, project.id, "chelsea.png", fixture("chelsea.png"));
   // A bare node: claims and acks, so the figure is the platform's way in, not a step's run time.
@@ -66,7 +76,9 @@ async function atelierLane(): Promise<Lane> {
       stopped = true;
       await consuming;
       await node.close();
-      await app.close();
+      await server.stop();
+      await database.close();
+      await deleteRedisKeys(`${prefix}:`);
     },
   };
 }

@@ -7,7 +7,7 @@ import { apiClient } from "./apiClient.ts";
 import { launchChromium } from "./browser.ts";
 import { buildWebIfStale } from "./buildWeb.ts";
 import { fixtureImages, resultsDir } from "./repoPaths.ts";
-import { type RunningServer, startServer } from "./serverProcess.ts";
+import { type RunningServer, startServer } from "../../../server/src/testing/serverProcess.ts";
 
 const screenshotDir = join(resultsDir, "web-e2e-jobs");
 const password = "correct horse battery";

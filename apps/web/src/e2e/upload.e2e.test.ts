@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
 import { buildWebIfStale } from "./buildWeb.ts";
 import { fixtureImages, resultsDir } from "./repoPaths.ts";
-import { type RunningServer, startServer } from "./serverProcess.ts";
+import { type RunningServer, startServer } from "../../../server/src/testing/serverProcess.ts";
 import { startTcpProxy } from "./tcpProxy.ts";
 
 const screenshotDir = join(resultsDir, "web-e2e");

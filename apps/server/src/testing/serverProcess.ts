@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "./repoPaths.ts";
+import { fileURLToPath } from "node:url";
+import { freePort } from "@atelier/shared/testing";
+
+const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
 export interface RunningServer {
   url: string;
@@ -13,8 +15,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `apps/server/src/main.ts` in embedded mode on a free port and a fresh data folder. */
-export async function startServer(): Promise<RunningServer> {
+/**
+ * Starts `apps/server/src/main.ts` as its own process on a free port and a fresh data folder:
+ * embedded mode unless `env` points it at Postgres and Redis.
+ */
+export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), "atelier-web-e2e-"));
   const url = `http://127.0.0.1:${port}`;
@@ -28,6 +33,7 @@ export async function startServer(): Promise<RunningServer> {
       ATELIER_DATA_DIR: dataDir,
       ATELIER_PUBLIC_URL: url,
       LOG_LEVEL: "warn",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so stopping it also stops the node process tsx starts.
@@ -83,17 +89,4 @@ async function terminate(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => signalGroup("SIGKILL"), 10_000);
   await exited;
   clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }

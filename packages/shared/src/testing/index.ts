@@ -1,0 +1,2 @@
+export { fixturesDir } from "./fixtures.ts";
+export { freePort } from "./freePort.ts";
