@@ -1,8 +1,10 @@
-import { and, type Database, eq, schema } from "@atelier/db";
+import { and, type Database, eq, prepared, schema, sql } from "@atelier/db";
 import { AppError, id, type Role } from "@atelier/shared";
 import { z } from "zod";
 import type { Principal } from "./auth/authenticate.ts";
 import { userProcedure } from "./trpc.ts";
+
+const param = (name: string) => sql.placeholder(name);
 
 const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
 
@@ -34,49 +36,69 @@ function notFound(what: string): AppError {
 }
 
 export async function resolveOrg(db: Database, userId: string, orgId: string): Promise<OrgAccess> {
-  const [row] = await db
-    .select({ role: schema.memberships.role })
-    .from(schema.memberships)
-    .where(and(eq(schema.memberships.orgId, orgId), eq(schema.memberships.userId, userId)));
+  const [row] = await prepared(db, "resolveOrg", (d) =>
+    d
+      .select({ role: schema.memberships.role })
+      .from(schema.memberships)
+      .where(
+        and(eq(schema.memberships.orgId, param("orgId")), eq(schema.memberships.userId, param("userId"))),
+      )
+      .prepare("resolve_org"),
+  ).execute({ orgId, userId });
   if (!row) throw notFound("organization");
   return { orgId, role: row.role };
 }
 
 export async function resolveProject(db: Database, userId: string, projectId: string) {
-  const [row] = await db
-    .select({ project: schema.projects, role: schema.memberships.role })
-    .from(schema.projects)
-    .innerJoin(
-      schema.memberships,
-      and(eq(schema.memberships.orgId, schema.projects.orgId), eq(schema.memberships.userId, userId)),
-    )
-    .where(eq(schema.projects.id, projectId));
+  const [row] = await prepared(db, "resolveProject", (d) =>
+    d
+      .select({ project: schema.projects, role: schema.memberships.role })
+      .from(schema.projects)
+      .innerJoin(
+        schema.memberships,
+        and(
+          eq(schema.memberships.orgId, schema.projects.orgId),
+          eq(schema.memberships.userId, param("userId")),
+        ),
+      )
+      .where(eq(schema.projects.id, param("id")))
+      .prepare("resolve_project"),
+  ).execute({ userId, id: projectId });
   if (!row) throw notFound("project");
   return { orgId: row.project.orgId, role: row.role, project: row.project };
 }
 
 export async function resolveAsset(db: Database, userId: string, assetId: string) {
-  const [row] = await db
-    .select({ asset: schema.assets, role: schema.memberships.role })
-    .from(schema.assets)
-    .innerJoin(
-      schema.memberships,
-      and(eq(schema.memberships.orgId, schema.assets.orgId), eq(schema.memberships.userId, userId)),
-    )
-    .where(eq(schema.assets.id, assetId));
+  const [row] = await prepared(db, "resolveAsset", (d) =>
+    d
+      .select({ asset: schema.assets, role: schema.memberships.role })
+      .from(schema.assets)
+      .innerJoin(
+        schema.memberships,
+        and(
+          eq(schema.memberships.orgId, schema.assets.orgId),
+          eq(schema.memberships.userId, param("userId")),
+        ),
+      )
+      .where(eq(schema.assets.id, param("id")))
+      .prepare("resolve_asset"),
+  ).execute({ userId, id: assetId });
   if (!row) throw notFound("asset");
   return { orgId: row.asset.orgId, role: row.role, asset: row.asset };
 }
 
 export async function resolveJob(db: Database, userId: string, jobId: string) {
-  const [row] = await db
-    .select({ job: schema.jobs, role: schema.memberships.role })
-    .from(schema.jobs)
-    .innerJoin(
-      schema.memberships,
-      and(eq(schema.memberships.orgId, schema.jobs.orgId), eq(schema.memberships.userId, userId)),
-    )
-    .where(eq(schema.jobs.id, jobId));
+  const [row] = await prepared(db, "resolveJob", (d) =>
+    d
+      .select({ job: schema.jobs, role: schema.memberships.role })
+      .from(schema.jobs)
+      .innerJoin(
+        schema.memberships,
+        and(eq(schema.memberships.orgId, schema.jobs.orgId), eq(schema.memberships.userId, param("userId"))),
+      )
+      .where(eq(schema.jobs.id, param("id")))
+      .prepare("resolve_job"),
+  ).execute({ userId, id: jobId });
   if (!row) throw notFound("job");
   return { orgId: row.job.orgId, role: row.role, job: row.job };
 }

@@ -1,6 +1,6 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
-import { type Database, eq, schema } from "@atelier/db";
+import { type Database, eq, prepared, schema, sql } from "@atelier/db";
 import type { UserView } from "@atelier/shared";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -37,11 +37,17 @@ export async function validateSessionToken(
   token: string,
 ): Promise<{ session: Session; user: UserView } | null> {
   const id = hashToken(token);
-  const [row] = await db
-    .select({ session: schema.sessions, user: schema.users })
-    .from(schema.sessions)
-    .innerJoin(schema.users, eq(schema.sessions.userId, schema.users.id))
-    .where(eq(schema.sessions.id, id));
+  const [row] = await prepared(db, "validateSession", (d) =>
+    d
+      .select({
+        session: schema.sessions,
+        user: { id: schema.users.id, email: schema.users.email, name: schema.users.name },
+      })
+      .from(schema.sessions)
+      .innerJoin(schema.users, eq(schema.sessions.userId, schema.users.id))
+      .where(eq(schema.sessions.id, sql.placeholder("id")))
+      .prepare("validate_session"),
+  ).execute({ id });
   if (!row) return null;
   const session: Session = { id, userId: row.session.userId, expiresAt: row.session.expiresAt };
   if (Date.now() >= session.expiresAt.getTime()) {
