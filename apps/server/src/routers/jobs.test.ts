@@ -15,7 +15,11 @@ async function until<T>(read: () => T | undefined, ms = 30_000): Promise<T> {
   }
 }
 
-describe.each(["in-process", "redis"] as const)("jobs through the embedded worker, %s bus", (bus) => {
+// The embedded pair (PGlite, in-process bus) and the scaled-out pair (Postgres, Redis).
+describe.each([
+  ["in-process", "pglite"],
+  ["redis", "postgres"],
+] as const)("jobs through the embedded worker, %s bus on %s", (bus, database) => {
   let app: TestApp;
   let client: TestClient;
   let projectId: string;
@@ -23,7 +27,7 @@ describe.each(["in-process", "redis"] as const)("jobs through the embedded worke
   const events: ProjectEvent[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ bus, env: { ATELIER_EMBEDDED_WORKER: "true" } });
+    app = await startTestApp({ bus, database, env: { ATELIER_EMBEDDED_WORKER: "true" } });
     client = app.client();
     ({
       project: { id: projectId },

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, schema } from "@atelier/db";
+import { and, desc, eq, prepared, schema, sql } from "@atelier/db";
 import { cancelJob, retryJob, submitJob } from "@atelier/jobs";
 import { presetSpec } from "@atelier/pipeline";
 import { AppError, createJobInput, listJobsInput, type PriorityClass } from "@atelier/shared";
@@ -17,19 +17,25 @@ export const jobsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { db, storage, bus, dispatcher } = ctx.services;
       const [assets, [org]] = await Promise.all([
-        db
-          .select({ id: schema.assets.id, status: schema.assets.status })
-          .from(schema.assets)
-          .where(
-            and(
-              eq(schema.assets.projectId, ctx.access.project.id),
-              inArray(schema.assets.id, input.assetIds),
-            ),
-          ),
-        db
-          .select({ plan: schema.organizations.plan })
-          .from(schema.organizations)
-          .where(eq(schema.organizations.id, ctx.access.orgId)),
+        prepared(db, "jobAssets", (d) =>
+          d
+            .select({ id: schema.assets.id, status: schema.assets.status })
+            .from(schema.assets)
+            .where(
+              and(
+                eq(schema.assets.projectId, sql.placeholder("projectId")),
+                sql`${schema.assets.id} = any(${sql.placeholder("assetIds")}::uuid[])`,
+              ),
+            )
+            .prepare("job_assets"),
+        ).execute({ projectId: ctx.access.project.id, assetIds: input.assetIds }),
+        prepared(db, "orgPlan", (d) =>
+          d
+            .select({ plan: schema.organizations.plan })
+            .from(schema.organizations)
+            .where(eq(schema.organizations.id, sql.placeholder("orgId")))
+            .prepare("org_plan"),
+        ).execute({ orgId: ctx.access.orgId }),
       ]);
       const missing = input.assetIds.filter((id) => !assets.some((a) => a.id === id));
       if (missing.length)
