@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Database, schema, sql } from "@atelier/db";
+import { type Database, sql } from "@atelier/db";
 import { catalogue as fullCatalogue, parsePipelineSpec, type StepCatalogue } from "@atelier/pipeline";
 import { AppError, type PriorityClass } from "@atelier/shared";
 import { JOB_PUBLISH_TOPIC, type JobRow, jobMessage } from "./jobMessage.ts";
@@ -79,17 +79,25 @@ export async function submitJob(
     finishedAt: null,
     updatedAt: now,
   };
-  const insertJob = db.insert(schema.jobs).values(job);
-  const insertSteps = db
-    .insert(schema.jobSteps)
-    .values(
-      steps.map((s) => ({ jobId: job.id, index: s.index, step: s.step, params: s.params, vramMb: s.vramMb })),
-    );
-  const insertOutbox = db
-    .insert(schema.outbox)
-    .values({ topic: JOB_PUBLISH_TOPIC, payload: jobMessage(job) });
-  await db.execute(
-    sql`with job as (${insertJob.getSQL()}), steps as (${insertSteps.getSQL()}) ${insertOutbox.getSQL()}`,
-  );
+  // Fixed SQL text with the steps as one JSON parameter: the server keeps it prepared, and no
+  // query builder runs on this path, which every submit takes.
+  const stepRows = steps.map((s) => ({ index: s.index, step: s.step, params: s.params, vram_mb: s.vramMb }));
+  const assetIds = `{${job.assetIds.join(",")}}`;
+  await db.execute(sql`
+    with job as (
+      insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
+                        attempt, max_attempts, created_at, updated_at)
+      values (${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
+              ${job.vramMb}, ${JSON.stringify(spec)}::jsonb, ${assetIds}::uuid[], 1, ${job.maxAttempts},
+              ${now.toISOString()}, ${now.toISOString()})
+    ),
+    steps as (
+      insert into job_steps (job_id, index, step, params, vram_mb)
+      select ${job.id}::uuid, s.index, s.step, s.params, s.vram_mb
+      from jsonb_to_recordset(${JSON.stringify(stepRows)}::jsonb)
+        as s(index integer, step text, params jsonb, vram_mb integer)
+    )
+    insert into outbox (topic, payload) values (${JOB_PUBLISH_TOPIC}, ${JSON.stringify(jobMessage(job))}::jsonb)
+  `);
   return job;
 }
