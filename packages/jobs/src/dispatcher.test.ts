@@ -43,6 +43,37 @@ describe("the dispatcher", () => {
     await env.db.update(schema.jobs).set({ status: "cancelled" }).where(eq(schema.jobs.id, job.id));
   });
 
+  it("puts a submitted job on the bus at once, and its next pass only marks the row", async () => {
+    // The real bus, counting what the passes hand it.
+    let passPublishes = 0;
+    const bus = new Proxy(env.bus, {
+      get(target, key, receiver) {
+        if (key === "publishMany")
+          return (messages: unknown[]) => {
+            passPublishes += messages.length;
+            return target.publishMany(messages as never);
+          };
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const dispatcher = startDispatcher({ db: env.db, bus, log: testLog, intervalMs: 60_000 });
+    const job = await env.submit([{ step: "diagnostic" }]);
+    await dispatcher.publishNow(job);
+    expect(await depth(env.bus)).toBe(1);
+    const [row] = await env.db.select().from(schema.outbox).where(isNull(schema.outbox.publishedAt));
+    expect(row?.payload).toMatchObject({ jobId: job.id });
+
+    await dispatcher.flush();
+    expect(await env.db.select().from(schema.outbox).where(isNull(schema.outbox.publishedAt))).toEqual([]);
+    expect(passPublishes).toBe(0);
+    const claimed = await env.bus.claim({ consumer: "probe", freeVramMb: 0, max: 10, blockMs: 0 });
+    expect(claimed.map((d) => d.message.jobId)).toEqual([job.id]);
+    await env.bus.ackMany(claimed);
+    await dispatcher.stop();
+    await env.db.update(schema.jobs).set({ status: "cancelled" }).where(eq(schema.jobs.id, job.id));
+  });
+
   it("re-publishes a queued job whose message was lost with the Redis data", async () => {
     const job = await env.submit([{ step: "diagnostic" }]);
     const dispatcher = startDispatcher({

@@ -1,5 +1,5 @@
 import { type BusMessage, busMessageSchema, type JobBus } from "@atelier/bus";
-import { and, asc, type Database, eq, inArray, isNull, lt, or, schema } from "@atelier/db";
+import { and, asc, type Database, eq, inArray, isNull, lt, or, schema, sql } from "@atelier/db";
 import type { Logger } from "@atelier/shared";
 import { JOB_PUBLISH_TOPIC, type JobRow, jobMessage } from "./jobMessage.ts";
 import { withTimeout } from "./timing.ts";
@@ -59,6 +59,30 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let pending = false;
+  // Jobs publishNow put on the bus: their outbox rows are marked in one statement per pass rather
+  // than published a second time (which the bus would drop, at a cost paid in bursts).
+  const publishedNow = new Set<string>();
+
+  const markPublishedNow = async () => {
+    if (publishedNow.size === 0) return;
+    const jobIds = [...publishedNow];
+    publishedNow.clear();
+    try {
+      await db
+        .update(schema.outbox)
+        .set({ publishedAt: new Date() })
+        .where(
+          and(
+            isNull(schema.outbox.publishedAt),
+            eq(schema.outbox.topic, JOB_PUBLISH_TOPIC),
+            sql`${schema.outbox.payload}->>'jobId' = any(${`{${jobIds.join(",")}}`}::text[])`,
+          ),
+        );
+    } catch (err) {
+      for (const id of jobIds) publishedNow.add(id);
+      throw err;
+    }
+  };
 
   const publishPass = async (): Promise<number> =>
     db.transaction(async (tx) => {
@@ -92,6 +116,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
 
   const drainOutbox = async () => {
     try {
+      await markPublishedNow();
       while (!stopped && (await publishPass()) === batchSize) {}
     } catch (err) {
       log.warn({ err }, "outbox pass failed; the next pass retries");
@@ -174,6 +199,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
     publishNow: async (job) => {
       try {
         await withTimeout(bus.publish(jobMessage(job)), PUBLISH_TIMEOUT_MS, "publish");
+        publishedNow.add(job.id);
       } catch (err) {
         log.warn({ err, jobId: job.id }, "publish after submit failed; the outbox pass retries");
         void schedule();
