@@ -4,6 +4,7 @@
  * Postgres transaction and broadcasts it through Redis, and every other client receives the
  * `document.op` event on its `projects.events` WebSocket subscription. 20 edits a second in
  * all (each person once a second), round robin, for SECONDS.
+ * The server runs as its own process with Postgres and Redis, as deployed; this process is the 20 people.
  * Baseline, same run: a bare `ws` relay forwarding the same messages from sender to the others.
  * Run alone: `npx tsx bench/editRoundTrip.ts`.
  */
@@ -11,8 +12,12 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
+import { randomBytes } from "node:crypto";
+import { createTestDatabase } from "@atelier/db/testing";
 import { fixture, signUp, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
-import { startTestApp, type TestClient } from "../apps/server/src/testing/testApp.ts";
+import { startServer } from "../apps/server/src/testing/serverProcess.ts";
+import { createClient, type TestClient } from "../apps/server/src/testing/testApp.ts";
+import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
 const PEOPLE = 20;
@@ -51,13 +56,24 @@ async function measure(open: (received: (client: number, edit: number) => void) 
 }
 
 async function atelierSession(received: (client: number, edit: number) => void): Promise<Session> {
-  const app = await startTestApp({ database: "postgres", bus: "redis", env: { LOG_LEVEL: "silent" } });
-  const owner = app.client();
+  const prefix = `bench-edit-${randomBytes(4).toString("hex")}`;
+  const database = await createTestDatabase("postgres");
+  const [{ name }] = (await database.db.execute("select current_database() as name")) as unknown as [
+    { name: string },
+  ];
+  const server = await startServer({
+    env: {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
+      REDIS_URL: BENCH_REDIS_URL,
+      REDIS_PREFIX: prefix,
+    },
+  });
+  const owner = createClient(server.url);
   const { org, project } = await signUpWithProject(owner, "Owner");
   const asset = await upload(owner, project.id, "coffee.png", fixture("coffee.png"));
   const clients: TestClient[] = [owner];
   for (let i = 1; i < PEOPLE; i++) {
-    const client = app.client();
+    const client = createClient(server.url);
     const user = await signUp(client, `Person${i}`);
     await owner.trpc.orgs.addMember.mutate({ orgId: org.id, email: user.email, role: "member" });
     clients.push(client);
@@ -92,7 +108,9 @@ async function atelierSession(received: (client: number, edit: number) => void):
     close: async () => {
       for (const sub of subscriptions) sub.unsubscribe();
       for (const client of clients) client.closeWs();
-      await app.close();
+      await server.stop();
+      await database.close();
+      await deleteRedisKeys(`${prefix}:`);
     },
   };
 }
