@@ -5,13 +5,11 @@
  * `document.op` event on its `projects.events` WebSocket subscription. 20 edits a second in
  * all (each person once a second), round robin, for SECONDS.
  * The server runs as its own process with Postgres and Redis, as deployed; this process is the 20 people.
- * Baseline, same run: a bare `ws` relay forwarding the same messages from sender to the others.
+ * Baseline, same run: a bare `ws` relay process forwarding the same messages from sender to the others.
  * Run alone: `npx tsx bench/editRoundTrip.ts`.
  */
 import { once } from "node:events";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { WebSocket, WebSocketServer } from "ws";
+import { WebSocket } from "ws";
 import { randomBytes } from "node:crypto";
 import { createTestDatabase } from "@atelier/db/testing";
 import { fixture, signUp, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
@@ -19,6 +17,7 @@ import { startServer } from "../apps/server/src/testing/serverProcess.ts";
 import { createClient, type TestClient } from "../apps/server/src/testing/testApp.ts";
 import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
+import { startWsRelay } from "./support/wsRelay.ts";
 
 const PEOPLE = 20;
 const EDITS_PER_SEC = 20;
@@ -116,19 +115,10 @@ async function atelierSession(received: (client: number, edit: number) => void):
 }
 
 async function bareRelay(received: (client: number, edit: number) => void): Promise<Session> {
-  const server = createServer();
-  const wss = new WebSocketServer({ server, perMessageDeflate: false });
-  wss.on("connection", (socket) =>
-    socket.on("message", (data) => {
-      for (const client of wss.clients) if (client !== socket) client.send(data.toString());
-    }),
-  );
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const relay = await startWsRelay();
   const sockets = await Promise.all(
     Array.from({ length: PEOPLE }, async (_, index) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+      const ws = new WebSocket(relay.url, { perMessageDeflate: false });
       ws.on("message", (raw) => received(index, (JSON.parse(raw.toString()) as { edit: number }).edit));
       await once(ws, "open");
       return ws;
@@ -140,8 +130,7 @@ async function bareRelay(received: (client: number, edit: number) => void): Prom
     },
     close: async () => {
       for (const ws of sockets) ws.terminate();
-      wss.close();
-      server.close();
+      await relay.stop();
     },
   };
 }
