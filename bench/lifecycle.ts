@@ -16,7 +16,7 @@ import { createTestDatabase } from "@atelier/db/testing";
 import { fixture, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
 import { startServer } from "../apps/server/src/testing/serverProcess.ts";
 import { createClient } from "../apps/server/src/testing/testApp.ts";
-import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
+import { BENCH_REDIS_URL, deleteRedisKeys } from "./support/redisKeys.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
 const RATES = [100, 500];

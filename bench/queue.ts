@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { type BusMessage, RedisStreamsBus } from "@atelier/bus";
 import { createLogger } from "@atelier/shared";
 import { Queue, Worker } from "bullmq";
-import { BENCH_REDIS_URL as REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
+import { BENCH_REDIS_URL as REDIS_URL, deleteRedisKeys } from "./support/redisKeys.ts";
 import { type BenchResult, runIfMain } from "./result.ts";
 const JOBS = 20_000;
 const CONCURRENCY = 50;
