@@ -10,12 +10,9 @@
  */
 import { once } from "node:events";
 import { WebSocket } from "ws";
-import { randomBytes } from "node:crypto";
-import { createTestDatabase } from "@atelier/db/testing";
 import { fixture, signUp, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
-import { startServer } from "../apps/server/src/testing/serverProcess.ts";
 import { createClient, type TestClient } from "../apps/server/src/testing/testApp.ts";
-import { BENCH_REDIS_URL, deleteRedisKeys } from "./support/redisKeys.ts";
+import { startScaledOutServer } from "./support/scaledOutServer.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 import { startWsRelay } from "./support/wsRelay.ts";
 
@@ -55,18 +52,7 @@ async function measure(open: (received: (client: number, edit: number) => void) 
 }
 
 async function atelierSession(received: (client: number, edit: number) => void): Promise<Session> {
-  const prefix = `bench-edit-${randomBytes(4).toString("hex")}`;
-  const database = await createTestDatabase("postgres");
-  const [{ name }] = (await database.db.execute("select current_database() as name")) as unknown as [
-    { name: string },
-  ];
-  const server = await startServer({
-    env: {
-      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
-      REDIS_URL: BENCH_REDIS_URL,
-      REDIS_PREFIX: prefix,
-    },
-  });
+  const server = await startScaledOutServer();
   const owner = createClient(server.url);
   const { org, project } = await signUpWithProject(owner, "Owner");
   const asset = await upload(owner, project.id, "coffee.png", fixture("coffee.png"));
@@ -108,8 +94,6 @@ async function atelierSession(received: (client: number, edit: number) => void):
       for (const sub of subscriptions) sub.unsubscribe();
       for (const client of clients) client.closeWs();
       await server.stop();
-      await database.close();
-      await deleteRedisKeys(`${prefix}:`);
     },
   };
 }

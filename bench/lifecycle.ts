@@ -12,11 +12,10 @@ import { randomBytes } from "node:crypto";
 import { RedisStreamsBus } from "@atelier/bus";
 import { createLogger } from "@atelier/shared";
 import { Queue, Worker } from "bullmq";
-import { createTestDatabase } from "@atelier/db/testing";
 import { fixture, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
-import { startServer } from "../apps/server/src/testing/serverProcess.ts";
 import { createClient } from "../apps/server/src/testing/testApp.ts";
 import { BENCH_REDIS_URL, deleteRedisKeys } from "./support/redisKeys.ts";
+import { startScaledOutServer } from "./support/scaledOutServer.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
 const RATES = [100, 500];
@@ -32,19 +31,8 @@ interface Lane {
 }
 
 async function atelierLane(): Promise<Lane> {
-  const prefix = `bench-life-${randomBytes(4).toString("hex")}`;
-  const database = await createTestDatabase("postgres");
-  const [{ name }] = (await database.db.execute("select current_database() as name")) as unknown as [
-    { name: string },
-  ];
-  const server = await startServer({
-    env: {
-      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
-      REDIS_URL: BENCH_REDIS_URL,
-      REDIS_PREFIX: prefix,
-      ATELIER_EMBEDDED_WORKER: "false",
-    },
-  });
+  const server = await startScaledOutServer({ ATELIER_EMBEDDED_WORKER: "false" });
+  const { prefix } = server;
   const client = createClient(server.url);
   const { project } = await signUpWithProject(client, "Bench");
   const asset = await upload(client, project.id, "chelsea.png", fixture("chelsea.png"));
@@ -77,8 +65,6 @@ async function atelierLane(): Promise<Lane> {
       await consuming;
       await node.close();
       await server.stop();
-      await database.close();
-      await deleteRedisKeys(`${prefix}:`);
     },
   };
 }

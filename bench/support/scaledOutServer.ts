@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+import { createTestDatabase } from "@atelier/db/testing";
+import { startServer } from "../../apps/server/src/testing/serverProcess.ts";
+import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
+
+/**
+ * The server as deployed at scale: its own process, on a fresh Postgres database and a Redis key
+ * prefix of its own, both removed by stop().
+ */
+export async function startScaledOutServer(env: Record<string, string> = {}) {
+  const prefix = `bench-${randomBytes(4).toString("hex")}`;
+  const database = await createTestDatabase("postgres");
+  const [{ name }] = (await database.db.execute("select current_database() as name")) as unknown as [
+    { name: string },
+  ];
+  const server = await startServer({
+    env: {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
+      REDIS_URL: BENCH_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      ...env,
+    },
+  });
+  return {
+    url: server.url,
+    prefix,
+    stop: async () => {
+      await server.stop();
+      await database.close();
+      await deleteRedisKeys(`${prefix}:`);
+    },
+  };
+}
