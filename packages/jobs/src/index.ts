@@ -13,3 +13,4 @@ export { NVIDIA_SMI_ARGS, parseNvidiaSmi, probeNvidiaSmi } from "./worker/nvidia
 export type { GpuMemory } from "./worker/nvidiaSmi.ts";
 export { outputPrefix } from "./worker/jobOutputs.ts";
 export { backoffDelayMs } from "./timing.ts";
+export { orgPipelineSettings } from "./orgPipelineSettings.ts";

@@ -59,7 +59,7 @@ export { cropStep } from "./steps/crop.ts";
 export { generateStep } from "./steps/generate.ts";
 export { harmonizeStep } from "./steps/harmonize.ts";
 export { normalizeStep } from "./steps/normalize.ts";
-export { repurposeStep } from "./steps/repurpose.ts";
+export { defaultCropPriority, repurposeStep } from "./steps/repurpose.ts";
 export { resizeStep } from "./steps/resize.ts";
 export { spriteSheetStep } from "./steps/spriteSheet.ts";
 export { textOverlayStep } from "./steps/textOverlay.ts";

@@ -1,4 +1,5 @@
 import { and, desc, eq, schema, sql } from "@atelier/db";
+import { orgPipelineSettings } from "@atelier/jobs";
 import { editDocumentSchema, renderEditDocument } from "@atelier/pipeline";
 import {
   AppError,
@@ -12,7 +13,6 @@ import {
 import { z } from "zod";
 import { assetProcedure } from "../access.ts";
 import { appendProjectEvent } from "../events/projectEvents.ts";
-import { orgPipelineSettings } from "../settings/orgPipelineSettings.ts";
 import { router } from "../trpc.ts";
 
 const renderInput = z.object({

@@ -1,5 +1,5 @@
 import { and, asc, eq, schema, sql } from "@atelier/db";
-import { builtInFormats, builtInTextStyles, textStyleSchema } from "@atelier/pipeline";
+import { builtInFormats, builtInTextStyles, defaultCropPriority, textStyleSchema } from "@atelier/pipeline";
 import { AppError, id } from "@atelier/shared";
 import { z } from "zod";
 import { orgProcedure } from "../access.ts";
@@ -33,7 +33,7 @@ const rulesInput = z.object({
 });
 
 const defaultRules = {
-  cropPriority: ["face", "product", "text"],
+  cropPriority: defaultCropPriority,
   canvasFill: "blur",
   moderationThreshold: 80,
 };

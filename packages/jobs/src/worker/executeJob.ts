@@ -1,6 +1,7 @@
 import { and, eq, inArray, schema } from "@atelier/db";
 import { type PipelineEvents, parsePipelineSpec, runPipeline } from "@atelier/pipeline";
 import type { JobRow } from "../jobMessage.ts";
+import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import type { EventSink } from "./eventSink.ts";
 import { loadJobInputs } from "./jobInputs.ts";
 import { outputViews, recordSuccess, type StoredOutput, storeOutputs } from "./jobOutputs.ts";
@@ -50,11 +51,15 @@ export async function executeJob(ctx: WorkerContext, run: RunningJob, makeSink: 
 
   const renew = setInterval(() => void renewLease(ctx, run), ctx.leaseRenewMs);
   try {
-    const inputs = await loadJobInputs(ctx, claimed);
+    // The organization's formats, crop priority and text styles: a job renders as its editor previews.
+    const [inputs, org] = await Promise.all([
+      loadJobInputs(ctx, claimed),
+      orgPipelineSettings(db, claimed.orgId),
+    ]);
     const planned = parsePipelineSpec(claimed.spec, ctx.catalogue);
     const steps = new StepRecorder(ctx, job.id);
     const result = await runPipeline(planned, inputs, {
-      env: { ...ctx.pipelineEnv, attempt: run.attempt },
+      env: { ...ctx.pipelineEnv, attempt: run.attempt, org },
       signal: run.controller.signal,
       log,
       progressIntervalMs: 100,

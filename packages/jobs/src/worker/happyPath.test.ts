@@ -134,6 +134,39 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
     const jobs = await db.select().from(schema.jobs).where(eq(schema.jobs.projectId, seeded.projectId));
     expect(jobs).toHaveLength(1);
   });
+
+  it("renders with the organization's own formats", async () => {
+    await db.insert(schema.assetFormats).values({
+      orgId: seeded.orgId,
+      slug: "shop-banner",
+      label: "Shop banner",
+      width: 320,
+      height: 100,
+    });
+    const job = await submitJob(db, {
+      orgId: seeded.orgId,
+      projectId: seeded.projectId,
+      createdBy: seeded.userId,
+      assetIds: [seeded.assetId],
+      // A given analysis keeps the models out of this test: only the format's lookup is under test.
+      spec: {
+        steps: [
+          {
+            step: "repurpose",
+            params: {
+              formats: ["shop-banner"],
+              analysis: { width: 1, height: 1, subject: null, faces: [], texts: [], colours: [] },
+            },
+          },
+        ],
+      },
+      priority: "interactive",
+    });
+    dispatcher.kick();
+    await waitForStatus(db, job.id, "succeeded", 20_000);
+    const [output] = await db.select().from(schema.jobOutputs).where(eq(schema.jobOutputs.jobId, job.id));
+    expect([output?.width, output?.height]).toEqual([320, 100]);
+  });
 });
 
 async function waitForEvents(bus: JobBus, projectId: string, jobId: string) {

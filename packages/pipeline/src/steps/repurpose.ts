@@ -28,7 +28,8 @@ export const repurposeParams = z
   })
   .strict();
 
-const defaultPriority: PriorityKind[] = ["face", "product", "text"];
+/** What a crop keeps first when neither the run nor the organization says otherwise. */
+export const defaultCropPriority: PriorityKind[] = ["face", "product", "text"];
 
 export function resolveFormats(
   ids: readonly string[] | undefined,
@@ -60,7 +61,7 @@ export const repurposeStep = defineStep({
     perImage(ctx, async (input, progress) => {
       const p = ctx.params;
       const formats = resolveFormats(p.formats, ctx.env.org?.formats);
-      const priority = p.cropPriority ?? ctx.env.org?.cropPriority ?? defaultPriority;
+      const priority = p.cropPriority ?? ctx.env.org?.cropPriority ?? defaultCropPriority;
       const opened = await openArtifact(input, ctx.env);
       const [source, analysis] = await Promise.all([
         decodeRgba(opened),

@@ -1,5 +1,10 @@
 import { asc, type Database, eq, schema } from "@atelier/db";
-import { builtInTextStyles, type OrgPipelineSettings, type StyleSetName } from "@atelier/pipeline";
+import {
+  builtInTextStyles,
+  defaultCropPriority,
+  type OrgPipelineSettings,
+  type StyleSetName,
+} from "@atelier/pipeline";
 
 const roles: StyleSetName[] = ["title", "subtitle", "body"];
 
@@ -7,8 +12,9 @@ const roles: StyleSetName[] = ["title", "subtitle", "body"];
 export const orgStyleName = (setName: string, role: StyleSetName) => `${setName}/${role}`;
 
 /**
- * What rendering needs to know about an organization: its own formats, and its text style sets flattened to
- * one style per set and role (each on top of the built-in style of that role). Read for one org id only.
+ * What steps need to know about an organization: its crop priority, its own formats, and its text style
+ * sets flattened to one style per set and role (each on top of the built-in style of that role). Read for
+ * one org id only; the server's previews and the nodes' jobs both render with it.
  */
 export async function orgPipelineSettings(db: Database, orgId: string): Promise<OrgPipelineSettings> {
   const [formats, sets, rules] = await Promise.all([
@@ -28,11 +34,7 @@ export async function orgPipelineSettings(db: Database, orgId: string): Promise<
     }
   }
   return {
-    cropPriority: (rules[0]?.cropPriority as OrgPipelineSettings["cropPriority"]) ?? [
-      "face",
-      "product",
-      "text",
-    ],
+    cropPriority: (rules[0]?.cropPriority as OrgPipelineSettings["cropPriority"]) ?? defaultCropPriority,
     formats: formats.map((f) => ({ id: f.slug, label: f.label, width: f.width, height: f.height })),
     textStyles,
   };
