@@ -49,58 +49,47 @@ export async function resolveOrg(db: Database, userId: string, orgId: string): P
   return { orgId, role: row.role };
 }
 
+type OwnedTable = typeof schema.projects | typeof schema.assets | typeof schema.jobs;
+
+/**
+ * A row of an organization's table with the user's role there, or NOT_FOUND when the row does not exist
+ * or its organization is not the user's: one prepared query per kind.
+ */
+function ownedResolver<T extends OwnedTable>(table: T, what: string) {
+  return async (db: Database, userId: string, id: string) => {
+    const [found] = await prepared(db, `resolve_${what}`, (d) =>
+      d
+        .select({ row: table as OwnedTable, role: schema.memberships.role })
+        .from(table as OwnedTable)
+        .innerJoin(
+          schema.memberships,
+          and(eq(schema.memberships.orgId, table.orgId), eq(schema.memberships.userId, param("userId"))),
+        )
+        .where(eq(table.id, param("id")))
+        .prepare(`resolve_${what}`),
+    ).execute({ userId, id });
+    if (!found) throw notFound(what);
+    return { role: found.role, row: found.row as T["$inferSelect"] };
+  };
+}
+
+const projectRow = ownedResolver(schema.projects, "project");
+const assetRow = ownedResolver(schema.assets, "asset");
+const jobRow = ownedResolver(schema.jobs, "job");
+
 export async function resolveProject(db: Database, userId: string, projectId: string) {
-  const [row] = await prepared(db, "resolveProject", (d) =>
-    d
-      .select({ project: schema.projects, role: schema.memberships.role })
-      .from(schema.projects)
-      .innerJoin(
-        schema.memberships,
-        and(
-          eq(schema.memberships.orgId, schema.projects.orgId),
-          eq(schema.memberships.userId, param("userId")),
-        ),
-      )
-      .where(eq(schema.projects.id, param("id")))
-      .prepare("resolve_project"),
-  ).execute({ userId, id: projectId });
-  if (!row) throw notFound("project");
-  return { orgId: row.project.orgId, role: row.role, project: row.project };
+  const { role, row } = await projectRow(db, userId, projectId);
+  return { orgId: row.orgId, role, project: row };
 }
 
 export async function resolveAsset(db: Database, userId: string, assetId: string) {
-  const [row] = await prepared(db, "resolveAsset", (d) =>
-    d
-      .select({ asset: schema.assets, role: schema.memberships.role })
-      .from(schema.assets)
-      .innerJoin(
-        schema.memberships,
-        and(
-          eq(schema.memberships.orgId, schema.assets.orgId),
-          eq(schema.memberships.userId, param("userId")),
-        ),
-      )
-      .where(eq(schema.assets.id, param("id")))
-      .prepare("resolve_asset"),
-  ).execute({ userId, id: assetId });
-  if (!row) throw notFound("asset");
-  return { orgId: row.asset.orgId, role: row.role, asset: row.asset };
+  const { role, row } = await assetRow(db, userId, assetId);
+  return { orgId: row.orgId, role, asset: row };
 }
 
 export async function resolveJob(db: Database, userId: string, jobId: string) {
-  const [row] = await prepared(db, "resolveJob", (d) =>
-    d
-      .select({ job: schema.jobs, role: schema.memberships.role })
-      .from(schema.jobs)
-      .innerJoin(
-        schema.memberships,
-        and(eq(schema.memberships.orgId, schema.jobs.orgId), eq(schema.memberships.userId, param("userId"))),
-      )
-      .where(eq(schema.jobs.id, param("id")))
-      .prepare("resolve_job"),
-  ).execute({ userId, id: jobId });
-  if (!row) throw notFound("job");
-  return { orgId: row.job.orgId, role: row.role, job: row.job };
+  const { role, row } = await jobRow(db, userId, jobId);
+  return { orgId: row.orgId, role, job: row };
 }
 
 /** Procedures on an organization named by `orgId`; `ctx.access` carries the caller's role. */

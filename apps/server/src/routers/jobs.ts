@@ -15,7 +15,7 @@ export const jobsRouter = router({
   create: projectProcedure("member")
     .input(createJobInput)
     .mutation(async ({ ctx, input }) => {
-      const { db, storage, bus, dispatcher } = ctx.services;
+      const { db, bus, dispatcher } = ctx.services;
       const [assets, [org]] = await Promise.all([
         prepared(db, "jobAssets", (d) =>
           d
