@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import type { StorageConfigInput } from "@atelier/storage";
+import { leaseMsSetting } from "@atelier/jobs";
 import { AppError } from "@atelier/shared";
 import { z } from "zod";
 
@@ -35,8 +36,8 @@ const envSchema = z.object({
   NODE_JOB_MEMORY_MB: mib("NODE_JOB_MEMORY_MB").default(1024),
   /** How long SIGTERM waits for running jobs before handing them back. */
   NODE_DRAIN_TIMEOUT_MS: positiveMs("NODE_DRAIN_TIMEOUT_MS").default(30_000),
-  /** Idle time after which another node takes a job over; must match the server's and other nodes'. */
-  BUS_LEASE_MS: positiveMs("BUS_LEASE_MS").default(60_000),
+  /** Idle time after which another node takes a job over; every lease and interval derives from it. */
+  BUS_LEASE_MS: leaseMsSetting,
   EXECUTION_PROVIDERS: z.string().default("cpu"),
   ATELIER_MODELS_DIR: z.string().optional(),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),

@@ -48,7 +48,7 @@ describe("a gpu-node process", () => {
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    env = await createJobsEnv({ tuning: { leaseMs: LEASE_MS } });
+    env = await createJobsEnv({ timing: { leaseMs: LEASE_MS } });
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
@@ -70,10 +70,23 @@ describe("a gpu-node process", () => {
     doomed.kill("SIGKILL");
     await exited(doomed);
 
-    const rescuer = await env.startNode("node-rescuer", { leaseRenewMs: LEASE_MS / 3 });
+    const rescuer = await env.startNode("node-rescuer");
     const done = await waitForStatus(env.db, job.id, "succeeded", 20_000);
     expect(done.nodeId).toBe("node-rescuer");
-    expect(done.attempt).toBe(1);
+    // The takeover is a new attempt with its own row; the first node's row says why it ended.
+    expect(done.attempt).toBe(2);
+    const attempts = await env.db
+      .select()
+      .from(schema.jobAttempts)
+      .where(eq(schema.jobAttempts.jobId, job.id))
+      .orderBy(schema.jobAttempts.attempt);
+    expect(
+      attempts.map((a) => [a.attempt, a.nodeId, (a.error as { code?: string } | null)?.code ?? null]),
+    ).toEqual([
+      [1, "node-doomed", "TIMEOUT"],
+      [2, "node-rescuer", null],
+    ]);
+    expect(attempts.every((a) => a.finishedAt !== null)).toBe(true);
     const outputs = await env.db.select().from(schema.jobOutputs).where(eq(schema.jobOutputs.jobId, job.id));
     expect(outputs).toHaveLength(1);
     const succeeded = await env.db.select().from(schema.jobs).where(eq(schema.jobs.status, "succeeded"));

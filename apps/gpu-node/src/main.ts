@@ -1,6 +1,6 @@
 import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
-import { startWorker } from "@atelier/jobs";
+import { jobTiming, startWorker } from "@atelier/jobs";
 import { createLogger } from "@atelier/shared";
 import { createStorage } from "@atelier/storage";
 import { loadNodeConfig } from "./env.ts";
@@ -15,11 +15,12 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const log = createLogger("gpu-node", config.logLevel);
+  const timing = jobTiming({ leaseMs: config.leaseMs, drainTimeoutMs: config.drainTimeoutMs });
   const database = await createDatabase({ url: config.databaseUrl, maxConnections: 5 });
   const bus = createBus({
     redisUrl: config.redisUrl,
     prefix: config.redisPrefix,
-    tuning: { leaseMs: config.leaseMs },
+    tuning: { leaseMs: timing.leaseMs },
     logger: log.child({ part: "bus" }),
   });
   const storage = createStorage(config.storage);
@@ -32,8 +33,7 @@ async function main(): Promise<void> {
     vramBudgetMb: config.vramBudgetMb,
     memoryBudgetMb: config.memoryBudgetMb,
     jobMemoryMb: config.jobMemoryMb,
-    drainTimeoutMs: config.drainTimeoutMs,
-    leaseRenewMs: Math.max(100, Math.floor(config.leaseMs / 3)),
+    timing,
     log,
   });
 

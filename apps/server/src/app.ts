@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
-import { startDispatcher, startWorker } from "@atelier/jobs";
+import { jobTiming, startJobEngine, startWorker } from "@atelier/jobs";
 import { AppError, createLogger, type Logger, toAppError } from "@atelier/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
@@ -48,15 +48,31 @@ export async function createApp(
       : { kind: "local", dir: join(config.dataDir, "storage"), publicBaseUrl: url, secret: config.secret },
   );
   if (storage.kind === "local") await storage.removeStaleTempFiles();
-  const bus = createBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, logger: log });
+  const timing = jobTiming({ leaseMs: config.leaseMs });
+  const bus = createBus({
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+    tuning: { leaseMs: timing.leaseMs },
+    logger: log,
+  });
   const pipelineEnv = { maxInputPixels: config.maxInputPixels, ...config.pipeline, log };
-  const dispatcher = startDispatcher({
+  const jobEngine = startJobEngine({
     db: database.db,
     bus,
-    log: log.child({ part: "dispatcher" }),
+    storage,
+    log: log.child({ part: "jobs" }),
+    timing,
     republishAllOnStart: !config.redisUrl,
   });
-  const services: Services = { config, db: database.db, storage, bus, log, pipelineEnv, dispatcher };
+  const services: Services = {
+    config,
+    db: database.db,
+    storage,
+    bus,
+    log,
+    pipelineEnv,
+    lifecycle: jobEngine.lifecycle,
+  };
   const worker = config.embeddedWorker.enabled
     ? await startWorker({
         nodeId: `embedded-${process.pid}`,
@@ -66,6 +82,7 @@ export async function createApp(
         pipelineEnv,
         vramBudgetMb: config.embeddedWorker.vramBudgetMb,
         memoryBudgetMb: config.embeddedWorker.memoryBudgetMb,
+        timing,
         log: log.child({ part: "worker" }),
       })
     : null;
@@ -153,7 +170,7 @@ export async function createApp(
       await new Promise((r) => setTimeout(r, 100));
       server.closeAllConnections();
       await worker?.stop({ drainTimeoutMs: 5_000 });
-      await dispatcher.stop();
+      await jobEngine.stop();
       await bus.close();
       await database.close();
     })();

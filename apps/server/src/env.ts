@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { leaseMsSetting } from "@atelier/jobs";
 import { AppError } from "@atelier/shared";
 import { z } from "zod";
 
@@ -25,6 +26,11 @@ const envSchema = z.object({
   /** Redis connection string; unset means the in-process bus. */
   REDIS_URL: z.url().optional(),
   REDIS_PREFIX: z.string().default("atelier"),
+  /**
+   * Idle time after which a node's job is taken over; every lease, sweep and interval of the job
+   * engine derives from it. Set the same value on the server and every GPU node.
+   */
+  BUS_LEASE_MS: leaseMsSetting,
   /** S3 bucket; unset means local disk storage in the data folder. */
   S3_BUCKET: z.string().optional(),
   S3_REGION: z.string().default("us-east-1"),
@@ -73,6 +79,7 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   redisPrefix: string;
+  leaseMs: number;
   s3:
     | {
         bucket: string;
@@ -134,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    leaseMs: e.BUS_LEASE_MS,
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

@@ -1,7 +1,7 @@
 import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
 import type { PipelineEnv } from "@atelier/pipeline";
-import type { Dispatcher } from "@atelier/jobs";
+import type { JobLifecycle } from "@atelier/jobs";
 import type { Logger } from "@atelier/shared";
 import type { Config } from "./env.ts";
 import type { ObjectStorage } from "@atelier/storage";
@@ -12,8 +12,8 @@ export interface Services {
   db: Database;
   storage: ObjectStorage;
   bus: JobBus;
-  /** Moves committed jobs from the outbox to the bus (see @atelier/jobs' Dispatcher). */
-  dispatcher: Pick<Dispatcher, "kick" | "publishNow">;
+  /** Every change of a job's state (see @atelier/jobs' JobLifecycle). */
+  lifecycle: JobLifecycle;
   log: Logger;
   /** What steps run with in this installation: limits, providers, models, tokens. */
   pipelineEnv: PipelineEnv;

@@ -5,8 +5,9 @@ import type {
   DeadLetter,
   Delivery,
   JobBus,
-  ProjectEvent,
+  ProjectEventEntry,
   PublishResult,
+  RequeueOptions,
   RetryOptions,
   Unsubscribe,
 } from "./JobBus.ts";
@@ -17,8 +18,8 @@ import type {
   ControlSignal,
   NodeHeartbeat,
   NodeInfo,
-  ProjectEventBody,
 } from "./message.ts";
+import type { ProjectEventInput } from "@atelier/shared";
 
 /** What a bus implementation provides for jobs; RedisJobQueue and MemoryJobQueue. */
 export interface JobQueue {
@@ -30,7 +31,7 @@ export interface JobQueue {
   retryLater(delivery: Delivery, options: RetryOptions): Promise<void>;
   deadLetter(delivery: Delivery, options: { errors: AttemptError[] }): Promise<void>;
   listDeadLetters(count?: number): Promise<DeadLetter[]>;
-  requeueDeadLetter(id: string, resetAttempt: boolean): Promise<PublishResult>;
+  requeueDeadLetter(id: string, options: RequeueOptions): Promise<PublishResult>;
   stats(): Promise<BusStats>;
   close(): void;
 }
@@ -90,8 +91,8 @@ export abstract class ComposedBus implements JobBus {
     return this.jobs.listDeadLetters(options.count);
   }
 
-  requeueDeadLetter(id: string, options: { resetAttempt?: boolean } = {}): Promise<PublishResult> {
-    return this.jobs.requeueDeadLetter(id, options.resetAttempt ?? false);
+  requeueDeadLetter(id: string, options: RequeueOptions = {}): Promise<PublishResult> {
+    return this.jobs.requeueDeadLetter(id, options);
   }
 
   stats(): Promise<BusStats> {
@@ -110,11 +111,11 @@ export abstract class ComposedBus implements JobBus {
     return this.nodes.removeNode(id);
   }
 
-  appendEvent(projectId: string, event: ProjectEventBody): Promise<string> {
+  appendEvent(projectId: string, event: ProjectEventInput): Promise<string> {
     return this.channels.appendEvent(projectId, event);
   }
 
-  readEvents(projectId: string, afterId?: string, count?: number): Promise<ProjectEvent[]> {
+  readEvents(projectId: string, afterId?: string, count?: number): Promise<ProjectEventEntry[]> {
     return this.channels.readEvents(projectId, afterId, count);
   }
 
@@ -125,7 +126,7 @@ export abstract class ComposedBus implements JobBus {
   subscribeEvents(
     projectId: string,
     afterId: string | undefined,
-    onEvent: (event: ProjectEvent) => void,
+    onEvent: (event: ProjectEventEntry) => void,
   ): Promise<Unsubscribe> {
     return this.channels.subscribeEvents(projectId, afterId, onEvent);
   }
@@ -133,7 +134,7 @@ export abstract class ComposedBus implements JobBus {
   events(
     projectId: string,
     options?: { afterId?: string; signal?: AbortSignal },
-  ): AsyncIterable<ProjectEvent> {
+  ): AsyncIterable<ProjectEventEntry> {
     return this.channels.events(projectId, options);
   }
 

@@ -1,3 +1,4 @@
+import type { PriorityClass, ProjectEvent, ProjectEventInput } from "@atelier/shared";
 import type { VramTier } from "./tiers.ts";
 import type {
   AttemptError,
@@ -6,8 +7,6 @@ import type {
   ControlSignal,
   NodeHeartbeat,
   NodeInfo,
-  PriorityClass,
-  ProjectEventBody,
 } from "./message.ts";
 
 /** A claimed entry. Hand it back with exactly one of ack, retryLater or deadLetter. */
@@ -45,6 +44,13 @@ export interface RetryOptions {
   error?: Omit<AttemptError, "attempt" | "at"> & { at?: number };
 }
 
+export interface RequeueOptions {
+  /** Start again at attempt 1, forgetting the error history. */
+  resetAttempt?: boolean;
+  /** The attempt the job carries when it comes back (default: the dead one's + 1). */
+  attempt?: number;
+}
+
 export interface DeadLetter {
   id: string;
   message: BusMessage;
@@ -71,11 +77,12 @@ export interface BusStats {
   dueRetries: number;
 }
 
-export interface ProjectEvent {
+/** A project event as its stream stored it. */
+export interface ProjectEventEntry {
   /** `<ms>-<seq>`, monotonic per project; pass it back as `afterId` to resume. */
   id: string;
   projectId: string;
-  event: ProjectEventBody;
+  event: ProjectEvent;
 }
 
 export type Unsubscribe = () => void;
@@ -91,17 +98,18 @@ export interface JobBus {
   retryLater(delivery: Delivery, options: RetryOptions): Promise<void>;
   deadLetter(delivery: Delivery, options: { errors: AttemptError[] }): Promise<void>;
   listDeadLetters(options?: { count?: number }): Promise<DeadLetter[]>;
-  /** Publishes the job again (attempt + 1, or 1 with resetAttempt) and removes it from the dead letters. */
-  requeueDeadLetter(id: string, options?: { resetAttempt?: boolean }): Promise<PublishResult>;
+  /** Publishes the job again and removes it from the dead letters. */
+  requeueDeadLetter(id: string, options?: RequeueOptions): Promise<PublishResult>;
   stats(): Promise<BusStats>;
 
   heartbeat(node: NodeHeartbeat, ttlMs: number): Promise<void>;
   listNodes(): Promise<NodeInfo[]>;
   removeNode(id: string): Promise<void>;
 
-  appendEvent(projectId: string, event: ProjectEventBody): Promise<string>;
+  /** Checks the event against the shared protocol (VALIDATION_ERROR otherwise) and appends it. */
+  appendEvent(projectId: string, event: ProjectEventInput): Promise<string>;
   /** Events after `afterId` (exclusive; all retained events when omitted), oldest first. */
-  readEvents(projectId: string, afterId?: string, count?: number): Promise<ProjectEvent[]>;
+  readEvents(projectId: string, afterId?: string, count?: number): Promise<ProjectEventEntry[]>;
   /** The id of the project's newest event ("0-0" when it has none): where a new subscriber starts. */
   lastEventId(projectId: string): Promise<string>;
   /**
@@ -111,12 +119,12 @@ export interface JobBus {
   subscribeEvents(
     projectId: string,
     afterId: string | undefined,
-    onEvent: (event: ProjectEvent) => void,
+    onEvent: (event: ProjectEventEntry) => void,
   ): Promise<Unsubscribe>;
   events(
     projectId: string,
     options?: { afterId?: string; signal?: AbortSignal },
-  ): AsyncIterable<ProjectEvent>;
+  ): AsyncIterable<ProjectEventEntry>;
 
   publishControl(jobId: string, signal: ControlSignal): Promise<void>;
   /** Resolves once the listener is live; signals sent after that reach it. */

@@ -1,4 +1,4 @@
-import { PRIORITY_CLASSES, type PriorityClass } from "./message.ts";
+import { PRIORITY_CLASSES, type PriorityClass } from "@atelier/shared";
 import { tiersFitting, type VramTier } from "./tiers.ts";
 
 /**

@@ -1,9 +1,10 @@
 import { createLogger, isAppError } from "@atelier/shared";
 import { afterEach, describe, expect, it } from "vitest";
-import type { BusTuning, Delivery, JobBus, ProjectEvent } from "./JobBus.ts";
+import type { BusTuning, Delivery, JobBus, ProjectEventEntry } from "./JobBus.ts";
 import type { BusMessage, ControlMessage } from "./message.ts";
 import { InProcessBus } from "./memory/InProcessBus.ts";
 import { RedisStreamsBus } from "./redis/RedisStreamsBus.ts";
+import { numbered, numberOf } from "./testing/numberedEvents.ts";
 import { deleteKeys, randomPrefix, TEST_REDIS_URL } from "./testing/redisTestPrefix.ts";
 
 type MakeBus = (tuning?: Partial<BusTuning>) => JobBus;
@@ -214,54 +215,71 @@ describe.each(implementations)("%s (bus contract)", (_name, makeBus) => {
     it("reads events after a given id, in order", async () => {
       const bus = makeBus();
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push(await bus.appendEvent("proj", { type: "progress", value: i / 4 }));
+      for (let i = 0; i < 5; i++) ids.push(await bus.appendEvent("proj", numbered(i)));
       expect([...ids].sort(compareIds)).toEqual(ids);
       expect(ids.every((id) => /^\d+-\d+$/.test(id))).toBe(true);
       const after = await bus.readEvents("proj", ids[1]);
-      expect(after.map((e) => e.event.value)).toEqual([0.5, 0.75, 1]);
+      expect(after.map(numberOf)).toEqual([2, 3, 4]);
       expect((await bus.readEvents("proj")).length).toBe(5);
       expect(await bus.readEvents("other")).toEqual([]);
     });
 
+    it("refuses an event that is not in the protocol, before it reaches any subscriber", async () => {
+      const bus = makeBus();
+      const bogus = {
+        type: "job.progress" as const,
+        jobId: "j",
+        index: 0,
+        step: "resize",
+        fraction: 2,
+        overall: 1,
+      };
+      await expect(bus.appendEvent("proj", bogus)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+      expect(await bus.readEvents("proj")).toEqual([]);
+      await bus.appendEvent("proj", numbered(1));
+      const [stored] = await bus.readEvents("proj");
+      expect(stored?.event).toEqual({ v: 1, type: "presence.left", userId: "n1" });
+    });
+
     it("catches a reconnecting subscriber up from its last event id without loss or repeats", async () => {
       const bus = makeBus();
-      for (let i = 0; i < 3; i++) await bus.appendEvent("proj", { n: i });
-      const seen: ProjectEvent[] = [];
+      for (let i = 0; i < 3; i++) await bus.appendEvent("proj", numbered(i));
+      const seen: ProjectEventEntry[] = [];
       const unsubscribe = await bus.subscribeEvents("proj", "0-0", (e) => seen.push(e));
-      await bus.appendEvent("proj", { n: 3 });
+      await bus.appendEvent("proj", numbered(3));
       await waitFor(() => seen.length === 4);
       unsubscribe();
       const lastEventId = seen.at(-1)!.id;
-      for (let i = 4; i < 8; i++) await bus.appendEvent("proj", { n: i });
-      const resumed: ProjectEvent[] = [];
+      for (let i = 4; i < 8; i++) await bus.appendEvent("proj", numbered(i));
+      const resumed: ProjectEventEntry[] = [];
       const appending = (async () => {
-        for (let i = 8; i < 20; i++) await bus.appendEvent("proj", { n: i });
+        for (let i = 8; i < 20; i++) await bus.appendEvent("proj", numbered(i));
       })();
       const stop = await bus.subscribeEvents("proj", lastEventId, (e) => resumed.push(e));
       await appending;
       await waitFor(() => resumed.length >= 16);
       await sleep(50);
       stop();
-      expect(seen.map((e) => e.event.n)).toEqual([0, 1, 2, 3]);
-      expect(resumed.map((e) => e.event.n)).toEqual(Array.from({ length: 16 }, (_, i) => i + 4));
+      expect(seen.map(numberOf)).toEqual([0, 1, 2, 3]);
+      expect(resumed.map(numberOf)).toEqual(Array.from({ length: 16 }, (_, i) => i + 4));
     });
 
     it("fans one project out to several listeners and picks up a new project at once", async () => {
       const bus = makeBus();
       const a: unknown[] = [];
       const b: unknown[] = [];
-      const stopA = await bus.subscribeEvents("p1", undefined, (e) => a.push(e.event.n));
-      const stopB = await bus.subscribeEvents("p1", undefined, (e) => b.push(e.event.n));
-      await bus.appendEvent("p1", { n: 1 });
+      const stopA = await bus.subscribeEvents("p1", undefined, (e) => a.push(numberOf(e)));
+      const stopB = await bus.subscribeEvents("p1", undefined, (e) => b.push(numberOf(e)));
+      await bus.appendEvent("p1", numbered(1));
       await waitFor(() => a.length === 1 && b.length === 1);
       const other: unknown[] = [];
       const startedAt = Date.now();
-      const stopOther = await bus.subscribeEvents("p2", undefined, (e) => other.push(e.event.n));
-      await bus.appendEvent("p2", { n: 2 });
+      const stopOther = await bus.subscribeEvents("p2", undefined, (e) => other.push(numberOf(e)));
+      await bus.appendEvent("p2", numbered(2));
       await waitFor(() => other.length === 1);
       expect(Date.now() - startedAt).toBeLessThan(1000);
       stopA();
-      await bus.appendEvent("p1", { n: 3 });
+      await bus.appendEvent("p1", numbered(3));
       await waitFor(() => b.length === 2);
       expect(a).toEqual([1]);
       stopB();
@@ -270,18 +288,18 @@ describe.each(implementations)("%s (bus contract)", (_name, makeBus) => {
 
     it("streams events through an async iterator until aborted", async () => {
       const bus = makeBus();
-      await bus.appendEvent("proj", { n: 0 });
+      await bus.appendEvent("proj", numbered(0));
       const controller = new AbortController();
       const received: unknown[] = [];
       const reading = (async () => {
         for await (const e of bus.events("proj", { afterId: "0-0", signal: controller.signal })) {
-          received.push(e.event.n);
+          received.push(numberOf(e));
           if (received.length === 3) controller.abort();
         }
       })();
       await sleep(50);
-      await bus.appendEvent("proj", { n: 1 });
-      await bus.appendEvent("proj", { n: 2 });
+      await bus.appendEvent("proj", numbered(1));
+      await bus.appendEvent("proj", numbered(2));
       await reading;
       expect(received).toEqual([0, 1, 2]);
     });

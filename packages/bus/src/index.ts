@@ -12,8 +12,9 @@ export type {
   DeadLetter,
   Delivery,
   JobBus,
-  ProjectEvent,
+  ProjectEventEntry,
   PublishResult,
+  RequeueOptions,
   RetryOptions,
   StreamStats,
   Unsubscribe,
@@ -22,10 +23,8 @@ export {
   attemptErrorSchema,
   busMessageSchema,
   controlSignalSchema,
+  controlMessageSchema,
   nodeHeartbeatSchema,
-  PRIORITY_CLASSES,
-  priorityClassSchema,
-  projectEventBodySchema,
 } from "./message.ts";
 export type {
   AttemptError,
@@ -34,8 +33,6 @@ export type {
   ControlSignal,
   NodeHeartbeat,
   NodeInfo,
-  PriorityClass,
-  ProjectEventBody,
 } from "./message.ts";
 export { MAX_VRAM_MB, tierForVramMb, tiersFitting, VRAM_TIERS_GIB } from "./tiers.ts";
 export type { VramTier } from "./tiers.ts";

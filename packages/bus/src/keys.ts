@@ -1,5 +1,5 @@
 import { AppError } from "@atelier/shared";
-import { PRIORITY_CLASSES, type PriorityClass } from "./message.ts";
+import { PRIORITY_CLASSES, type PriorityClass } from "@atelier/shared";
 import { VRAM_TIERS_GIB, type VramTier } from "./tiers.ts";
 
 /**

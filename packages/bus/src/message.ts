@@ -1,10 +1,6 @@
+import { priorityClassSchema } from "@atelier/shared";
 import { z } from "zod";
 import { MAX_VRAM_MB } from "./tiers.ts";
-
-/** Highest first: the order a node reads in when no aging applies. */
-export const PRIORITY_CLASSES = ["interactive", "pro", "standard", "batch"] as const;
-export const priorityClassSchema = z.enum(PRIORITY_CLASSES);
-export type PriorityClass = z.infer<typeof priorityClassSchema>;
 
 /** One failed attempt, as kept in a message's history and in a dead letter. */
 export const attemptErrorSchema = z.object({
@@ -33,7 +29,8 @@ export type BusMessage = z.infer<typeof busMessageSchema>;
 
 export const controlSignalSchema = z.object({ type: z.literal("cancel") });
 export type ControlSignal = z.infer<typeof controlSignalSchema>;
-export type ControlMessage = ControlSignal & { jobId: string };
+export const controlMessageSchema = controlSignalSchema.extend({ jobId: z.string().min(1).max(200) });
+export type ControlMessage = z.infer<typeof controlMessageSchema>;
 
 export const nodeHeartbeatSchema = z.object({
   id: z.string().min(1).max(200),
@@ -46,6 +43,3 @@ export const nodeHeartbeatSchema = z.object({
 });
 export type NodeHeartbeat = z.infer<typeof nodeHeartbeatSchema>;
 export type NodeInfo = NodeHeartbeat & { lastSeenAt: number };
-
-export const projectEventBodySchema = z.record(z.string(), z.unknown());
-export type ProjectEventBody = z.infer<typeof projectEventBodySchema>;

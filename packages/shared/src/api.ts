@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { EditOp } from "./editing/editOps.ts";
-import type { JobEvent } from "./jobs.ts";
+import { failureSchema } from "./failure.ts";
 
 /** Inputs of every tRPC procedure; the server validates with these, the web app and SDK reuse them. */
 
@@ -68,62 +67,34 @@ export interface OrgView {
   plan: string;
   role: Role;
 }
-export interface MemberView {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-}
+export const memberViewSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+});
+export type MemberView = z.infer<typeof memberViewSchema>;
 export interface ProjectView {
   id: string;
   orgId: string;
   name: string;
   createdAt: string;
 }
-export interface AssetView {
-  id: string;
-  projectId: string;
-  filename: string;
-  status: "uploading" | "ready" | "rejected";
-  mediaType: string | null;
-  width: number | null;
-  height: number | null;
-  bytes: number | null;
-  sha256: string | null;
-  rejection: { code: string; message: string } | null;
+export const assetViewSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  filename: z.string(),
+  status: z.enum(["uploading", "ready", "rejected"]),
+  mediaType: z.string().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  bytes: z.number().nullable(),
+  sha256: z.string().nullable(),
+  rejection: failureSchema.nullable(),
   /** A short-lived signed URL of the image (ready assets only). */
-  url: string | null;
+  url: z.string().nullable(),
   /** A signed URL of a small WebP thumbnail (ready assets only). */
-  thumbnailUrl: string | null;
-  createdAt: string;
-}
-
-/** Events of a project's live stream (`projects.events`). */
-export type ProjectEvent =
-  /** First event of a subscription without `lastEventId`: its id is where a reconnect resumes. */
-  | { type: "stream.ready" }
-  | JobEvent
-  | {
-      type: "document.op";
-      assetId: string;
-      revision: number;
-      ops: EditOp[];
-      clientOpId: string;
-      userId: string;
-      userName: string;
-    }
-  | {
-      type: "presence";
-      userId: string;
-      name: string;
-      colour: string;
-      cursor: { x: number; y: number } | null;
-      selectedAssetId: string | null;
-      selection: string | null;
-      at: string;
-    }
-  | { type: "presence.left"; userId: string }
-  | { type: "asset.added"; asset: AssetView }
-  | { type: "asset.ready"; asset: AssetView }
-  | { type: "asset.rejected"; asset: AssetView }
-  | { type: "member.joined"; member: MemberView };
+  thumbnailUrl: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AssetView = z.infer<typeof assetViewSchema>;

@@ -10,8 +10,10 @@ export {
   createOrgInput,
   createProjectInput,
   createUploadInput,
+  assetViewSchema,
   email,
   id,
+  memberViewSchema,
   orgInput,
   password,
   projectEventsInput,
@@ -24,17 +26,24 @@ export {
   signUpInput,
   uploadContentTypes,
 } from "./api.ts";
-export type { AssetView, MemberView, OrgView, ProjectEvent, ProjectView, Role, UserView } from "./api.ts";
+export type { AssetView, MemberView, OrgView, ProjectView, Role, UserView } from "./api.ts";
+export { failureSchema } from "./failure.ts";
+export type { Failure } from "./failure.ts";
 export {
   createJobInput,
   deadLetterInput,
+  JOB_STATUSES,
   jobInput,
+  jobOutputViewSchema,
+  jobStatusSchema,
+  jobStepViewSchema,
+  jobViewSchema,
   listJobsInput,
+  PRIORITY_CLASSES,
   pipelineSpecInput,
   priorityClassSchema,
 } from "./jobs.ts";
 export type {
-  JobEvent,
   JobOutputView,
   JobStatus,
   JobStepView,
@@ -55,3 +64,11 @@ export {
 } from "./editing/editOps.ts";
 export type { EditOp } from "./editing/editOps.ts";
 export { extensionOfMediaType } from "./mediaTypes.ts";
+export { jobEventSchema, PROJECT_EVENTS_VERSION, projectEventSchema } from "./events/projectEvents.ts";
+export type {
+  JobEvent,
+  JobEventInput,
+  ProjectEvent,
+  ProjectEventInput,
+  ProjectEventType,
+} from "./events/projectEvents.ts";

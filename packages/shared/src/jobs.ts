@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { id } from "./api.ts";
+import { failureSchema } from "./failure.ts";
 
-export const priorityClassSchema = z.enum(["interactive", "pro", "standard", "batch"]);
+/** Highest first: the order a node reads in when no aging applies. */
+export const PRIORITY_CLASSES = ["interactive", "pro", "standard", "batch"] as const;
+export const priorityClassSchema = z.enum(PRIORITY_CLASSES);
 export type PriorityClass = z.infer<typeof priorityClassSchema>;
 
 /** Ordered steps; each step's params are checked against that step's own schema by the pipeline catalogue. */
@@ -38,68 +41,47 @@ export const listJobsInput = z.object({
 });
 export const deadLetterInput = z.object({ orgId: id, deadLetterId: z.string().min(1).max(100) });
 
-export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
 
-export interface JobOutputView {
-  id: string;
-  name: string;
-  mediaType: string;
-  width: number | null;
-  height: number | null;
-  bytes: number;
-  url: string;
-}
+export const jobOutputViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mediaType: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  bytes: z.number(),
+  /** A signed download URL. */
+  url: z.string(),
+});
+export type JobOutputView = z.infer<typeof jobOutputViewSchema>;
 
-export interface JobStepView {
-  index: number;
-  step: string;
-  status: "pending" | "running" | "succeeded" | "failed" | "skipped";
-  progress: number;
-}
+export const jobStepViewSchema = z.object({
+  index: z.number(),
+  step: z.string(),
+  status: z.enum(["pending", "running", "succeeded", "failed", "skipped"]),
+  progress: z.number(),
+});
+export type JobStepView = z.infer<typeof jobStepViewSchema>;
 
-export interface JobView {
-  id: string;
-  projectId: string;
-  status: JobStatus;
-  priority: PriorityClass;
-  vramMb: number;
-  attempt: number;
-  maxAttempts: number;
-  progress: number;
-  preset: string | null;
-  assetIds: string[];
-  steps: JobStepView[];
-  nodeId: string | null;
-  error: { code: string; message: string } | null;
-  outputs: JobOutputView[];
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-/** Events of a job on its project's stream; every one carries `jobId`. */
-export type JobEvent =
-  | { type: "job.queued"; jobId: string; job: JobView }
-  | { type: "job.claimed"; jobId: string; nodeId: string; attempt: number }
-  | { type: "job.step.started"; jobId: string; index: number; step: string; total: number }
-  | { type: "job.progress"; jobId: string; index: number; step: string; fraction: number; overall: number }
-  | {
-      type: "job.preview";
-      jobId: string;
-      index: number;
-      step: string;
-      width: number;
-      height: number;
-      webpBase64: string;
-    }
-  | { type: "job.step.finished"; jobId: string; index: number; step: string; ms: number }
-  | { type: "job.succeeded"; jobId: string; outputs: JobOutputView[] }
-  | { type: "job.failed"; jobId: string; error: { code: string; message: string }; attempt: number }
-  | { type: "job.cancelled"; jobId: string }
-  | {
-      type: "job.retrying";
-      jobId: string;
-      attempt: number;
-      at: string;
-      error: { code: string; message: string };
-    };
+export const jobViewSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  status: jobStatusSchema,
+  priority: priorityClassSchema,
+  vramMb: z.number(),
+  attempt: z.number(),
+  maxAttempts: z.number(),
+  progress: z.number(),
+  preset: z.string().nullable(),
+  assetIds: z.array(z.string()),
+  steps: z.array(jobStepViewSchema),
+  nodeId: z.string().nullable(),
+  error: failureSchema.nullable(),
+  outputs: z.array(jobOutputViewSchema),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;

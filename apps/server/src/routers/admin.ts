@@ -1,6 +1,5 @@
 import { and, eq, inArray, schema } from "@atelier/db";
-import { requeueDeadLetter } from "@atelier/jobs";
-import { AppError, deadLetterInput } from "@atelier/shared";
+import { deadLetterInput } from "@atelier/shared";
 import { orgProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
 
@@ -45,18 +44,7 @@ export const adminRouter = router({
   requeue: orgProcedure("admin")
     .input(deadLetterInput)
     .mutation(async ({ ctx, input }) => {
-      const { db, bus, dispatcher } = ctx.services;
-      const letter = (await bus.listDeadLetters({ count: 1000 })).find((l) => l.id === input.deadLetterId);
-      const [job] = letter
-        ? await db
-            .select({ id: schema.jobs.id })
-            .from(schema.jobs)
-            .where(and(eq(schema.jobs.id, letter.message.jobId), eq(schema.jobs.orgId, ctx.access.orgId)))
-        : [];
-      if (!letter || !job)
-        throw new AppError("NOT_FOUND", "No dead letter with that id among your organization's jobs.");
-      await requeueDeadLetter(db, bus, input.deadLetterId);
-      dispatcher.kick();
+      const job = await ctx.services.lifecycle.requeueDead(input.deadLetterId, { orgId: ctx.access.orgId });
       return { jobId: job.id };
     }),
 });

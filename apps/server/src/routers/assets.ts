@@ -3,7 +3,6 @@ import { AppError, createUploadInput, uploadContentTypes } from "@atelier/shared
 import { assetProcedure, projectProcedure } from "../access.ts";
 import { assetKeys, toAssetView } from "../assets/assetView.ts";
 import { inspectUpload } from "../assets/inspectUpload.ts";
-import { appendProjectEvent } from "../events/projectEvents.ts";
 import { router } from "../trpc.ts";
 
 const UPLOAD_URL_TTL_SEC = 15 * 60;
@@ -64,7 +63,7 @@ export const assetsRouter = router({
         expiresInSec: UPLOAD_URL_TTL_SEC,
       });
       const view = await toAssetView(storage, asset!);
-      await appendProjectEvent(bus, ctx.access.project.id, { type: "asset.added", asset: view });
+      await bus.appendEvent(ctx.access.project.id, { type: "asset.added", asset: view });
       return { asset: view, upload };
     }),
 
@@ -115,7 +114,7 @@ export const assetsRouter = router({
         (await db.select().from(schema.assets).where(eq(schema.assets.id, asset.id)))[0]!,
       );
     const view = await toAssetView(storage, row);
-    await appendProjectEvent(bus, asset.projectId, {
+    await bus.appendEvent(asset.projectId, {
       type: row.status === "ready" ? "asset.ready" : "asset.rejected",
       asset: view,
     });

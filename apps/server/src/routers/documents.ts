@@ -12,7 +12,6 @@ import {
 } from "@atelier/shared";
 import { z } from "zod";
 import { assetProcedure } from "../access.ts";
-import { appendProjectEvent } from "../events/projectEvents.ts";
 import { router } from "../trpc.ts";
 
 const renderInput = z.object({
@@ -101,7 +100,7 @@ export const documentsRouter = router({
         return { revision, duplicate: false };
       });
       if (!result.duplicate) {
-        await appendProjectEvent(bus, asset.projectId, {
+        await bus.appendEvent(asset.projectId, {
           type: "document.op",
           assetId: asset.id,
           revision: result.revision,

@@ -1,10 +1,8 @@
 import { and, desc, eq, prepared, schema, sql } from "@atelier/db";
-import { cancelJob, retryJob, submitJob } from "@atelier/jobs";
+import { loadJobView, toJobViews } from "@atelier/jobs";
 import { presetSpec } from "@atelier/pipeline";
 import { AppError, createJobInput, listJobsInput, type PriorityClass } from "@atelier/shared";
 import { jobProcedure, projectProcedure } from "../access.ts";
-import { appendProjectEvent } from "../events/projectEvents.ts";
-import { loadJobView, submittedJobView, toJobViews } from "../jobs/jobView.ts";
 import { router } from "../trpc.ts";
 
 /** A plan buys a priority class; anything unknown runs as standard. */
@@ -15,7 +13,7 @@ export const jobsRouter = router({
   create: projectProcedure("member")
     .input(createJobInput)
     .mutation(async ({ ctx, input }) => {
-      const { db, bus, dispatcher } = ctx.services;
+      const { db, lifecycle } = ctx.services;
       const [assets, [org]] = await Promise.all([
         prepared(db, "jobAssets", (d) =>
           d
@@ -44,21 +42,16 @@ export const jobsRouter = router({
       if (notReady.length)
         throw new AppError("VALIDATION_ERROR", "Some assets are not ready yet.", { notReady });
 
-      const spec = input.preset ? presetSpec(input.preset, input.params) : input.spec!;
-      const job = await submitJob(db, {
+      const { view } = await lifecycle.submit({
         orgId: ctx.access.orgId,
         projectId: ctx.access.project.id,
         createdBy: ctx.principal.user.id,
         assetIds: input.assetIds,
-        spec,
+        spec: input.preset ? presetSpec(input.preset, input.params) : input.spec!,
         preset: input.preset,
         params: input.params,
         priority: priorityOfPlan[org?.plan ?? "free"] ?? "standard",
       });
-      // The queued event goes first: once published, a worker may report the job claimed within milliseconds.
-      const view = submittedJobView(job);
-      await appendProjectEvent(bus, view.projectId, { type: "job.queued", jobId: view.id, job: view });
-      await dispatcher.publishNow(job);
       return view;
     }),
 
@@ -79,28 +72,21 @@ export const jobsRouter = router({
     }),
 
   cancel: jobProcedure("member").mutation(async ({ ctx }) => {
-    const { db, bus, storage } = ctx.services;
-    const cancelled = await cancelJob(db, bus, ctx.access.job.id);
-    if (!cancelled) {
+    const { db, storage, lifecycle } = ctx.services;
+    if (!(await lifecycle.cancel(ctx.access.job.id))) {
       throw new AppError(
         "CONFLICT",
         `The job has already ${ctx.access.job.status}; only queued or running jobs can be cancelled.`,
       );
     }
-    await appendProjectEvent(bus, ctx.access.job.projectId, {
-      type: "job.cancelled",
-      jobId: ctx.access.job.id,
-    });
     return loadJobView(db, storage, ctx.access.job.id);
   }),
 
   retry: jobProcedure("member").mutation(async ({ ctx }) => {
-    const { db, bus, storage, dispatcher } = ctx.services;
-    const retried = await retryJob(db, ctx.access.job.id);
-    if (!retried) throw new AppError("CONFLICT", "Only failed or cancelled jobs can be retried.");
-    const view = await loadJobView(db, storage, ctx.access.job.id);
-    await appendProjectEvent(bus, view.projectId, { type: "job.queued", jobId: view.id, job: view });
-    dispatcher.kick();
-    return view;
+    const { db, storage, lifecycle } = ctx.services;
+    if (!(await lifecycle.retry(ctx.access.job.id))) {
+      throw new AppError("CONFLICT", "Only failed or cancelled jobs can be retried.");
+    }
+    return loadJobView(db, storage, ctx.access.job.id);
   }),
 });

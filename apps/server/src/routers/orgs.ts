@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, schema } from "@atelier/db";
 import { AppError, addMemberInput, createOrgInput, removeMemberInput, setRoleInput } from "@atelier/shared";
 import { orgProcedure } from "../access.ts";
-import { appendProjectEvent } from "../events/projectEvents.ts";
 import { router, userProcedure } from "../trpc.ts";
 
 function slugOf(name: string): string {
@@ -72,7 +71,7 @@ export const orgsRouter = router({
         .select({ id: schema.projects.id })
         .from(schema.projects)
         .where(eq(schema.projects.orgId, ctx.access.orgId));
-      for (const p of projects) await appendProjectEvent(bus, p.id, { type: "member.joined", member });
+      for (const p of projects) await bus.appendEvent(p.id, { type: "member.joined", member });
       return member;
     }),
 

@@ -1,6 +1,5 @@
 import { presenceInput } from "@atelier/shared";
 import { projectProcedure } from "../access.ts";
-import { appendProjectEvent } from "../events/projectEvents.ts";
 import { router } from "../trpc.ts";
 
 /** Presence is ephemeral: at most this often per person and project does a move reach the stream. */
@@ -24,7 +23,7 @@ export const presenceRouter = router({
       const now = Date.now();
       if (now - (lastSent.get(key) ?? 0) < MIN_INTERVAL_MS) return { sent: false };
       lastSent.set(key, now);
-      await appendProjectEvent(ctx.services.bus, input.projectId, {
+      await ctx.services.bus.appendEvent(input.projectId, {
         type: "presence",
         userId: user.id,
         name: user.name,
@@ -39,7 +38,7 @@ export const presenceRouter = router({
 
   leave: projectProcedure().mutation(async ({ ctx, input }) => {
     lastSent.delete(`${input.projectId}:${ctx.principal.user.id}`);
-    await appendProjectEvent(ctx.services.bus, input.projectId, {
+    await ctx.services.bus.appendEvent(input.projectId, {
       type: "presence.left",
       userId: ctx.principal.user.id,
     });

@@ -1,8 +1,12 @@
 import { asc, eq, schema } from "@atelier/db";
-import { createProjectInput, type ProjectEvent, projectEventsInput } from "@atelier/shared";
+import {
+  createProjectInput,
+  type ProjectEvent,
+  projectEventsInput,
+  PROJECT_EVENTS_VERSION,
+} from "@atelier/shared";
 import { tracked } from "@trpc/server";
 import { orgProcedure, projectProcedure } from "../access.ts";
-import { projectEvents } from "../events/projectEvents.ts";
 import { router } from "../trpc.ts";
 
 const view = (p: typeof schema.projects.$inferSelect) => ({
@@ -41,8 +45,11 @@ export const projectsRouter = router({
       const { bus } = ctx.services;
       // A tab that has seen no event yet still gets an id to resume from, so a reconnect misses nothing.
       const after = input.lastEventId ?? (await bus.lastEventId(input.projectId));
-      if (!input.lastEventId) yield tracked(after, { type: "stream.ready" } as ProjectEvent);
-      for await (const { id, event } of projectEvents(bus, input.projectId, after, signal)) {
+      if (!input.lastEventId) {
+        const ready: ProjectEvent = { v: PROJECT_EVENTS_VERSION, type: "stream.ready" };
+        yield tracked(after, ready);
+      }
+      for await (const { id, event } of bus.events(input.projectId, { afterId: after, signal })) {
         yield tracked(id, event);
       }
     }),

@@ -32,7 +32,7 @@ export function useProjectStream(
         onStarted: () => setState("live"),
         onData: (tracked) => {
           lastEventId.current = tracked.id;
-          handlersRef.current.onEvent(tracked.data as ProjectEvent);
+          handlersRef.current.onEvent(tracked.data);
         },
         onError: () => setState("offline"),
         onConnectionStateChange: (connection) => {

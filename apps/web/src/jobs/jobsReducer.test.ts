@@ -47,13 +47,14 @@ function apply(events: ProjectEvent[], state: JobsState = initialJobsState): Job
 describe("jobs reducer", () => {
   it("follows a job from queued through steps, progress and preview to success", () => {
     const state = apply([
-      { type: "job.queued", jobId, job: view() },
-      { type: "job.claimed", jobId, nodeId: "node-1", attempt: 1 },
-      { type: "job.step.started", jobId, index: 0, step: "normalize", total: 2 },
-      { type: "job.step.finished", jobId, index: 0, step: "normalize", ms: 5 },
-      { type: "job.step.started", jobId, index: 1, step: "remove-background", total: 2 },
-      { type: "job.progress", jobId, index: 1, step: "remove-background", fraction: 0.4, overall: 0.7 },
+      { v: 1, type: "job.queued", jobId, job: view() },
+      { v: 1, type: "job.claimed", jobId, nodeId: "node-1", attempt: 1 },
+      { v: 1, type: "job.step.started", jobId, index: 0, step: "normalize", total: 2 },
+      { v: 1, type: "job.step.finished", jobId, index: 0, step: "normalize", ms: 5 },
+      { v: 1, type: "job.step.started", jobId, index: 1, step: "remove-background", total: 2 },
+      { v: 1, type: "job.progress", jobId, index: 1, step: "remove-background", fraction: 0.4, overall: 0.7 },
       {
+        v: 1,
         type: "job.preview",
         jobId,
         index: 1,
@@ -78,7 +79,7 @@ describe("jobs reducer", () => {
       height: 6,
     });
 
-    const done = apply([{ type: "job.succeeded", jobId, outputs: [output] }], state).byId[jobId]!;
+    const done = apply([{ v: 1, type: "job.succeeded", jobId, outputs: [output] }], state).byId[jobId]!;
     expect(done.status).toBe("succeeded");
     expect(done.outputs).toEqual([output]);
     expect(done.steps.every((s) => s.status === "succeeded")).toBe(true);
@@ -86,10 +87,10 @@ describe("jobs reducer", () => {
 
   it("keeps a cancelled job cancelled when late progress arrives", () => {
     const state = apply([
-      { type: "job.queued", jobId, job: view() },
-      { type: "job.claimed", jobId, nodeId: "n", attempt: 1 },
-      { type: "job.cancelled", jobId },
-      { type: "job.progress", jobId, index: 1, step: "remove-background", fraction: 0.9, overall: 0.9 },
+      { v: 1, type: "job.queued", jobId, job: view() },
+      { v: 1, type: "job.claimed", jobId, nodeId: "n", attempt: 1 },
+      { v: 1, type: "job.cancelled", jobId },
+      { v: 1, type: "job.progress", jobId, index: 1, step: "remove-background", fraction: 0.9, overall: 0.9 },
     ]);
     expect(state.byId[jobId]!.status).toBe("cancelled");
     expect(state.byId[jobId]!.progress).toBe(0);
@@ -98,20 +99,20 @@ describe("jobs reducer", () => {
   it("shows the error of a failed job and starts over on a retry", () => {
     const error = { code: "UPSTREAM_ERROR", message: "The model host failed." };
     let state = apply([
-      { type: "job.queued", jobId, job: view() },
-      { type: "job.claimed", jobId, nodeId: "n", attempt: 1 },
-      { type: "job.retrying", jobId, attempt: 2, at: "2025-01-01T10:00:05.000Z", error },
+      { v: 1, type: "job.queued", jobId, job: view() },
+      { v: 1, type: "job.claimed", jobId, nodeId: "n", attempt: 1 },
+      { v: 1, type: "job.retrying", jobId, attempt: 2, at: "2025-01-01T10:00:05.000Z", error },
     ]);
     expect(state.byId[jobId]).toMatchObject({ status: "queued", attempt: 2, error, nodeId: null });
-    state = apply([{ type: "job.failed", jobId, error, attempt: 1 }], state);
+    state = apply([{ v: 1, type: "job.failed", jobId, error, attempt: 1 }], state);
     expect(state.byId[jobId]!.status).toBe("queued"); // a stale failure of the earlier attempt
-    state = apply([{ type: "job.failed", jobId, error, attempt: 2 }], state);
+    state = apply([{ v: 1, type: "job.failed", jobId, error, attempt: 2 }], state);
     expect(state.byId[jobId]).toMatchObject({ status: "failed", error });
 
     state = apply(
       [
-        { type: "job.queued", jobId, job: view({ attempt: 3, maxAttempts: 3 }) },
-        { type: "job.cancelled", jobId },
+        { v: 1, type: "job.queued", jobId, job: view({ attempt: 3, maxAttempts: 3 }) },
+        { v: 1, type: "job.cancelled", jobId },
       ],
       state,
     );
@@ -120,9 +121,17 @@ describe("jobs reducer", () => {
 
   it("reconciles a list that is older or newer than the stream in either order", () => {
     const live = apply([
-      { type: "job.queued", jobId, job: view() },
-      { type: "job.claimed", jobId, nodeId: "n", attempt: 1 },
-      { type: "job.progress", jobId, index: 1, step: "remove-background", fraction: 0.5, overall: 0.75 },
+      { v: 1, type: "job.queued", jobId, job: view() },
+      { v: 1, type: "job.claimed", jobId, nodeId: "n", attempt: 1 },
+      {
+        v: 1,
+        type: "job.progress",
+        jobId,
+        index: 1,
+        step: "remove-background",
+        fraction: 0.5,
+        overall: 0.75,
+      },
     ]);
     // A list taken before the claim must not move the job back to queued.
     const stale = jobsReducer(live, { type: "listed", jobs: [view()] });
@@ -139,8 +148,8 @@ describe("jobs reducer", () => {
 
   it("ignores events of jobs it has not seen and of other kinds, and sorts newest first", () => {
     const untouched = apply([
-      { type: "job.cancelled", jobId },
-      { type: "presence.left", userId: "u" },
+      { v: 1, type: "job.cancelled", jobId },
+      { v: 1, type: "presence.left", userId: "u" },
     ]);
     expect(untouched).toBe(initialJobsState);
     const older = view({ id: "older", createdAt: "2025-01-01T09:00:00.000Z" });

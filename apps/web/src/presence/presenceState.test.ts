@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { applyPresenceEvent, initialsOf, type PresenceMap, withoutExpired } from "./presenceState.ts";
 
 const grace: ProjectEvent = {
+  v: 1,
   type: "presence",
   userId: "grace",
   name: "Grace Hopper",
@@ -26,7 +27,7 @@ describe("who else is in the project", () => {
     let people: PresenceMap = applyPresenceEvent(new Map(), grace, "ada", 1_000);
     expect(withoutExpired(people, 30_000).size).toBe(1);
     expect(withoutExpired(people, 31_001).size).toBe(0);
-    people = applyPresenceEvent(people, { type: "presence.left", userId: "grace" }, "ada", 2_000);
+    people = applyPresenceEvent(people, { v: 1, type: "presence.left", userId: "grace" }, "ada", 2_000);
     expect(people.size).toBe(0);
   });
 

@@ -25,7 +25,7 @@ describe("a project's asset grid", () => {
     let state = assetsReducer(initialAssetsState, { type: "listed", assets: [asset("a", "ready")] });
     state = assetsReducer(state, {
       type: "event",
-      event: { type: "asset.ready", asset: asset("a", "ready") },
+      event: { v: 1, type: "asset.ready", asset: asset("a", "ready") },
     });
     expect(sortedAssets(state).map((a) => a.id)).toEqual(["a"]);
   });
@@ -33,11 +33,11 @@ describe("a project's asset grid", () => {
   it("keeps an upload's final state when an older 'added' event arrives after it", () => {
     let state = assetsReducer(initialAssetsState, {
       type: "event",
-      event: { type: "asset.rejected", asset: asset("a", "rejected") },
+      event: { v: 1, type: "asset.rejected", asset: asset("a", "rejected") },
     });
     state = assetsReducer(state, {
       type: "event",
-      event: { type: "asset.added", asset: asset("a", "uploading") },
+      event: { v: 1, type: "asset.added", asset: asset("a", "uploading") },
     });
     state = assetsReducer(state, { type: "listed", assets: [asset("a", "uploading")] });
     expect(sortedAssets(state)[0]?.status).toBe("rejected");
@@ -47,11 +47,11 @@ describe("a project's asset grid", () => {
     let state = assetsReducer(initialAssetsState, { type: "listed", assets: [] });
     state = assetsReducer(state, {
       type: "event",
-      event: { type: "asset.added", asset: asset("a", "uploading") },
+      event: { v: 1, type: "asset.added", asset: asset("a", "uploading") },
     });
     state = assetsReducer(state, {
       type: "event",
-      event: { type: "asset.ready", asset: asset("a", "ready") },
+      event: { v: 1, type: "asset.ready", asset: asset("a", "ready") },
     });
     expect(sortedAssets(state).map((a) => [a.id, a.status])).toEqual([["a", "ready"]]);
   });

@@ -58,8 +58,8 @@ export function useProjectAssets(
         onStarted: () => setLive("live"),
         onData: (tracked) => {
           lastEventId.current = tracked.id;
-          dispatch({ type: "event", event: tracked.data as ProjectEvent });
-          listenerRef.current?.onEvent(tracked.data as ProjectEvent);
+          dispatch({ type: "event", event: tracked.data });
+          listenerRef.current?.onEvent(tracked.data);
         },
         onError: (err) => {
           setLive("offline");

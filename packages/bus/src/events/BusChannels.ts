@@ -1,15 +1,15 @@
-import { AppError, type Logger } from "@atelier/shared";
-import { z } from "zod";
-import type { ProjectEvent, Unsubscribe } from "../JobBus.ts";
 import {
-  type ControlMessage,
-  type ControlSignal,
-  controlSignalSchema,
-  type ProjectEventBody,
-  projectEventBodySchema,
-} from "../message.ts";
+  AppError,
+  type Logger,
+  type ProjectEvent,
+  type ProjectEventInput,
+  projectEventSchema,
+} from "@atelier/shared";
+import { z } from "zod";
+import type { ProjectEventEntry, Unsubscribe } from "../JobBus.ts";
+import { type ControlMessage, type ControlSignal, controlMessageSchema } from "../message.ts";
 import { isStreamId } from "../streamId.ts";
-import { EventHub, iterateTopic, type TopicEntry, type TopicSource } from "./EventHub.ts";
+import { type Decode, EventHub, iterateTopic, type TopicEntry, type TopicSource } from "./EventHub.ts";
 
 export const CONTROL_TOPIC = "control";
 const CONTROL_MAX_LEN = 1000;
@@ -29,34 +29,66 @@ export function topicKey(
 
 const projectIdSchema = z.string().min(1).max(200);
 
-/** Project events and job control signals on top of one EventHub, the same for both buses. */
+function decoderOf<T>(schema: z.ZodType<T>, what: string, log: Logger): Decode<T> {
+  return (body) => {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    log.warn(
+      { issues: z.treeifyError(parsed.error) },
+      `skipped a stored ${what} that does not match its schema`,
+    );
+    return undefined;
+  };
+}
+
+/**
+ * Two typed channels over one topic source: project events (checked against the shared protocol
+ * when they enter the bus and decoded once per process when they leave it) and job control signals.
+ */
 export class BusChannels {
-  readonly hub: EventHub;
+  private readonly projects: EventHub<ProjectEvent>;
+  private readonly control: EventHub<ControlMessage>;
 
   constructor(
     private readonly source: TopicSource,
     private readonly eventsMaxLen: number,
     log: Logger,
   ) {
-    this.hub = new EventHub(source, (err) => log.error({ err }, "an event listener threw"));
+    const onListenerError = (err: unknown) => log.error({ err }, "an event listener threw");
+    this.projects = new EventHub(
+      source,
+      decoderOf(projectEventSchema, "project event", log),
+      onListenerError,
+    );
+    this.control = new EventHub(
+      source,
+      decoderOf(controlMessageSchema, "control signal", log),
+      onListenerError,
+    );
+    source.sink = (topic, entries) =>
+      (topic === CONTROL_TOPIC ? this.control : this.projects).dispatch(topic, entries);
   }
 
-  async appendEvent(projectId: string, event: ProjectEventBody): Promise<string> {
+  async appendEvent(projectId: string, event: ProjectEventInput): Promise<string> {
     checkProjectId(projectId);
-    const body = projectEventBodySchema.safeParse(event);
-    if (!body.success) throw new AppError("VALIDATION_ERROR", "A project event must be a JSON object.", {});
-    return this.source.append(projectTopic(projectId), body.data, this.eventsMaxLen);
+    const parsed = projectEventSchema.safeParse(event);
+    if (!parsed.success) {
+      throw new AppError("VALIDATION_ERROR", "That project event does not match the event protocol.", {
+        issues: z.treeifyError(parsed.error),
+      });
+    }
+    return this.source.append(projectTopic(projectId), parsed.data, this.eventsMaxLen);
   }
 
-  async readEvents(projectId: string, afterId?: string, count = 100): Promise<ProjectEvent[]> {
+  async readEvents(projectId: string, afterId?: string, count = 100): Promise<ProjectEventEntry[]> {
     checkProjectId(projectId);
     checkAfterId(afterId);
-    const entries = await this.source.read(
+    const entries = await this.projects.read(
       projectTopic(projectId),
       afterId,
       Math.max(1, Math.min(count, 10_000)),
     );
-    return entries.map((e) => toProjectEvent(projectId, e));
+    return entries.map((e) => toEntry(projectId, e));
   }
 
   lastEventId(projectId: string): Promise<string> {
@@ -67,11 +99,11 @@ export class BusChannels {
   subscribeEvents(
     projectId: string,
     afterId: string | undefined,
-    onEvent: (event: ProjectEvent) => void,
+    onEvent: (event: ProjectEventEntry) => void,
   ): Promise<Unsubscribe> {
     checkProjectId(projectId);
     checkAfterId(afterId);
-    return this.hub.subscribe(projectTopic(projectId), afterId, (e) => onEvent(toProjectEvent(projectId, e)));
+    return this.projects.subscribe(projectTopic(projectId), afterId, (e) => onEvent(toEntry(projectId, e)));
   }
 
   // Not a generator of its own: with hundreds of subscribers per project every extra layer of
@@ -79,36 +111,33 @@ export class BusChannels {
   events(
     projectId: string,
     options: { afterId?: string; signal?: AbortSignal } = {},
-  ): AsyncGenerator<ProjectEvent> {
+  ): AsyncGenerator<ProjectEventEntry> {
     checkProjectId(projectId);
     checkAfterId(options.afterId);
-    return iterateTopic(this.hub, projectTopic(projectId), options.afterId, options.signal, (entry) =>
-      toProjectEvent(projectId, entry),
+    return iterateTopic(this.projects, projectTopic(projectId), options.afterId, options.signal, (entry) =>
+      toEntry(projectId, entry),
     );
   }
 
   async publishControl(jobId: string, signal: ControlSignal): Promise<void> {
-    const parsed = controlSignalSchema.safeParse(signal);
-    if (!parsed.success || !jobId) {
+    const parsed = controlMessageSchema.safeParse({ jobId, ...signal });
+    if (!parsed.success) {
       throw new AppError("VALIDATION_ERROR", "A control signal needs a job id and a known type.", { jobId });
     }
-    await this.source.append(CONTROL_TOPIC, { jobId, ...parsed.data }, CONTROL_MAX_LEN);
+    await this.source.append(CONTROL_TOPIC, parsed.data, CONTROL_MAX_LEN);
   }
 
   onControl(listener: (message: ControlMessage) => void): Promise<Unsubscribe> {
-    return this.hub.subscribe(CONTROL_TOPIC, undefined, (entry) => {
-      const parsed = controlSignalSchema.safeParse(entry.body);
-      const jobId = entry.body.jobId;
-      if (parsed.success && typeof jobId === "string") listener({ jobId, ...parsed.data });
-    });
+    return this.control.subscribe(CONTROL_TOPIC, undefined, (entry) => listener(entry.body));
   }
 
   close(): void {
-    this.hub.close();
+    this.projects.close();
+    this.control.close();
   }
 }
 
-function toProjectEvent(projectId: string, entry: TopicEntry): ProjectEvent {
+function toEntry(projectId: string, entry: TopicEntry<ProjectEvent>): ProjectEventEntry {
   return { id: entry.id, projectId, event: entry.body };
 }
 

@@ -1,56 +1,73 @@
 import { compareStreamIds } from "../streamId.ts";
 
-/** One entry of a followed stream (a project's events or the control stream). */
-export interface TopicEntry {
+/** One entry of a followed stream as stored: its id and its JSON body, not yet checked. */
+export interface RawEntry {
   id: string;
-  body: Record<string, unknown>;
+  body: unknown;
+}
+
+/** One entry of a followed stream after its hub decoded it. */
+export interface TopicEntry<T> {
+  id: string;
+  body: T;
 }
 
 /**
  * Where a hub's entries come from. `follow` makes the source deliver every entry after `fromId`
- * to `EventHub.dispatch` until `unfollow`; the Redis source does so with one XREAD loop for all
- * followed topics, the in-memory source synchronously on append.
+ * to its `sink` until `unfollow`; the Redis source does so with one XREAD loop for all followed
+ * topics, the in-memory source on the next microtask after an append.
  */
 export interface TopicSource {
-  append(topic: string, body: Record<string, unknown>, maxLen: number): Promise<string>;
-  read(topic: string, afterId: string | undefined, count: number): Promise<TopicEntry[]>;
+  sink: ((topic: string, entries: RawEntry[]) => void) | undefined;
+  append(topic: string, body: object, maxLen: number): Promise<string>;
+  read(topic: string, afterId: string | undefined, count: number): Promise<RawEntry[]>;
   lastId(topic: string): Promise<string>;
   follow(topic: string, fromId: string): void;
   unfollow(topic: string): void;
 }
 
-interface Listener {
+interface Listener<T> {
   cursor: string | undefined;
   live: boolean;
-  buffer: TopicEntry[];
-  onEntry: (entry: TopicEntry) => void;
+  buffer: Array<TopicEntry<T>>;
+  onEntry: (entry: TopicEntry<T>) => void;
   onClose: (() => void) | undefined;
 }
 
-interface FollowedTopic {
-  listeners: Set<Listener>;
+interface FollowedTopic<T> {
+  listeners: Set<Listener<T>>;
   ready: Promise<void>;
 }
+
+/** Turns a stored body into the hub's type, or undefined for a body that is not one (it is skipped). */
+export type Decode<T> = (body: unknown) => T | undefined;
 
 const CATCH_UP_PAGE = 500;
 
 /**
- * Fans each followed topic out to every local listener. A new listener first buffers live
- * entries, then catches up from its `afterId` by reading the stream, then drains the buffer;
- * its cursor drops anything it already has, so catch-up and live never lose or repeat an entry.
+ * Fans each followed topic out to every local listener. Each entry is decoded once, however many
+ * listeners it reaches. A new listener first buffers live entries, then catches up from its
+ * `afterId` by reading the stream, then drains the buffer; its cursor drops anything it already
+ * has, so catch-up and live never lose or repeat an entry.
  */
-export class EventHub {
-  private readonly topics = new Map<string, FollowedTopic>();
+export class EventHub<T> {
+  private readonly topics = new Map<string, FollowedTopic<T>>();
   private closed = false;
 
   constructor(
     private readonly source: TopicSource,
+    private readonly decode: Decode<T>,
     private readonly onListenerError: (err: unknown) => void,
   ) {}
 
-  dispatch(topic: string, entries: TopicEntry[]): void {
+  follows(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
+  dispatch(topic: string, raw: RawEntry[]): void {
     const followed = this.topics.get(topic);
     if (!followed) return;
+    const entries = this.decodeAll(raw);
     for (const listener of followed.listeners) {
       for (const entry of entries) this.deliver(listener, entry);
     }
@@ -59,11 +76,11 @@ export class EventHub {
   async subscribe(
     topic: string,
     afterId: string | undefined,
-    onEntry: (entry: TopicEntry) => void,
+    onEntry: (entry: TopicEntry<T>) => void,
     onClose?: () => void,
   ): Promise<() => void> {
     if (this.closed) throw new Error("The bus is closed.");
-    const listener: Listener = { cursor: afterId, live: false, buffer: [], onEntry, onClose };
+    const listener: Listener<T> = { cursor: afterId, live: false, buffer: [], onEntry, onClose };
     const followed = this.followedTopic(topic);
     followed.listeners.add(listener);
     const unsubscribe = () => this.remove(topic, followed, listener);
@@ -94,10 +111,24 @@ export class EventHub {
     this.topics.clear();
   }
 
-  private followedTopic(topic: string): FollowedTopic {
+  /** Reads entries after `afterId`, decoded; a skipped body still moves the cursor past it. */
+  async read(topic: string, afterId: string | undefined, count: number): Promise<Array<TopicEntry<T>>> {
+    return this.decodeAll(await this.source.read(topic, afterId, count));
+  }
+
+  private decodeAll(raw: RawEntry[]): Array<TopicEntry<T>> {
+    const entries: Array<TopicEntry<T>> = [];
+    for (const entry of raw) {
+      const body = this.decode(entry.body);
+      if (body !== undefined) entries.push({ id: entry.id, body });
+    }
+    return entries;
+  }
+
+  private followedTopic(topic: string): FollowedTopic<T> {
     const existing = this.topics.get(topic);
     if (existing) return existing;
-    const followed: FollowedTopic = { listeners: new Set(), ready: Promise.resolve() };
+    const followed: FollowedTopic<T> = { listeners: new Set(), ready: Promise.resolve() };
     this.topics.set(topic, followed);
     followed.ready = this.source.lastId(topic).then(
       (lastId) => {
@@ -111,18 +142,19 @@ export class EventHub {
     return followed;
   }
 
-  private async catchUp(topic: string, listener: Listener): Promise<void> {
+  private async catchUp(topic: string, listener: Listener<T>): Promise<void> {
     for (;;) {
       const page = await this.source.read(topic, listener.cursor, CATCH_UP_PAGE);
-      for (const entry of page) {
-        listener.cursor = entry.id;
-        this.call(listener, entry);
+      for (const raw of page) {
+        listener.cursor = raw.id;
+        const body = this.decode(raw.body);
+        if (body !== undefined) this.call(listener, { id: raw.id, body });
       }
       if (page.length < CATCH_UP_PAGE) return;
     }
   }
 
-  private deliver(listener: Listener, entry: TopicEntry): void {
+  private deliver(listener: Listener<T>, entry: TopicEntry<T>): void {
     if (!listener.live) {
       listener.buffer.push(entry);
       return;
@@ -132,7 +164,7 @@ export class EventHub {
     this.call(listener, entry);
   }
 
-  private call(listener: Listener, entry: TopicEntry): void {
+  private call(listener: Listener<T>, entry: TopicEntry<T>): void {
     try {
       listener.onEntry(entry);
     } catch (err) {
@@ -140,7 +172,7 @@ export class EventHub {
     }
   }
 
-  private remove(topic: string, followed: FollowedTopic, listener: Listener): void {
+  private remove(topic: string, followed: FollowedTopic<T>, listener: Listener<T>): void {
     followed.listeners.delete(listener);
     if (followed.listeners.size === 0 && this.topics.get(topic) === followed) {
       this.topics.delete(topic);
@@ -150,27 +182,14 @@ export class EventHub {
 }
 
 /** Turns a hub subscription into an async iterator that ends on abort or when the bus closes. */
-export function iterateTopic(
-  hub: EventHub,
+export async function* iterateTopic<T, U>(
+  hub: EventHub<T>,
   topic: string,
   afterId: string | undefined,
   signal: AbortSignal | undefined,
-): AsyncGenerator<TopicEntry>;
-export function iterateTopic<T>(
-  hub: EventHub,
-  topic: string,
-  afterId: string | undefined,
-  signal: AbortSignal | undefined,
-  map: (entry: TopicEntry) => T,
-): AsyncGenerator<T>;
-export async function* iterateTopic<T>(
-  hub: EventHub,
-  topic: string,
-  afterId: string | undefined,
-  signal: AbortSignal | undefined,
-  map: (entry: TopicEntry) => T = (entry) => entry as T,
-): AsyncGenerator<T> {
-  const queue: TopicEntry[] = [];
+  map: (entry: TopicEntry<T>) => U,
+): AsyncGenerator<U> {
+  const queue: Array<TopicEntry<T>> = [];
   let ended = false;
   let wake: (() => void) | undefined;
   const onAbort = () => wake?.();

@@ -23,7 +23,6 @@ export class InProcessBus extends ComposedBus {
     const log = options.logger ?? createLogger("bus");
     const topics = new MemoryTopicSource();
     const channels = new BusChannels(topics, tuning.eventsMaxLen, log);
-    topics.hub = channels.hub;
     super(new MemoryJobQueue(keys, tuning, log), new MemoryNodeRegistry(), channels);
     this.tuning = tuning;
   }

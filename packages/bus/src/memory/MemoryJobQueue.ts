@@ -7,7 +7,7 @@ import {
   parseMessage,
   requeuedMessage,
   retryMessage,
-} from "../jobMessages.ts";
+} from "../messageCodec.ts";
 import type {
   BusStats,
   BusTuning,
@@ -15,6 +15,7 @@ import type {
   DeadLetter,
   Delivery,
   PublishResult,
+  RequeueOptions,
   RetryOptions,
 } from "../JobBus.ts";
 import type { BusKeys } from "../keys.ts";
@@ -126,11 +127,11 @@ export class MemoryJobQueue {
     return [...this.deadLetters.values()].slice(0, count).map((d) => structuredClone(d));
   }
 
-  async requeueDeadLetter(id: string, resetAttempt: boolean): Promise<PublishResult> {
+  async requeueDeadLetter(id: string, options: RequeueOptions): Promise<PublishResult> {
     const letter = this.deadLetters.get(id);
     if (!letter)
       throw new AppError("NOT_FOUND", "That dead letter is gone; it may have been requeued.", { id });
-    const message = requeuedMessage(letter.message, resetAttempt);
+    const message = requeuedMessage(letter.message, options);
     const stream = this.streamOf(message);
     this.deadLetters.delete(id);
     this.remember(`${message.jobId}:${message.attempt}`, Date.now());

@@ -1,29 +1,29 @@
-import type { EventHub, TopicEntry, TopicSource } from "../events/EventHub.ts";
+import type { RawEntry, TopicSource } from "../events/EventHub.ts";
 import { compareStreamIds, START_ID, StreamIdGenerator } from "../streamId.ts";
 
 interface TopicLog {
   ids: StreamIdGenerator;
-  entries: TopicEntry[];
+  entries: RawEntry[];
 }
 
 /** Topic streams in memory with Redis-shaped ids; appends reach followers on the next microtask. */
 export class MemoryTopicSource implements TopicSource {
-  hub: EventHub | undefined;
+  sink: TopicSource["sink"];
   private readonly logs = new Map<string, TopicLog>();
   private readonly followed = new Set<string>();
 
-  async append(topic: string, body: Record<string, unknown>, maxLen: number): Promise<string> {
+  async append(topic: string, body: object, maxLen: number): Promise<string> {
     const log = this.log(topic);
     // Through JSON, as Redis would store it: later changes to `body` cannot reach listeners.
-    const entry: TopicEntry = { id: log.ids.next(), body: JSON.parse(JSON.stringify(body)) };
+    const entry: RawEntry = { id: log.ids.next(), body: JSON.parse(JSON.stringify(body)) };
     log.entries.push(entry);
     if (log.entries.length > maxLen + Math.ceil(maxLen / 10))
       log.entries.splice(0, log.entries.length - maxLen);
-    if (this.followed.has(topic)) queueMicrotask(() => this.hub?.dispatch(topic, [entry]));
+    if (this.followed.has(topic)) queueMicrotask(() => this.sink?.(topic, [entry]));
     return entry.id;
   }
 
-  async read(topic: string, afterId: string | undefined, count: number): Promise<TopicEntry[]> {
+  async read(topic: string, afterId: string | undefined, count: number): Promise<RawEntry[]> {
     const entries = this.logs.get(topic)?.entries ?? [];
     const start = afterId === undefined ? 0 : firstIndexAfter(entries, afterId);
     return entries.slice(start, start + count);
@@ -51,7 +51,7 @@ export class MemoryTopicSource implements TopicSource {
   }
 }
 
-function firstIndexAfter(entries: TopicEntry[], afterId: string): number {
+function firstIndexAfter(entries: RawEntry[], afterId: string): number {
   let low = 0;
   let high = entries.length;
   while (low < high) {

@@ -9,7 +9,7 @@ import {
   parseMessage,
   requeuedMessage,
   retryMessage,
-} from "../jobMessages.ts";
+} from "../messageCodec.ts";
 import type {
   BusStats,
   BusTuning,
@@ -17,6 +17,7 @@ import type {
   DeadLetter,
   Delivery,
   PublishResult,
+  RequeueOptions,
   RetryOptions,
 } from "../JobBus.ts";
 import { type BusKeys, CONSUMER_GROUP, dedupeMember } from "../keys.ts";
@@ -198,13 +199,13 @@ export class RedisJobQueue {
     });
   }
 
-  async requeueDeadLetter(id: string, resetAttempt: boolean): Promise<PublishResult> {
+  async requeueDeadLetter(id: string, options: RequeueOptions): Promise<PublishResult> {
     if (!isStreamId(id)) throw new AppError("VALIDATION_ERROR", "That is not a dead-letter id.", { id });
     const [entry] = await this.redis.xrange(this.keys.deadLetters, id, id);
     const letter = entry && this.toDeadLetter(entry[0], entry[1]);
     if (!letter)
       throw new AppError("NOT_FOUND", "That dead letter is gone; it may have been requeued.", { id });
-    const message = requeuedMessage(letter.message, resetAttempt);
+    const message = requeuedMessage(letter.message, options);
     const stream = this.streamOf(message);
     const newId = await scripts.requeue.run(
       this.redis,

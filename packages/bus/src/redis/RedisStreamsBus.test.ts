@@ -1,3 +1,4 @@
+import { numbered, numberOf } from "../testing/numberedEvents.ts";
 import { createLogger } from "@atelier/shared";
 import { Redis } from "ioredis";
 import { afterEach, expect, it } from "vitest";
@@ -48,7 +49,7 @@ it("keeps claiming, fanning out events and signalling after its connections are 
   const { prefix, bus, admin } = setup();
   const events: unknown[] = [];
   const controls: ControlMessage[] = [];
-  await bus.subscribeEvents("p", undefined, (e) => events.push(e.event.n));
+  await bus.subscribeEvents("p", undefined, (e) => events.push(numberOf(e)));
   await bus.onControl((m) => controls.push(m));
   const waiting = bus.claim({ consumer: "n1", freeVramMb: 0, max: 1, blockMs: 4000 });
   await sleep(100);
@@ -64,7 +65,7 @@ it("keeps claiming, fanning out events and signalling after its connections are 
 
   await bus.publish(job("after-kill"));
   expect((await waiting).map((d) => d.message.jobId)).toEqual(["after-kill"]);
-  await bus.appendEvent("p", { n: 1 });
+  await bus.appendEvent("p", numbered(1));
   await bus.publishControl("j1", { type: "cancel" });
   await waitFor(() => events.length === 1 && controls.length === 1);
   expect(events).toEqual([1]);
@@ -76,8 +77,8 @@ it("recreates its streams and groups when Redis lost the data", async () => {
   await bus.publish(job("before"));
   await bus.ackMany(await bus.claim({ consumer: "n1", freeVramMb: 0, max: 5, blockMs: 0 }));
   const events: unknown[] = [];
-  await bus.subscribeEvents("p", undefined, (e) => events.push(e.event.n));
-  await bus.appendEvent("p", { n: 1 });
+  await bus.subscribeEvents("p", undefined, (e) => events.push(numberOf(e)));
+  await bus.appendEvent("p", numbered(1));
   await waitFor(() => events.length === 1);
 
   expect(await deleteKeys(prefix)).toBeGreaterThan(0);
@@ -86,7 +87,7 @@ it("recreates its streams and groups when Redis lost the data", async () => {
   const deliveries = await bus.claim({ consumer: "n1", freeVramMb: 0, max: 5, blockMs: 1000 });
   expect(deliveries.map((d) => d.message.jobId)).toEqual(["after-flush"]);
   await bus.ack(deliveries[0]!);
-  await bus.appendEvent("p", { n: 2 });
+  await bus.appendEvent("p", numbered(2));
   await waitFor(() => events.length === 2);
   expect(events).toEqual([1, 2]);
   const stats = await bus.stats();

@@ -62,7 +62,6 @@ export class RedisStreamsBus extends ComposedBus {
       log,
     );
     const channels = new BusChannels(topics, tuning.eventsMaxLen, log);
-    topics.hub = channels.hub;
     const jobs = new RedisJobQueue(redis, blocking, keys, tuning, log);
     return new RedisStreamsBus(keys, tuning, redis, blocking, topics, jobs, channels, log);
   }

@@ -1,6 +1,6 @@
 import type { Logger } from "@atelier/shared";
 import type { Redis } from "ioredis";
-import type { EventHub, TopicEntry, TopicSource } from "../events/EventHub.ts";
+import type { RawEntry, TopicSource } from "../events/EventHub.ts";
 import { START_ID } from "../streamId.ts";
 
 const READ_COUNT = 500;
@@ -13,7 +13,7 @@ const WAKE_TTL_MS = 60_000;
  * block timeout. Entries are stored as one JSON field `d`.
  */
 export class RedisTopicSource implements TopicSource {
-  hub: EventHub | undefined;
+  sink: TopicSource["sink"];
   private readonly cursors = new Map<string, string>();
   private readonly topicByKey = new Map<string, string>();
   private wakeCursor = START_ID;
@@ -30,7 +30,7 @@ export class RedisTopicSource implements TopicSource {
     private readonly log: Logger,
   ) {}
 
-  async append(topic: string, body: Record<string, unknown>, maxLen: number): Promise<string> {
+  async append(topic: string, body: object, maxLen: number): Promise<string> {
     const id = await this.redis.xadd(
       this.keyOf(topic),
       "MAXLEN",
@@ -43,7 +43,7 @@ export class RedisTopicSource implements TopicSource {
     return id!;
   }
 
-  async read(topic: string, afterId: string | undefined, count: number): Promise<TopicEntry[]> {
+  async read(topic: string, afterId: string | undefined, count: number): Promise<RawEntry[]> {
     const start = afterId === undefined || afterId === START_ID ? "-" : `(${afterId}`;
     const entries = await this.redis.xrange(this.keyOf(topic), start, "+", "COUNT", count);
     return entries.map(([id, fields]) => toEntry(id, fields));
@@ -131,22 +131,19 @@ export class RedisTopicSource implements TopicSource {
     const topic = this.topicByKey.get(key);
     if (topic === undefined) return;
     this.cursors.set(key, last[0]);
-    this.hub?.dispatch(
+    this.sink?.(
       topic,
       entries.map(([id, fields]) => toEntry(id, fields)),
     );
   }
 }
 
-function toEntry(id: string, fields: string[]): TopicEntry {
+function toEntry(id: string, fields: string[]): RawEntry {
   const at = fields.indexOf("d");
-  let body: Record<string, unknown> = {};
   try {
-    const parsed: unknown = JSON.parse(at >= 0 ? (fields[at + 1] ?? "{}") : "{}");
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-      body = parsed as Record<string, unknown>;
+    return { id, body: JSON.parse(at >= 0 ? (fields[at + 1] ?? "null") : "null") };
   } catch {
-    // A foreign writer's entry: deliver it empty rather than stall the stream.
+    // A foreign writer's entry: its hub skips it rather than stall the stream.
+    return { id, body: undefined };
   }
-  return { id, body };
 }

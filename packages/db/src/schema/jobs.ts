@@ -1,3 +1,4 @@
+import { JOB_STATUSES, PRIORITY_CLASSES } from "@atelier/shared";
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -17,10 +18,10 @@ import { projects } from "./projects.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
-export const jobStatusEnum = pgEnum("job_status", ["queued", "running", "succeeded", "failed", "cancelled"]);
+export const jobStatusEnum = pgEnum("job_status", JOB_STATUSES);
 export type JobStatus = (typeof jobStatusEnum.enumValues)[number];
 
-export const priorityEnum = pgEnum("job_priority", ["interactive", "pro", "standard", "batch"]);
+export const priorityEnum = pgEnum("job_priority", PRIORITY_CLASSES);
 
 export const jobs = pgTable(
   "jobs",

@@ -16,5 +16,5 @@ export {
   waitForStatus,
 } from "./jobsHarness.ts";
 export type { Seeded } from "./jobsHarness.ts";
-export { createJobsEnv } from "./jobsEnv.ts";
+export { createJobsEnv, testTiming } from "./jobsEnv.ts";
 export type { JobsEnv } from "./jobsEnv.ts";

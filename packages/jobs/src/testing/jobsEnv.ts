@@ -1,10 +1,10 @@
-import type { BusTuning, JobBus } from "@atelier/bus";
+import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
 import type { PriorityClass } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
-import { type Dispatcher, type DispatcherOptions, startDispatcher } from "../dispatcher.ts";
-import type { JobRow } from "../jobMessage.ts";
-import { submitJob } from "../submitJob.ts";
+import { type JobEngine, startJobEngine } from "../jobEngine.ts";
+import type { JobRow } from "../jobRow.ts";
+import { type JobTiming, jobTiming } from "../timing.ts";
 import { startWorker, type Worker, type WorkerOptions } from "../worker/startWorker.ts";
 import {
   createTestBus,
@@ -29,12 +29,14 @@ export interface JobsEnv {
   /** The data folder: storage lives in its `storage` subfolder. */
   storageDir: string;
   seeded: Seeded;
-  dispatcher: Dispatcher;
+  timing: JobTiming;
+  /** Lifecycle, outbox relay and stale sweeper, as a server runs them. */
+  engine: JobEngine;
   submit(
     steps: Array<{ step: string; params?: Record<string, unknown> }>,
     options?: SubmitOptions,
   ): Promise<JobRow>;
-  startNode(nodeId: string, options?: Partial<WorkerOptions>): Promise<Worker>;
+  startNode(nodeId: string, options?: NodeOptions): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -43,18 +45,41 @@ interface SubmitOptions {
   maxAttempts?: number;
 }
 
+type NodeOptions = Partial<Omit<WorkerOptions, "timing">> & { timing?: Partial<JobTiming> };
+
+/** Quick enough for tests: short claims, heartbeats, backoff and outbox passes; sweeps only when asked. */
+export function testTiming(overrides: Partial<JobTiming> = {}): JobTiming {
+  return jobTiming({
+    heartbeatMs: 300,
+    claimBlockMs: 100,
+    retryBaseMs: 50,
+    retryCapMs: 200,
+    outboxIntervalMs: 300,
+    sweepIntervalMs: 3_600_000,
+    ...overrides,
+  });
+}
+
 /** Postgres, Redis (random prefix), local storage and one seeded project, all removed by close(). */
 export async function createJobsEnv(
-  options: { tuning?: Partial<BusTuning>; redisUrl?: string; dispatcher?: Partial<DispatcherOptions> } = {},
+  options: { timing?: Partial<JobTiming>; redisUrl?: string; republishAllOnStart?: boolean } = {},
 ): Promise<JobsEnv> {
   const prefix = randomBusPrefix();
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
+  const timing = testTiming(options.timing);
   const database = await createUrlDatabase();
   const db = database.handle.db;
-  const bus = createTestBus(prefix, options.tuning, redisUrl);
+  const bus = createTestBus(prefix, { leaseMs: timing.leaseMs }, redisUrl);
   const store = await createTestStorage();
   const seeded = await seedProject(db, store.storage);
-  const dispatcher = startDispatcher({ db, bus, log: testLog, intervalMs: 300, ...options.dispatcher });
+  const engine = startJobEngine({
+    db,
+    bus,
+    storage: store.storage,
+    log: testLog,
+    timing,
+    republishAllOnStart: options.republishAllOnStart,
+  });
   const workers: Worker[] = [];
   return {
     db,
@@ -65,9 +90,10 @@ export async function createJobsEnv(
     storage: store.storage,
     storageDir: store.dir,
     seeded,
-    dispatcher,
+    timing,
+    engine,
     submit: async (steps, submitOptions = {}) => {
-      const job = await submitJob(db, {
+      const { job } = await engine.lifecycle.submit({
         orgId: seeded.orgId,
         projectId: seeded.projectId,
         createdBy: seeded.userId,
@@ -76,10 +102,10 @@ export async function createJobsEnv(
         priority: submitOptions.priority ?? "standard",
         maxAttempts: submitOptions.maxAttempts,
       });
-      dispatcher.kick();
       return job;
     },
-    startNode: async (nodeId, workerOptions = {}) => {
+    startNode: async (nodeId, nodeOptions = {}) => {
+      const { timing: nodeTiming, ...rest } = nodeOptions;
       const worker = await startWorker({
         nodeId,
         db,
@@ -88,20 +114,16 @@ export async function createJobsEnv(
         pipelineEnv: testEnv,
         vramBudgetMb: 0,
         log: testLog,
-        heartbeatMs: 300,
-        claimBlockMs: 100,
-        retryBaseMs: 50,
-        retryCapMs: 200,
-        leaseRenewMs: 300,
         nvidiaSmi: false,
-        ...workerOptions,
+        timing: { ...timing, ...nodeTiming },
+        ...rest,
       });
       workers.push(worker);
       return worker;
     },
     close: async () => {
       await Promise.all(workers.map((w) => w.stop({ drainTimeoutMs: 500 })));
-      await dispatcher.stop();
+      await engine.stop();
       await bus.close();
       await database.close();
       await store.close();

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type BusTuning, createBus, type JobBus } from "@atelier/bus";
 import { createDatabase, type Database, type DatabaseHandle, eq, schema } from "@atelier/db";
 import type { PipelineEnv } from "@atelier/pipeline";
-import { createLogger, type JobEvent } from "@atelier/shared";
+import { createLogger, type JobEvent, jobEventSchema } from "@atelier/shared";
 import { createStorage, type ObjectStorage } from "@atelier/storage";
 import { Redis } from "ioredis";
 import postgres from "postgres";
@@ -167,7 +167,8 @@ export async function waitForStatus(db: Database, jobId: string, status: string,
 
 export async function jobEvents(bus: JobBus, projectId: string, jobId?: string): Promise<JobEvent[]> {
   const events = await bus.readEvents(projectId, undefined, 10_000);
-  return events
-    .map((e) => e.event as unknown as JobEvent)
-    .filter((e) => typeof e.type === "string" && e.type.startsWith("job.") && (!jobId || e.jobId === jobId));
+  return events.flatMap(({ event }) => {
+    const parsed = jobEventSchema.safeParse(event);
+    return parsed.success && (!jobId || parsed.data.jobId === jobId) ? [parsed.data] : [];
+  });
 }

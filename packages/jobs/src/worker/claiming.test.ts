@@ -1,7 +1,6 @@
 import { eq, schema } from "@atelier/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelJob } from "../jobControl.ts";
-import type { JobRow } from "../jobMessage.ts";
+import type { JobRow } from "../jobRow.ts";
 import { jobEvents, jobRow, waitFor, waitForStatus } from "../testing/jobsHarness.ts";
 import { createJobsEnv, type JobsEnv } from "../testing/jobsEnv.ts";
 
@@ -42,7 +41,7 @@ describe("claiming by memory", () => {
         await env.submit([{ step: "diagnostic", params: { ms: 30 } }], { priority: "interactive" }),
       );
     }
-    await env.dispatcher.flush();
+    await env.engine.relay.flush();
     const node = await env.startNode("node-one-slot", { memoryBudgetMb: 1024, jobMemoryMb: 1024 });
     for (const job of [...batch, ...interactive]) await waitForStatus(env.db, job.id, "succeeded");
     await node.stop();
@@ -63,7 +62,7 @@ describe("claiming by memory", () => {
   });
 
   it("cancelling a running job stops it within a second and frees its reservation", async () => {
-    const node = await env.startNode("node-cancel", { vramBudgetMb: 8192, heartbeatMs: 5000 });
+    const node = await env.startNode("node-cancel", { vramBudgetMb: 8192, timing: { heartbeatMs: 5000 } });
     const job = await env.submit([{ step: "diagnostic-4g", params: { ms: 20_000, ticks: 200 } }]);
     await waitForStatus(env.db, job.id, "running");
     await waitFor(async () => node.status().reservedVramMb === 4096, 2000, "the reservation");
@@ -71,7 +70,7 @@ describe("claiming by memory", () => {
     expect(beat).toMatchObject({ reservedVramMb: 4096, freeVramMb: 4096, runningJobs: [job.id] });
 
     const started = Date.now();
-    expect(await cancelJob(env.db, env.bus, job.id)).toMatchObject({ status: "cancelled" });
+    expect(await env.engine.lifecycle.cancel(job.id)).toMatchObject({ status: "cancelled" });
     await waitFor(
       async () => {
         const n = (await env.bus.listNodes()).find((x) => x.id === "node-cancel");
@@ -87,7 +86,7 @@ describe("claiming by memory", () => {
     expect(outputs).toEqual([]);
     const types = (await jobEvents(env.bus, env.seeded.projectId, job.id)).map((e) => e.type);
     expect(types).not.toContain("job.succeeded");
-    expect(await cancelJob(env.db, env.bus, job.id)).toBeNull();
+    expect(await env.engine.lifecycle.cancel(job.id)).toBeNull();
     await node.stop();
   });
 });

@@ -1,5 +1,5 @@
 import type { JobBus } from "@atelier/bus";
-import type { JobEvent, Logger } from "@atelier/shared";
+import type { JobEventInput, Logger } from "@atelier/shared";
 
 /**
  * Appends a job's events to its project stream in the order they happen, without making the
@@ -15,9 +15,9 @@ export class EventSink {
     private readonly log: Logger,
   ) {}
 
-  send(event: JobEvent): void {
+  send(event: JobEventInput): void {
     this.chain = this.chain.then(() =>
-      this.bus.appendEvent(this.projectId, event as unknown as Record<string, unknown>).then(
+      this.bus.appendEvent(this.projectId, event).then(
         () => undefined,
         (err: unknown) =>
           this.log.warn({ err, type: event.type, jobId: event.jobId }, "job event not appended"),

@@ -4,8 +4,9 @@ import { type Database, type DatabaseHandle, eq, schema } from "@atelier/db";
 import type { ObjectStorage } from "@atelier/storage";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Dispatcher, startDispatcher } from "../dispatcher.ts";
-import { submitJob } from "../submitJob.ts";
+import { type JobEngine, startJobEngine } from "../jobEngine.ts";
+import type { SubmitJobInput } from "../lifecycle/submission.ts";
+import { jobTiming } from "../timing.ts";
 import {
   createTestBus,
   createTestStorage,
@@ -32,7 +33,9 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
   let bus: JobBus;
   let storage: ObjectStorage;
   let closeStorage: () => Promise<void>;
-  let dispatcher: Dispatcher;
+  let engine: JobEngine;
+  const timing = jobTiming({ heartbeatMs: 500, claimBlockMs: 200, outboxIntervalMs: 500 });
+  const submitJob = async (input: SubmitJobInput) => (await engine.lifecycle.submit(input)).job;
   let worker: Worker;
   let seeded: Seeded;
 
@@ -42,7 +45,7 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
     bus = flavour.redis ? createTestBus(prefix) : createBus({ prefix, logger: testLog });
     ({ storage, close: closeStorage } = await createTestStorage());
     seeded = await seedProject(db, storage);
-    dispatcher = startDispatcher({ db, bus, log: testLog, intervalMs: 500 });
+    engine = startJobEngine({ db, bus, storage, log: testLog, timing });
     worker = await startWorker({
       nodeId: `node-happy-${flavour.database}`,
       db,
@@ -51,14 +54,13 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
       pipelineEnv: testEnv,
       vramBudgetMb: 0,
       log: testLog,
-      heartbeatMs: 500,
-      claimBlockMs: 200,
+      timing,
     });
   });
 
   afterAll(async () => {
     await worker?.stop({ drainTimeoutMs: 1000 });
-    await dispatcher?.stop();
+    await engine?.stop();
     await bus?.close();
     await handle?.close();
     await closeStorage?.();
@@ -66,7 +68,7 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
   });
 
   it("stores a 200 px wide PNG, records it once and streams the job's events in order", async () => {
-    const job = await submitJob(db, {
+    const job = await submitJob({
       orgId: seeded.orgId,
       projectId: seeded.projectId,
       createdBy: seeded.userId,
@@ -75,7 +77,6 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
       priority: "interactive",
     });
     expect(job.status).toBe("queued");
-    dispatcher.kick();
     const done = await waitForStatus(db, job.id, "succeeded", 20_000);
     expect(done.nodeId).toBe(`node-happy-${flavour.database}`);
     expect(done.progress).toBe(1);
@@ -98,8 +99,9 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
 
     const events = await waitForEvents(bus, seeded.projectId, job.id);
     const types = events.map((e) => e.type);
-    expect(types[0]).toBe("job.claimed");
-    expect(types[1]).toBe("job.step.started");
+    expect(types[0]).toBe("job.queued");
+    expect(types[1]).toBe("job.claimed");
+    expect(types[2]).toBe("job.step.started");
     expect(types.at(-1)).toBe("job.succeeded");
     expect(types.indexOf("job.step.finished")).toBeGreaterThan(types.lastIndexOf("job.progress"));
     expect(types.indexOf("job.preview")).toBeGreaterThan(types.indexOf("job.step.started"));
@@ -122,7 +124,7 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
 
   it("refuses a spec the catalogue does not know, writing nothing", async () => {
     await expect(
-      submitJob(db, {
+      submitJob({
         orgId: seeded.orgId,
         projectId: seeded.projectId,
         createdBy: seeded.userId,
@@ -143,7 +145,7 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
       width: 320,
       height: 100,
     });
-    const job = await submitJob(db, {
+    const job = await submitJob({
       orgId: seeded.orgId,
       projectId: seeded.projectId,
       createdBy: seeded.userId,
@@ -162,7 +164,6 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
       },
       priority: "interactive",
     });
-    dispatcher.kick();
     await waitForStatus(db, job.id, "succeeded", 20_000);
     const [output] = await db.select().from(schema.jobOutputs).where(eq(schema.jobOutputs.jobId, job.id));
     expect([output?.width, output?.height]).toEqual([320, 100]);

@@ -1,11 +1,14 @@
 import { and, eq, inArray, schema } from "@atelier/db";
 import type { Artifact } from "@atelier/pipeline";
 import { AppError } from "@atelier/shared";
-import type { JobRow } from "../jobMessage.ts";
+import type { JobRow } from "../jobRow.ts";
 import type { WorkerContext } from "./workerContext.ts";
 
 /** The job's input assets as artifacts, in the order the job names them, read from their originals. */
-export async function loadJobInputs(ctx: WorkerContext, job: JobRow): Promise<Artifact[]> {
+export async function loadJobInputs(
+  ctx: Pick<WorkerContext, "db" | "storage" | "maxInputBytes">,
+  job: JobRow,
+): Promise<Artifact[]> {
   const rows = job.assetIds.length
     ? await ctx.db
         .select()

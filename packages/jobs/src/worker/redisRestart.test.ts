@@ -22,7 +22,7 @@ describe("a Redis restart mid-run", () => {
     const jobs = [];
     for (let i = 0; i < 6; i++)
       jobs.push(await env.submit([{ step: "diagnostic", params: { ms: 400, ticks: 4 } }]));
-    await env.dispatcher.flush();
+    await env.engine.relay.flush();
     await env.startNode("node-a", { memoryBudgetMb: 2048, jobMemoryMb: 1024 });
     await env.startNode("node-b", { memoryBudgetMb: 2048, jobMemoryMb: 1024 });
     await waitFor(

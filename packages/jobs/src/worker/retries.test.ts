@@ -1,6 +1,5 @@
 import { eq, schema } from "@atelier/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requeueDeadLetter } from "../jobControl.ts";
 import { jobEvents, waitFor, waitForStatus } from "../testing/jobsHarness.ts";
 import { createJobsEnv, type JobsEnv } from "../testing/jobsEnv.ts";
 
@@ -60,8 +59,11 @@ describe("retries and dead letters", () => {
     expect(events.at(-1)).toMatchObject({ type: "job.failed", attempt: 3, error: { code: "TIMEOUT" } });
 
     // The fourth attempt is past failTimes: the requeued job succeeds.
-    const { job: requeued } = await requeueDeadLetter(env.db, env.bus, letter.id);
+    const requeued = await env.engine.lifecycle.requeueDead(letter.id);
     expect(requeued).toMatchObject({ status: "queued", attempt: 4 });
+    // People watching the project see it queued again at once.
+    const queuedAgain = (await jobEvents(env.bus, env.seeded.projectId, job.id)).at(-1);
+    expect(queuedAgain).toMatchObject({ type: "job.queued", job: { status: "queued", attempt: 4 } });
     const done = await waitForStatus(env.db, job.id, "succeeded");
     expect(done.attempt).toBe(4);
     expect((await env.bus.listDeadLetters()).some((l) => l.message.jobId === job.id)).toBe(false);

@@ -1,9 +1,10 @@
-import type { Delivery, JobBus } from "@atelier/bus";
+import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
 import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
 import type { Logger } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
-import type { JobRow } from "../jobMessage.ts";
+import type { JobLifecycle } from "../lifecycle/jobLifecycle.ts";
+import type { JobTiming } from "../timing.ts";
 
 /** What every job run on a node shares. */
 export interface WorkerContext {
@@ -11,24 +12,11 @@ export interface WorkerContext {
   db: Database;
   bus: JobBus;
   storage: ObjectStorage;
+  lifecycle: JobLifecycle;
   pipelineEnv: PipelineEnv;
   catalogue: StepCatalogue;
   log: Logger;
-  retryBaseMs: number;
-  retryCapMs: number;
-  leaseRenewMs: number;
-  downloadUrlTtlSec: number;
+  timing: JobTiming;
+  /** Largest original a job may read. */
   maxInputBytes: number;
-}
-
-/** One delivery being worked on. `stopReason` says why its controller was aborted, if it was. */
-export interface RunningJob {
-  key: string;
-  delivery: Delivery;
-  jobId: string;
-  attempt: number;
-  controller: AbortController;
-  stopReason?: "cancel" | "handback";
-  /** Set once the job row is loaded and marked running by this node. */
-  job?: JobRow;
 }

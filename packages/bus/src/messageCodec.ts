@@ -1,6 +1,6 @@
 import { AppError } from "@atelier/shared";
 import { z } from "zod";
-import type { ClaimOptions, RetryOptions } from "./JobBus.ts";
+import type { ClaimOptions, RequeueOptions, RetryOptions } from "./JobBus.ts";
 import { type AttemptError, attemptErrorSchema, type BusMessage, busMessageSchema } from "./message.ts";
 
 /** Validation and message rewrites both buses share, so they cannot drift apart. */
@@ -83,10 +83,10 @@ export function retryMessage(message: BusMessage, options: RetryOptions): BusMes
   return parseMessage({ ...message, attempt: options.attempt, ...(errors ? { errors } : {}) });
 }
 
-export function requeuedMessage(message: BusMessage, resetAttempt: boolean): BusMessage {
-  if (resetAttempt) {
+export function requeuedMessage(message: BusMessage, options: RequeueOptions): BusMessage {
+  if (options.resetAttempt) {
     const { errors: _dropped, ...rest } = message;
     return { ...rest, attempt: 1 };
   }
-  return { ...message, attempt: message.attempt + 1 };
+  return parseMessage({ ...message, attempt: options.attempt ?? message.attempt + 1 });
 }

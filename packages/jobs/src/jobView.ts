@@ -1,14 +1,18 @@
 import { asc, type Database, eq, inArray, schema } from "@atelier/db";
-import type { JobOutputView, JobStepView, JobView, PriorityClass } from "@atelier/shared";
+import type { JobOutputView, JobStepView, JobView } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
+import type { JobOutputRow, JobRow } from "./jobRow.ts";
 
-type JobRow = typeof schema.jobs.$inferSelect;
-type OutputRow = typeof schema.jobOutputs.$inferSelect;
 type StepRow = typeof schema.jobSteps.$inferSelect;
 
-const URL_TTL_SEC = 60 * 60;
+/** How long a download link in a job view stays valid. */
+export const OUTPUT_URL_TTL_SEC = 60 * 60;
 
-export async function toOutputView(storage: ObjectStorage, row: OutputRow): Promise<JobOutputView> {
+/**
+ * The one description of an output, for `jobs.get`, `jobs.list` and the live `job.succeeded` event
+ * alike, so a link reads the same wherever it came from.
+ */
+export async function toOutputView(storage: ObjectStorage, row: JobOutputRow): Promise<JobOutputView> {
   return {
     id: row.id,
     name: row.name,
@@ -17,9 +21,10 @@ export async function toOutputView(storage: ObjectStorage, row: OutputRow): Prom
     height: row.height,
     bytes: row.bytes,
     url: await storage.createDownloadUrl(row.storageKey, {
-      expiresInSec: URL_TTL_SEC,
+      expiresInSec: OUTPUT_URL_TTL_SEC,
       contentType: row.mediaType,
-      filename: row.name,
+      // The stored key's last part: the output's name with its extension.
+      filename: row.storageKey.slice(row.storageKey.lastIndexOf("/") + 1),
     }),
   };
 }
@@ -51,8 +56,17 @@ export async function toJobViews(db: Database, storage: ObjectStorage, jobs: Job
   );
 }
 
-/** The view of a job just submitted: its steps are pending and it has no outputs, so no query is needed. */
-export function submittedJobView(job: JobRow): JobView {
+export async function loadJobView(db: Database, storage: ObjectStorage, jobId: string): Promise<JobView> {
+  const rows = await db.select().from(schema.jobs).where(eq(schema.jobs.id, jobId));
+  const [view] = await toJobViews(db, storage, rows);
+  return view!;
+}
+
+/**
+ * A job that waits for a node (submitted, retried, requeued, handed back): its steps are pending and it
+ * has no outputs, so its view needs no query.
+ */
+export function queuedJobView(job: JobRow): JobView {
   const spec = job.spec as { steps: Array<{ step: string }> };
   return jobViewOf(
     job,
@@ -72,7 +86,7 @@ function jobViewOf(
     id: job.id,
     projectId: job.projectId,
     status: job.status,
-    priority: job.priority as PriorityClass,
+    priority: job.priority,
     vramMb: job.vramMb,
     attempt: job.attempt,
     maxAttempts: job.maxAttempts,
@@ -94,10 +108,4 @@ function jobViewOf(
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,
   };
-}
-
-export async function loadJobView(db: Database, storage: ObjectStorage, jobId: string): Promise<JobView> {
-  const rows = await db.select().from(schema.jobs).where(eq(schema.jobs.id, jobId));
-  const [view] = await toJobViews(db, storage, rows);
-  return view!;
 }

@@ -1,19 +1,20 @@
-import type { BusMessage, PriorityClass } from "@atelier/bus";
+import type { BusMessage } from "@atelier/bus";
 import type { schema } from "@atelier/db";
 
 export type JobRow = typeof schema.jobs.$inferSelect;
+export type JobOutputRow = typeof schema.jobOutputs.$inferSelect;
 
 /** The outbox topic of a job's bus message. */
 export const JOB_PUBLISH_TOPIC = "job.publish";
 
 /** What the bus carries for a job at its current attempt; the job row stays the source of truth. */
-export function jobMessage(
+export function busMessageOf(
   job: Pick<JobRow, "id" | "attempt" | "priority" | "vramMb" | "projectId" | "orgId">,
 ): BusMessage {
   return {
     jobId: job.id,
     attempt: job.attempt,
-    priority: job.priority as PriorityClass,
+    priority: job.priority,
     vramMb: job.vramMb,
     projectId: job.projectId,
     payload: { orgId: job.orgId },

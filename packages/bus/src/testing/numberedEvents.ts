@@ -1,0 +1,12 @@
+import type { ProjectEventInput } from "@atelier/shared";
+import type { ProjectEventEntry } from "../JobBus.ts";
+
+/** A real protocol event that carries a number, so tests can check order without building job views. */
+export function numbered(n: number): ProjectEventInput {
+  return { type: "presence.left", userId: `n${n}` };
+}
+
+/** The number of an event made by `numbered`, or NaN for any other event. */
+export function numberOf(entry: ProjectEventEntry): number {
+  return entry.event.type === "presence.left" ? Number(entry.event.userId.slice(1)) : Number.NaN;
+}

@@ -1,0 +1,489 @@
+import type { AttemptError, JobBus } from "@atelier/bus";
+import {
+  and,
+  asc,
+  type Database,
+  eq,
+  type Executor,
+  inArray,
+  isNull,
+  lt,
+  or,
+  schema,
+  sql,
+} from "@atelier/db";
+import type { StepCatalogue } from "@atelier/pipeline";
+import {
+  AppError,
+  type Failure,
+  type JobStatus,
+  type JobView,
+  type Logger,
+  type ProjectEventInput,
+  toAppError,
+} from "@atelier/shared";
+import type { ObjectStorage } from "@atelier/storage";
+import { busMessageOf, JOB_PUBLISH_TOPIC, type JobRow } from "../jobRow.ts";
+import { queuedJobView, toOutputView } from "../jobView.ts";
+import type { JobPublisher } from "../relay/outboxRelay.ts";
+import { backoffDelayMs, type JobTiming } from "../timing.ts";
+import type { JobRun } from "../worker/jobRun.ts";
+import type { StoredOutput } from "../worker/storeOutputs.ts";
+import { prepareSubmission, type SubmitJobInput } from "./submission.ts";
+
+export interface JobLifecycleOptions {
+  db: Database;
+  bus: JobBus;
+  storage: ObjectStorage;
+  log: Logger;
+  timing: JobTiming;
+  /**
+   * Publishes a job right after its commit (the outbox relay of this process). Without one, as on a
+   * GPU node, jobs queued here are published by the next outbox pass of a server.
+   */
+  publisher?: JobPublisher;
+  /** Steps a spec may name; the pipeline package's full catalogue by default. */
+  catalogue?: StepCatalogue;
+}
+
+const { jobs, jobSteps, jobAttempts, jobOutputs, outbox } = schema;
+const LIVE: JobStatus[] = ["queued", "running"];
+
+/** The guard every move of a live job shares: only its current attempt, in one of these states, moves it. */
+function current(jobId: string, attempt: number, statuses: JobStatus[] = LIVE) {
+  return and(eq(jobs.id, jobId), eq(jobs.attempt, attempt), inArray(jobs.status, statuses));
+}
+
+/** The columns of a job that waits for a node again, as attempt `attempt`. */
+function queuedAgain(attempt: number | ReturnType<typeof sql>) {
+  return {
+    status: "queued" as const,
+    attempt,
+    maxAttempts: sql`greatest(${jobs.maxAttempts}, ${attempt})`,
+    error: null,
+    progress: 0,
+    nodeId: null,
+    finishedAt: null,
+    updatedAt: new Date(),
+  };
+}
+
+/**
+ * Every change of a job's state, in one place: submit, claim, succeed, fail or retry, hand back,
+ * cancel, retry by a person, requeue a dead letter, requeue a stale job. Each transition makes one
+ * guarded update (only the current attempt moves a job, so a late or duplicate run changes nothing),
+ * does its outbox or bus action, and emits its event on the project's stream. Routers and the worker
+ * only call these.
+ */
+export class JobLifecycle {
+  constructor(private readonly options: JobLifecycleOptions) {}
+
+  /** queued: the job, its steps and its outbox row in ONE statement, then published at once. */
+  async submit(input: SubmitJobInput): Promise<{ job: JobRow; view: JobView }> {
+    const { job, steps } = prepareSubmission(input, this.options.catalogue);
+    // Fixed SQL text with the steps as one JSON parameter: the server keeps it prepared, and no
+    // query builder runs on this path, which every submit takes.
+    await this.options.db.execute(sql`
+      with job as (
+        insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
+                          attempt, max_attempts, created_at, updated_at)
+        values (${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
+                ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[], 1,
+                ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()})
+      ),
+      steps as (
+        insert into job_steps (job_id, index, step, params, vram_mb)
+        select ${job.id}::uuid, s.index, s.step, s.params, s.vram_mb
+        from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
+          as s(index integer, step text, params jsonb, vram_mb integer)
+      )
+      insert into outbox (topic, payload) values (${JOB_PUBLISH_TOPIC}, ${JSON.stringify(busMessageOf(job))}::jsonb)
+    `);
+    // The queued event goes first: once published, a node may report the job claimed within milliseconds.
+    const view = queuedJobView(job);
+    await this.emit(job.projectId, { type: "job.queued", jobId: job.id, job: view });
+    await this.options.publisher?.publishNow(job);
+    return { job, view };
+  }
+
+  /** queued | running → cancelled; the node running it stops between steps. Null when it had ended. */
+  async cancel(jobId: string): Promise<JobRow | null> {
+    const now = new Date();
+    const [job] = await this.options.db
+      .update(jobs)
+      .set({ status: "cancelled", finishedAt: now, updatedAt: now })
+      .where(and(eq(jobs.id, jobId), inArray(jobs.status, LIVE)))
+      .returning();
+    if (!job) return null;
+    await this.emit(job.projectId, { type: "job.cancelled", jobId });
+    await this.options.bus.publishControl(jobId, { type: "cancel" });
+    return job;
+  }
+
+  /** failed | cancelled → queued as the next attempt, on a person's request. Null in any other state. */
+  async retry(jobId: string): Promise<JobRow | null> {
+    const job = await this.options.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(jobs)
+        .set(queuedAgain(sql`${jobs.attempt} + 1`))
+        .where(and(eq(jobs.id, jobId), inArray(jobs.status, ["failed", "cancelled"])))
+        .returning();
+      if (!row) return null;
+      await resetSteps(tx, jobId);
+      await tx.insert(outbox).values({ topic: JOB_PUBLISH_TOPIC, payload: busMessageOf(row) });
+      return row;
+    });
+    if (!job) return null;
+    await this.emitQueued(job);
+    await this.options.publisher?.publishNow(job);
+    return job;
+  }
+
+  /** A dead letter's failed job → queued as its next attempt. Only the organization's own when `orgId` is given. */
+  async requeueDead(deadLetterId: string, scope: { orgId?: string } = {}): Promise<JobRow> {
+    const { db, bus } = this.options;
+    const letter = (await bus.listDeadLetters({ count: 10_000 })).find((l) => l.id === deadLetterId);
+    const [owner] = letter
+      ? await db.select({ orgId: jobs.orgId }).from(jobs).where(eq(jobs.id, letter.message.jobId))
+      : [];
+    if (!letter || !owner || (scope.orgId !== undefined && owner.orgId !== scope.orgId)) {
+      throw new AppError("NOT_FOUND", "That dead letter is gone; it may have been requeued already.", {
+        deadLetterId,
+      });
+    }
+    const job = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(jobs)
+        .set(queuedAgain(sql`${jobs.attempt} + 1`))
+        .where(and(eq(jobs.id, letter.message.jobId), eq(jobs.status, "failed")))
+        .returning();
+      if (row) await resetSteps(tx, row.id);
+      return row;
+    });
+    if (!job) {
+      throw new AppError("CONFLICT", "The job of this dead letter is no longer failed.", {
+        jobId: letter.message.jobId,
+      });
+    }
+    // If this call fails the job is queued without a message: the stale sweep publishes it.
+    await bus.requeueDeadLetter(deadLetterId, { attempt: job.attempt });
+    await this.emitQueued(job);
+    return job;
+  }
+
+  /**
+   * Repairs lost messages and lost nodes: a queued job nobody claimed for `queuedOlderThanMs` is
+   * published again; a running job whose node stopped touching it for `runningOlderThanMs` is queued
+   * as a new attempt. Safe on many servers at once (rows are locked, skip-locked). Returns how many
+   * jobs were published.
+   */
+  async requeueStale(limits: { runningOlderThanMs: number; queuedOlderThanMs: number }): Promise<number> {
+    const { db, bus, timing } = this.options;
+    const now = Date.now();
+    const { published, requeued } = await db.transaction(async (tx) => {
+      const stale = await tx
+        .select()
+        .from(jobs)
+        .where(
+          or(
+            and(eq(jobs.status, "queued"), lt(jobs.updatedAt, new Date(now - limits.queuedOlderThanMs))),
+            and(eq(jobs.status, "running"), lt(jobs.updatedAt, new Date(now - limits.runningOlderThanMs))),
+          ),
+        )
+        .orderBy(asc(jobs.updatedAt))
+        .limit(500)
+        .for("update", { skipLocked: true });
+      const requeued: JobRow[] = [];
+      const toPublish: JobRow[] = [];
+      for (const job of stale) {
+        if (job.status === "running") {
+          const [row] = await tx
+            .update(jobs)
+            .set(queuedAgain(job.attempt + 1))
+            .where(current(job.id, job.attempt, ["running"]))
+            .returning();
+          if (!row) continue;
+          await endAttempt(tx, job.id, job.attempt, lostNode(job.nodeId, "the stale-job sweep"));
+          requeued.push(row);
+          toPublish.push(row);
+        } else {
+          await tx
+            .update(jobs)
+            .set({ updatedAt: new Date() })
+            .where(current(job.id, job.attempt, ["queued"]));
+          toPublish.push(job);
+        }
+      }
+      if (toPublish.length === 0) return { published: 0, requeued };
+      const results = await bus.publishMany(toPublish.map(busMessageOf));
+      return { published: results.filter((r) => r.published).length, requeued };
+    });
+    for (const job of requeued) await this.emitQueued(job);
+    if (published > 0)
+      this.options.log.info({ published, leaseMs: timing.leaseMs }, "re-published stale jobs");
+    return published;
+  }
+
+  /**
+   * queued → running on this node. A job still marked running elsewhere whose node went quiet (or
+   * this node before a restart) is taken over as a NEW attempt, and the old attempt's row says why
+   * it ended. Null when the delivery must not run (it is acknowledged and dropped).
+   */
+  async claim(run: JobRun): Promise<JobRow | null> {
+    const { db, bus, log, timing } = this.options;
+    const [job] = await db.select().from(jobs).where(eq(jobs.id, run.jobId));
+    const decision = claimDecision(job, run, Date.now(), timing.leaseMs);
+    if (decision.kind === "skip" || !job) {
+      log.info({ jobId: run.jobId, attempt: run.attempt, reason: decision.reason }, "delivery skipped");
+      await bus.ack(run.delivery);
+      return null;
+    }
+    const attempt = decision.kind === "takeover" ? job.attempt + 1 : job.attempt;
+    const now = new Date();
+    const claimed = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(jobs)
+        .set({
+          status: "running",
+          attempt,
+          maxAttempts: sql`greatest(${jobs.maxAttempts}, ${attempt})`,
+          nodeId: run.nodeId,
+          startedAt: job.startedAt ?? now,
+          updatedAt: now,
+        })
+        .where(current(job.id, job.attempt))
+        .returning();
+      if (!row) return null;
+      if (decision.kind === "takeover") {
+        await endAttempt(tx, job.id, job.attempt, lostNode(job.nodeId, run.nodeId));
+      }
+      await tx
+        .insert(jobAttempts)
+        .values({ jobId: job.id, attempt, nodeId: run.nodeId, startedAt: now })
+        .onConflictDoUpdate({
+          target: [jobAttempts.jobId, jobAttempts.attempt],
+          set: { nodeId: run.nodeId, startedAt: now, finishedAt: null, error: null },
+        });
+      return row;
+    });
+    if (!claimed) {
+      await bus.ack(run.delivery);
+      return null;
+    }
+    run.attempt = attempt;
+    run.job = claimed;
+    run.events.send({ type: "job.claimed", jobId: job.id, nodeId: run.nodeId, attempt });
+    return claimed;
+  }
+
+  /** Keeps a long run's bus lease and row fresh, so neither another node nor the sweep takes it. */
+  async renewLease(run: JobRun): Promise<void> {
+    const kept = await this.options.bus.extendLease(run.delivery);
+    if (!kept) this.options.log.warn({ jobId: run.jobId }, "lease lost: another node took the job over");
+    await this.options.db
+      .update(jobs)
+      .set({ updatedAt: new Date() })
+      .where(current(run.jobId, run.attempt, ["running"]));
+  }
+
+  /**
+   * running → succeeded with its outputs, in one transaction, only while this run's attempt is
+   * current. False when the job moved on meanwhile (the caller discards the files).
+   */
+  async succeed(run: JobRun, outputs: StoredOutput[]): Promise<boolean> {
+    const job = run.job!;
+    const rows = await this.options.db.transaction(async (tx) => {
+      const now = new Date();
+      const [done] = await tx
+        .update(jobs)
+        .set({ status: "succeeded", progress: 1, error: null, finishedAt: now, updatedAt: now })
+        .where(current(job.id, run.attempt, ["running"]))
+        .returning({ id: jobs.id });
+      if (!done) return null;
+      await endAttempt(tx, job.id, run.attempt, null);
+      if (outputs.length === 0) return [];
+      return tx
+        .insert(jobOutputs)
+        .values(
+          outputs.map((o) => ({
+            jobId: job.id,
+            orgId: job.orgId,
+            name: o.name,
+            storageKey: o.storageKey,
+            mediaType: o.artifact.mediaType,
+            width: o.artifact.width ?? null,
+            height: o.artifact.height ?? null,
+            bytes: o.artifact.data.length,
+            meta: o.artifact.meta ?? null,
+          })),
+        )
+        .returning();
+    });
+    await this.options.bus.ack(run.delivery);
+    if (!rows) return false;
+    const views = await Promise.all(rows.map((row) => toOutputView(this.options.storage, row)));
+    run.events.send({ type: "job.succeeded", jobId: job.id, outputs: views });
+    await run.events.flush();
+    return true;
+  }
+
+  /**
+   * Ends a run that threw: handed back on shutdown; acknowledged when the job was cancelled;
+   * otherwise queued again with backoff while attempts remain and the error is transient, or
+   * failed and dead-lettered with every attempt's error. Input errors are never retried.
+   */
+  async settle(run: JobRun, err: unknown): Promise<void> {
+    const { db, bus, log, timing } = this.options;
+    const error = toAppError(err);
+    if (!run.job) {
+      // Never marked running (the database was unreachable): the entry stays pending and is taken
+      // over after its lease, by this node or another.
+      log.warn({ err, jobId: run.jobId }, "job could not start; left for a lease takeover");
+      return;
+    }
+    if (run.stopReason === "handback") return this.handBack(run);
+    const [row] = await db.select().from(jobs).where(eq(jobs.id, run.jobId));
+    const failure: Failure = { code: error.code, message: error.message };
+    if (run.stopReason === "cancel" || row?.status === "cancelled") {
+      await endAttempt(db, run.jobId, run.attempt, failure);
+      await bus.ack(run.delivery);
+      return;
+    }
+    const retry = error.transient && run.attempt < (row?.maxAttempts ?? run.job.maxAttempts);
+    const moved = await db.transaction(async (tx) => {
+      const now = new Date();
+      const [updated] = await tx
+        .update(jobs)
+        .set(
+          retry
+            ? { ...queuedAgain(run.attempt + 1), error: failure }
+            : { status: "failed", error: failure, finishedAt: now, updatedAt: now },
+        )
+        .where(current(run.jobId, run.attempt, ["running"]))
+        .returning({ id: jobs.id });
+      await endAttempt(tx, run.jobId, run.attempt, { ...failure, ...detailsOf(error) });
+      return updated !== undefined;
+    });
+    if (!moved) {
+      await bus.ack(run.delivery);
+    } else if (retry) {
+      const delayMs = backoffDelayMs(run.attempt, timing.retryBaseMs, timing.retryCapMs);
+      await bus.retryLater(run.delivery, { delayMs, attempt: run.attempt + 1, error: failure });
+      const at = new Date(Date.now() + delayMs).toISOString();
+      run.events.send({
+        type: "job.retrying",
+        jobId: run.jobId,
+        attempt: run.attempt + 1,
+        at,
+        error: failure,
+      });
+      log.info({ jobId: run.jobId, attempt: run.attempt, delayMs, code: error.code }, "job retrying");
+    } else {
+      await bus.deadLetter(run.delivery, { errors: await attemptErrors(db, run.jobId) });
+      run.events.send({ type: "job.failed", jobId: run.jobId, error: failure, attempt: run.attempt });
+      log.info({ jobId: run.jobId, attempt: run.attempt, code: error.code }, "job failed");
+    }
+    await run.events.flush();
+  }
+
+  /**
+   * running → queued on shutdown, as a new attempt (a late result of this one is discarded) that
+   * does not use up one of the job's attempts, published again at once for another node.
+   */
+  private async handBack(run: JobRun): Promise<void> {
+    const { db, bus, log } = this.options;
+    const [row] = await db
+      .update(jobs)
+      .set({ ...queuedAgain(run.attempt + 1), maxAttempts: sql`${jobs.maxAttempts} + 1` })
+      .where(current(run.jobId, run.attempt, ["running"]))
+      .returning();
+    await endAttempt(db, run.jobId, run.attempt, {
+      code: "CANCELLED",
+      message: `Node ${run.nodeId} shut down; the job was handed back.`,
+    });
+    if (!row) return bus.ack(run.delivery);
+    await bus.retryLater(run.delivery, { delayMs: 0, attempt: run.attempt + 1 });
+    await this.emitQueued(row);
+    log.info({ jobId: run.jobId, attempt: run.attempt }, "job handed back");
+  }
+
+  private emitQueued(job: JobRow): Promise<void> {
+    return this.emit(job.projectId, { type: "job.queued", jobId: job.id, job: queuedJobView(job) });
+  }
+
+  /** After a commit the database is the truth: a lost event is logged, never turned into a failure. */
+  private async emit(projectId: string, event: ProjectEventInput): Promise<void> {
+    try {
+      await this.options.bus.appendEvent(projectId, event);
+    } catch (err) {
+      this.options.log.warn({ err, projectId, type: event.type }, "project event not appended");
+    }
+  }
+}
+
+type ClaimDecision = { kind: "start" | "takeover"; reason?: undefined } | { kind: "skip"; reason: string };
+
+/** Whether a delivery may run, and whether running it takes the job over from another attempt. */
+export function claimDecision(
+  job: JobRow | undefined,
+  run: Pick<JobRun, "attempt" | "nodeId">,
+  now: number,
+  leaseMs: number,
+): ClaimDecision {
+  if (!job) return { kind: "skip", reason: "job deleted" };
+  if (job.status === "queued") {
+    return job.attempt === run.attempt
+      ? { kind: "start" }
+      : { kind: "skip", reason: `attempt ${run.attempt} superseded by ${job.attempt}` };
+  }
+  if (job.status !== "running") return { kind: "skip", reason: `job ${job.status}` };
+  // Running: its node renews the row every third of a lease. A fresh row on another node means a
+  // second message for a job that is alive (a re-publish after lost data raced the original).
+  const fresh = now - job.updatedAt.getTime() < leaseMs;
+  if (fresh && job.nodeId !== run.nodeId) return { kind: "skip", reason: `already running on ${job.nodeId}` };
+  return { kind: "takeover" };
+}
+
+function lostNode(from: string | null, to: string): Failure {
+  return {
+    code: "TIMEOUT",
+    message: `Node ${from ?? "unknown"} stopped renewing its lease; ${to} took the job over as a new attempt.`,
+  };
+}
+
+function detailsOf(error: AppError): { details?: unknown } {
+  return Object.keys(error.details).length > 0 ? { details: error.details } : {};
+}
+
+async function endAttempt(db: Executor, jobId: string, attempt: number, error: Failure | null) {
+  await db
+    .update(jobAttempts)
+    .set({ finishedAt: new Date(), error })
+    .where(
+      and(eq(jobAttempts.jobId, jobId), eq(jobAttempts.attempt, attempt), isNull(jobAttempts.finishedAt)),
+    );
+}
+
+async function resetSteps(db: Executor, jobId: string) {
+  await db.update(jobSteps).set({ status: "pending", progress: 0 }).where(eq(jobSteps.jobId, jobId));
+}
+
+/** Every attempt's error from job_attempts: complete even when the bus lost a message's history. */
+async function attemptErrors(db: Database, jobId: string): Promise<AttemptError[]> {
+  const rows = await db
+    .select()
+    .from(jobAttempts)
+    .where(eq(jobAttempts.jobId, jobId))
+    .orderBy(asc(jobAttempts.attempt));
+  return rows
+    .filter((r) => r.error !== null)
+    .map((r) => {
+      const e = r.error as Partial<Failure>;
+      return {
+        attempt: r.attempt,
+        code: e.code ?? "INTERNAL",
+        message: e.message ?? "",
+        at: (r.finishedAt ?? r.startedAt).getTime(),
+      };
+    });
+}

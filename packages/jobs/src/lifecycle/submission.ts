@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import { catalogue as fullCatalogue, parsePipelineSpec, type StepCatalogue } from "@atelier/pipeline";
+import { AppError, type PriorityClass } from "@atelier/shared";
+import type { JobRow } from "../jobRow.ts";
+
+export interface SubmitJobInput {
+  orgId: string;
+  projectId: string;
+  createdBy: string | null;
+  assetIds: string[];
+  /** `{ steps: [{ step, params }] }`, checked against the step catalogue. */
+  spec: unknown;
+  /** The preset the spec came from, kept with the spec for the job view. */
+  preset?: string;
+  params?: Record<string, unknown>;
+  priority: PriorityClass;
+  maxAttempts?: number;
+}
+
+export interface StepRow {
+  index: number;
+  step: string;
+  params: Record<string, unknown>;
+  vram_mb: number;
+}
+
+export interface Submission {
+  job: JobRow;
+  steps: StepRow[];
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * Checks a submission against the step catalogue and builds the rows it becomes, ids included, so
+ * the lifecycle can write them in one statement. Nothing is written here.
+ */
+export function prepareSubmission(
+  input: SubmitJobInput,
+  catalogue: StepCatalogue = fullCatalogue,
+  now = new Date(),
+): Submission {
+  const planned = parsePipelineSpec(input.spec, catalogue);
+  if (input.assetIds.length === 0) {
+    throw new AppError("VALIDATION_ERROR", "Choose at least one asset.", { path: ["assetIds"] });
+  }
+  const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {
+    throw new AppError("VALIDATION_ERROR", "maxAttempts must be a whole number from 1 to 20.", {
+      maxAttempts,
+    });
+  }
+  const steps = planned.map(
+    (p, index): StepRow => ({
+      index,
+      step: p.definition.name,
+      params: (p.params ?? {}) as Record<string, unknown>,
+      vram_mb: p.definition.vramMb,
+    }),
+  );
+  const spec = {
+    steps: steps.map(({ step, params }) => ({ step, params })),
+    ...(input.preset !== undefined ? { preset: input.preset } : {}),
+    ...(input.params !== undefined ? { params: input.params } : {}),
+  };
+  const job: JobRow = {
+    id: randomUUID(),
+    orgId: input.orgId,
+    projectId: input.projectId,
+    createdBy: input.createdBy,
+    status: "queued",
+    priority: input.priority,
+    vramMb: Math.max(0, ...steps.map((s) => s.vram_mb)),
+    spec,
+    assetIds: input.assetIds,
+    attempt: 1,
+    maxAttempts,
+    nodeId: null,
+    progress: 0,
+    error: null,
+    creditsReserved: 0,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: now,
+  };
+  return { job, steps };
+}

@@ -1,0 +1,80 @@
+import { type PipelineEvents, parsePipelineSpec, runPipeline } from "@atelier/pipeline";
+import { orgPipelineSettings } from "../orgPipelineSettings.ts";
+import { loadJobInputs } from "./jobInputs.ts";
+import type { JobRun } from "./jobRun.ts";
+import { StepRecorder } from "./stepRecorder.ts";
+import { discardOutputs, storeOutputs } from "./storeOutputs.ts";
+import type { WorkerContext } from "./workerContext.ts";
+
+/**
+ * Runs one delivery from claim to success; every change of the job's state goes through the
+ * lifecycle. Throws for the caller to settle the failure (`lifecycle.settle`).
+ */
+export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
+  const { db, log, lifecycle } = ctx;
+  const job = await lifecycle.claim(run);
+  if (!job) return;
+  const renew = setInterval(
+    () =>
+      void lifecycle
+        .renewLease(run)
+        .catch((err: unknown) => log.warn({ err, jobId: run.jobId }, "lease renewal failed; retrying")),
+    ctx.timing.leaseRenewMs,
+  );
+  try {
+    // The organization's formats, crop priority and text styles: a job renders as its editor previews.
+    const [inputs, org] = await Promise.all([loadJobInputs(ctx, job), orgPipelineSettings(db, job.orgId)]);
+    const steps = new StepRecorder(db, log, job.id, () => run.attempt);
+    const result = await runPipeline(parsePipelineSpec(job.spec, ctx.catalogue), inputs, {
+      env: { ...ctx.pipelineEnv, attempt: run.attempt, org },
+      signal: run.controller.signal,
+      log,
+      progressIntervalMs: 100,
+      events: pipelineEvents(run, steps),
+    });
+    await steps.flush();
+    const stored = await storeOutputs(ctx, job, run.attempt, [...result.images, ...result.files]);
+    if (!(await lifecycle.succeed(run, stored))) {
+      log.info({ jobId: job.id, attempt: run.attempt }, "result discarded: the job moved on meanwhile");
+      await discardOutputs(ctx, job, run.attempt, stored);
+    }
+  } finally {
+    clearInterval(renew);
+  }
+}
+
+function pipelineEvents(run: JobRun, steps: StepRecorder): PipelineEvents {
+  const { jobId, events } = run;
+  return {
+    stepStarted: (e) => {
+      events.send({ type: "job.step.started", jobId, index: e.index, step: e.step, total: e.total });
+      steps.started(e.index);
+    },
+    progress: (e) => {
+      events.send({
+        type: "job.progress",
+        jobId,
+        index: e.index,
+        step: e.step,
+        fraction: e.fraction,
+        overall: e.overall,
+      });
+      steps.progress(e.overall);
+    },
+    preview: (e) => {
+      events.send({
+        type: "job.preview",
+        jobId,
+        index: e.index,
+        step: e.step,
+        width: e.width,
+        height: e.height,
+        webpBase64: e.data.toString("base64"),
+      });
+    },
+    stepFinished: (e) => {
+      events.send({ type: "job.step.finished", jobId, index: e.index, step: e.step, ms: e.ms });
+      steps.finished(e.index, e.outputs.length, e.files.length);
+    },
+  };
+}

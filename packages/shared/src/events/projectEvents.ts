@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { assetViewSchema, memberViewSchema } from "../api.ts";
+import { editOpSchema } from "../editing/editOps.ts";
+import { failureSchema } from "../failure.ts";
+import { jobOutputViewSchema, jobViewSchema } from "../jobs.ts";
+
+/**
+ * The live protocol of a project: every event a project's stream carries, to the web app, the SDK and
+ * any client written from the wire. Each event names its `type` and the protocol version `v`; a client
+ * that meets a version it does not know should reload rather than guess. Events are validated when they
+ * enter the bus, so whatever a subscriber receives matches this schema.
+ */
+export const PROJECT_EVENTS_VERSION = 1;
+
+/** Emitters may leave `v` out; the bus stores every event with it. */
+const v = z.literal(PROJECT_EVENTS_VERSION).default(PROJECT_EVENTS_VERSION);
+const jobId = z.string().min(1);
+const stepAt = { jobId, index: z.number().int().min(0), step: z.string() };
+/** A preview is at most 64 KiB of WebP, so its base64 text stays under this. */
+const MAX_PREVIEW_BASE64 = 90_000;
+
+export const jobEventSchema = z.discriminatedUnion("type", [
+  /** Submitted, retried, requeued or handed back: the job waits for a node. */
+  z.object({ v, type: z.literal("job.queued"), jobId, job: jobViewSchema }),
+  z.object({
+    v,
+    type: z.literal("job.claimed"),
+    jobId,
+    nodeId: z.string(),
+    attempt: z.number().int().min(1),
+  }),
+  z.object({ v, type: z.literal("job.step.started"), ...stepAt, total: z.number().int().min(1) }),
+  z.object({
+    v,
+    type: z.literal("job.progress"),
+    ...stepAt,
+    fraction: z.number().min(0).max(1),
+    overall: z.number().min(0).max(1),
+  }),
+  z.object({
+    v,
+    type: z.literal("job.preview"),
+    ...stepAt,
+    width: z.number().int().min(1),
+    height: z.number().int().min(1),
+    webpBase64: z.string().max(MAX_PREVIEW_BASE64),
+  }),
+  z.object({ v, type: z.literal("job.step.finished"), ...stepAt, ms: z.number().min(0) }),
+  z.object({ v, type: z.literal("job.succeeded"), jobId, outputs: z.array(jobOutputViewSchema) }),
+  z.object({
+    v,
+    type: z.literal("job.failed"),
+    jobId,
+    error: failureSchema,
+    attempt: z.number().int().min(1),
+  }),
+  z.object({ v, type: z.literal("job.cancelled"), jobId }),
+  /** An attempt failed with a transient error; `attempt` runs again at `at`. */
+  z.object({
+    v,
+    type: z.literal("job.retrying"),
+    jobId,
+    attempt: z.number().int().min(1),
+    at: z.string(),
+    error: failureSchema,
+  }),
+]);
+
+export const projectEventSchema = z.discriminatedUnion("type", [
+  /** First event of a subscription without `lastEventId`: its id is where a reconnect resumes. */
+  z.object({ v, type: z.literal("stream.ready") }),
+  ...jobEventSchema.options,
+  z.object({
+    v,
+    type: z.literal("document.op"),
+    assetId: z.string(),
+    revision: z.number().int().min(0),
+    ops: z.array(editOpSchema),
+    clientOpId: z.string(),
+    userId: z.string(),
+    userName: z.string(),
+  }),
+  z.object({
+    v,
+    type: z.literal("presence"),
+    userId: z.string(),
+    name: z.string(),
+    colour: z.string(),
+    cursor: z.object({ x: z.number(), y: z.number() }).nullable(),
+    selectedAssetId: z.string().nullable(),
+    selection: z.string().nullable(),
+    at: z.string(),
+  }),
+  z.object({ v, type: z.literal("presence.left"), userId: z.string() }),
+  z.object({ v, type: z.literal("asset.added"), asset: assetViewSchema }),
+  z.object({ v, type: z.literal("asset.ready"), asset: assetViewSchema }),
+  z.object({ v, type: z.literal("asset.rejected"), asset: assetViewSchema }),
+  z.object({ v, type: z.literal("member.joined"), member: memberViewSchema }),
+]);
+
+/** An event as subscribers receive it (always with `v`). */
+export type ProjectEvent = z.output<typeof projectEventSchema>;
+/** An event as emitters write it (`v` may be left out). */
+export type ProjectEventInput = z.input<typeof projectEventSchema>;
+export type JobEvent = z.output<typeof jobEventSchema>;
+export type JobEventInput = z.input<typeof jobEventSchema>;
+export type ProjectEventType = ProjectEvent["type"];
