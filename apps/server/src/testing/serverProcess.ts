@@ -9,6 +9,8 @@ const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
 export interface RunningServer {
   url: string;
+  /** The server's data folder (PGlite and local storage in embedded mode). */
+  dataDir: string;
   /** Everything the server printed, for the failure message when something goes wrong. */
   output(): string;
   /** SIGTERM, then SIGKILL after 10 s; removes the data folder. */
@@ -56,7 +58,7 @@ export async function startServer(options: { env?: Record<string, string> } = {}
     await stop();
     throw new Error(`${(err as Error).message}\n--- server output ---\n${output}`);
   }
-  return { url, output: () => output, stop };
+  return { url, dataDir, output: () => output, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -201,6 +203,48 @@ describe("running pipelines from the editor, watched live by a teammate", () => 
     await pageA.locator('[data-live="live"]').waitFor();
     await expect(pageA.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe("dark");
     await pageA.getByRole("button", { name: "Dark mode" }).click();
+  });
+
+  it("A requeues a dead letter; B sees the job come back and succeed without reloading", async () => {
+    // The original goes missing while the job runs, so it fails for good and lands in the dead letters.
+    const [asset] = await apiA.assets.list.query({ projectId });
+    // Local storage keeps an object at the SHA-256 of its key.
+    const hash = createHash("sha256").update(`orgs/${orgId}/assets/${asset!.id}/original`).digest("hex");
+    const original = join(server.dataDir, "storage", "objects", hash.slice(0, 2), `${hash}.bin`);
+    await rename(original, `${original}.away`);
+    const job = await apiA.jobs.create.mutate({
+      projectId,
+      assetIds: [asset!.id],
+      spec: { steps: [{ step: "resize", params: { width: 64 } }] },
+    });
+    const cardB = pageB.locator(`.job-card[data-job-id="${job.id}"]`);
+    await cardB.and(pageB.locator('[data-status="failed"]')).waitFor({ timeout: 30_000 });
+    await rename(`${original}.away`, original);
+
+    await pageA.goto(`${server.url}/orgs/${orgId}/admin/dead-letters`);
+    const letter = pageA.locator(`.dead-letter[data-job-id="${job.id}"]`);
+    await letter.waitFor({ timeout: 15_000 });
+    await shot(pageA, "9a-dead-letter");
+    await pageB.evaluate((jobId) => {
+      const seen: string[] = [];
+      (window as unknown as { requeuedStates: string[] }).requeuedStates = seen;
+      new MutationObserver(() => {
+        const status = document.querySelector<HTMLElement>(`.job-card[data-job-id="${jobId}"]`)?.dataset
+          .status;
+        if (status && status !== seen.at(-1)) seen.push(status);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    }, job.id);
+    await letter.getByRole("button", { name: `Requeue job ${job.id.slice(0, 8)}` }).click();
+    await letter.waitFor({ state: "detached" });
+    await cardB.and(pageB.locator('[data-status="succeeded"]')).waitFor({ timeout: 30_000 });
+    // B saw the requeue itself (the job queued again), not only its result.
+    const states = await pageB.evaluate(
+      () => (window as unknown as { requeuedStates: string[] }).requeuedStates,
+    );
+    expect(states[0]).toBe("queued");
+    await shot(pageB, "9b-teammate-sees-requeued-job-succeed");
+    await pageA.goto(`${server.url}/projects/${projectId}`);
+    await pageA.locator('[data-live="live"]').waitFor();
   });
 
   it("shows the embedded node and the queues on the admin pages, to admins only", async () => {
