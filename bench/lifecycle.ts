@@ -1,6 +1,6 @@
 /**
  * The whole way in: `jobs.create` over tRPC HTTP (session cookie, access check, one Postgres
- * transaction with the job, its steps and an outbox row, the queued event), the dispatcher's
+ * transaction with the job, its steps and an outbox row, the queued event), the outbox relay's
  * XADD, and a node's XREADGROUP claim. Measured: sustained jobs a second with 64 submits in
  * flight, and submit → claimed latency at a steady 100 and 500 submits a second.
  * The server runs as its own process (as deployed); this process is the clients and a bare node.
