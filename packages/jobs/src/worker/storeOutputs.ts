@@ -1,7 +1,7 @@
-import { eq, schema } from "@atelier/db";
+import { type Database, eq, schema } from "@atelier/db";
 import { type Artifact, extensionOfMediaType } from "@atelier/pipeline";
 import type { JobRow } from "../jobRow.ts";
-import type { WorkerContext } from "./workerContext.ts";
+import type { ObjectStorage } from "@atelier/storage";
 
 export interface StoredOutput {
   name: string;
@@ -16,7 +16,7 @@ export function outputPrefix(job: Pick<JobRow, "orgId" | "id">, attempt: number)
 
 /** Writes every artifact under the attempt's prefix with a unique, key-safe name. */
 export async function storeOutputs(
-  ctx: Pick<WorkerContext, "storage">,
+  ctx: { storage: ObjectStorage },
   job: JobRow,
   attempt: number,
   artifacts: Artifact[],
@@ -40,7 +40,7 @@ export async function storeOutputs(
 
 /** Another attempt won: this run's files are deleted, unless they are that attempt's own (same keys). */
 export async function discardOutputs(
-  ctx: Pick<WorkerContext, "db" | "storage">,
+  ctx: { db: Database; storage: ObjectStorage },
   job: JobRow,
   attempt: number,
   stored: StoredOutput[],
