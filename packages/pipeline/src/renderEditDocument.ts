@@ -1,13 +1,19 @@
-import { AppError } from "@atelier/shared";
-import { type Adjustments, adjustmentsSchema, applyAdjustments, isIdentity } from "./adjustments.ts";
+import {
+  type Adjustments,
+  AppError,
+  adjustmentsSchema,
+  type EditDocument,
+  editDocumentSchema,
+  isNeutralAdjustments,
+} from "@atelier/shared";
+import { applyAdjustments } from "./adjustments.ts";
 import { cropRect } from "./steps/crop.ts";
-import { type EditDocument, editDocumentSchema } from "./editDocument.ts";
 import { availableFormats } from "./formats.ts";
 import { decodeRgba, encodeAs, mediaTypeOfFormat, type OutputFormat, rawToSharp } from "./imageIo.ts";
 import { openUntrusted } from "./sharpInput.ts";
 import type { PipelineEnv } from "./step.ts";
 import { placeTextAt, type TextLayer } from "./text/placeText.ts";
-import { resolveTextStyles, styleFor } from "./text/textStyles.ts";
+import { resolveTextStyles, styleFor } from "./text/resolveTextStyles.ts";
 
 export interface RenderEditOptions {
   env: Pick<PipelineEnv, "maxInputPixels" | "org">;
@@ -74,7 +80,7 @@ export async function renderEditDocument(
   let out = rawToSharp({ data: base, width: target.width, height: target.height, channels: 4 });
 
   const adjustments: Adjustments = adjustmentsSchema.parse(edit.adjustments ?? {});
-  if (!isIdentity(adjustments)) {
+  if (!isNeutralAdjustments(adjustments)) {
     const scaled = {
       ...adjustments,
       blur: adjustments.blur * (target.width / width),
