@@ -5,11 +5,12 @@ import {
   type EditDocument,
   editDocumentSchema,
   isNeutralAdjustments,
+  mediaTypeOfFormat,
 } from "@atelier/shared";
 import { applyAdjustments } from "./adjustments.ts";
 import { cropRect } from "./steps/crop.ts";
 import { availableFormats } from "./formats.ts";
-import { decodeRgba, encodeAs, mediaTypeOfFormat, type OutputFormat, rawToSharp } from "./imageIo.ts";
+import { decodeRgba, encodeAs, type OutputFormat, rawToSharp } from "./imageIo.ts";
 import { openUntrusted } from "./sharpInput.ts";
 import type { PipelineEnv } from "./step.ts";
 import { placeTextAt, type TextLayer } from "./text/placeText.ts";

@@ -72,6 +72,8 @@ export type {
   ProjectEventInput,
   ProjectEventType,
 } from "./events/projectEvents.ts";
+export { exportAssetInput, exportFormatSchema, mediaTypeOfFormat } from "./assetExport.ts";
+export type { AssetExportView, ExportFormat } from "./assetExport.ts";
 export { adjustmentsSchema, isNeutralAdjustments } from "./editing/adjustments.ts";
 export type { AdjustmentName, Adjustments, AdjustmentsInput } from "./editing/adjustments.ts";
 export {

@@ -1,5 +1,5 @@
 import type { JobView } from "@atelier/shared";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, signUpWithProject, upload } from "../testing/fixtures.ts";
 import { startTestApp, type TestApp, type TestClient } from "../testing/testApp.ts";
@@ -11,7 +11,7 @@ const topRight = { x: 2 / 3, y: 0, width: 1 / 3, height: 0.5 };
 const side = 96;
 
 /** RGB of an image squeezed to side x side, for comparing pictures of different sizes. */
-async function thumb(image: Buffer | sharp.Sharp): Promise<Buffer> {
+async function thumb(image: Buffer | Sharp): Promise<Buffer> {
   const pipeline = Buffer.isBuffer(image) ? sharp(image) : image;
   const squeezed = await pipeline.resize(side, side, { fit: "fill" }).png().toBuffer();
   return sharp(squeezed).removeAlpha().raw().toBuffer();
