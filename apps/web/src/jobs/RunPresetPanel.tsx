@@ -31,7 +31,9 @@ export function RunPresetPanel({
   const [name, setName] = useState(initialPreset ?? "");
   const [values, setValues] = useState<Record<string, FieldValue>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [originals, setOriginals] = useState(false);
   const selectId = useId();
+  const originalsId = useId();
 
   const preset = presets.data?.find((p) => p.name === name);
   const fields = useMemo(() => fieldsOf(preset?.params), [preset]);
@@ -44,7 +46,13 @@ export function RunPresetPanel({
   }, [fields]);
 
   const submit = useAction(async (params: Record<string, unknown>) => {
-    const job = await client.jobs.create.mutate({ projectId, assetIds, preset: name, params });
+    const job = await client.jobs.create.mutate({
+      projectId,
+      assetIds,
+      preset: name,
+      params,
+      source: originals ? "original" : "edited",
+    });
     onSubmitted?.(job);
     return job;
   });
@@ -86,6 +94,15 @@ export function RunPresetPanel({
           ))}
         </fieldset>
       )}
+      <div className="field field-check">
+        <input
+          id={originalsId}
+          type="checkbox"
+          checked={originals}
+          onChange={(e) => setOriginals(e.target.checked)}
+        />
+        <label htmlFor={originalsId}>Run on the originals, ignoring crops, adjustments and text</label>
+      </div>
       <FormError message={submit.error} />
       <div className="form-actions">
         {onCancel && (
