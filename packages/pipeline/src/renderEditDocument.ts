@@ -23,6 +23,11 @@ export interface RenderEditOptions {
   /** Render for an asset format: its exact size (scaled by maxSize) and its crop override. */
   formatId?: string;
   output?: OutputFormat;
+  /**
+   * The rendition is handed to further steps, not kept: PNG is compressed lightly (at 8 MP written in
+   * 0.2 s instead of 0.85 s, a third bigger), since it is decoded again moments later.
+   */
+  intermediate?: boolean;
   quality?: number;
 }
 
@@ -94,7 +99,11 @@ export async function renderEditDocument(
   if (layers.length > 0) out = out.composite(layers.map((l) => ({ input: l.svg, left: l.left, top: l.top })));
 
   const output = opts.output ?? "png";
-  const { data, info } = await encodeAs(out, output, opts.quality).toBuffer({ resolveWithObject: true });
+  const encoded =
+    output === "png" && opts.intermediate
+      ? out.png({ compressionLevel: 1 })
+      : encodeAs(out, output, opts.quality);
+  const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
   return { data, mediaType: mediaTypeOfFormat[output], width: info.width, height: info.height };
 }
 

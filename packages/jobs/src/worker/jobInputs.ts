@@ -49,7 +49,10 @@ export async function loadJobInputs(
       const name = asset.filename.replace(/\.[^.]+$/, "") || asset.id;
       const document = documents.get(id);
       if (document && changesImage(document)) {
-        const edited = await renderEditDocument(data, document, { env: { ...ctx.pipelineEnv, org } });
+        const edited = await renderEditDocument(data, document, {
+          env: { ...ctx.pipelineEnv, org },
+          intermediate: true,
+        });
         return {
           name,
           mediaType: edited.mediaType,
