@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useId, useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
 import { FormError } from "../components/FormError.tsx";
+import { RangeField } from "../components/RangeField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 
 type Kind = CropPriorityKind;
@@ -18,7 +19,6 @@ export function RulesAdmin({ orgId }: { orgId: string }) {
   const [threshold, setThreshold] = useState(defaultOrgRules.moderationThreshold);
   const [saved, setSaved] = useState(false);
   const fillId = useId();
-  const thresholdId = useId();
 
   useEffect(() => {
     if (!rules.data) return;
@@ -119,20 +119,14 @@ export function RulesAdmin({ orgId }: { orgId: string }) {
             How a format is filled where the image does not reach, unless a run chooses its own.
           </p>
         </div>
-        <div className="field admin-narrow">
-          <label htmlFor={thresholdId}>Moderation threshold</label>
-          <div className="range-row">
-            <input
-              id={thresholdId}
-              type="range"
-              min={0}
-              max={100}
-              value={threshold}
-              onChange={(e) => setThreshold(Number(e.target.value))}
-            />
-            <output htmlFor={thresholdId}>{threshold}</output>
-          </div>
-        </div>
+        <RangeField
+          className="admin-narrow"
+          label="Moderation threshold"
+          min={0}
+          max={100}
+          value={threshold}
+          onChange={setThreshold}
+        />
         <FormError message={save.error} />
         <div className="form-actions">
           {saved && (

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { FormError } from "../components/FormError.tsx";
+import { RangeField } from "../components/RangeField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 
 interface ExportDialogProps {
@@ -37,7 +38,6 @@ export function ExportDialog({ open, assetId, saving, onClose }: ExportDialogPro
   const [format, setFormat] = useState<ExportFormat>("png");
   const [quality, setQuality] = useState(85);
   const formatId = useId();
-  const qualityId = useId();
   const lossy = formats.find((f) => f.id === format)?.lossy ?? false;
 
   const exportImage = useAction(async () => {
@@ -68,22 +68,7 @@ export function ExportDialog({ open, assetId, saving, onClose }: ExportDialogPro
             ))}
           </select>
         </div>
-        {lossy && (
-          <div className="field">
-            <label htmlFor={qualityId}>Quality</label>
-            <div className="range-row">
-              <input
-                id={qualityId}
-                type="range"
-                min={1}
-                max={100}
-                value={quality}
-                onChange={(e) => setQuality(Number(e.target.value))}
-              />
-              <output htmlFor={qualityId}>{quality}</output>
-            </div>
-          </div>
-        )}
+        {lossy && <RangeField label="Quality" min={1} max={100} value={quality} onChange={setQuality} />}
         {saving && <p className="field-hint">Waiting for your last change to be saved…</p>}
         <FormError message={exportImage.error} />
         <div className="form-actions">

@@ -2,6 +2,7 @@ import type { JobView } from "@atelier/shared";
 import { type FormEvent, useEffect, useId, useMemo, useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
+import { CheckboxField } from "../components/CheckboxField.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 import { ParamField } from "./ParamField.tsx";
@@ -33,7 +34,6 @@ export function RunPresetPanel({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [originals, setOriginals] = useState(false);
   const selectId = useId();
-  const originalsId = useId();
 
   const preset = presets.data?.find((p) => p.name === name);
   const fields = useMemo(() => fieldsOf(preset?.params), [preset]);
@@ -94,15 +94,11 @@ export function RunPresetPanel({
           ))}
         </fieldset>
       )}
-      <div className="field field-check">
-        <input
-          id={originalsId}
-          type="checkbox"
-          checked={originals}
-          onChange={(e) => setOriginals(e.target.checked)}
-        />
-        <label htmlFor={originalsId}>Run on the originals, ignoring crops, adjustments and text</label>
-      </div>
+      <CheckboxField
+        label="Run on the originals, ignoring crops, adjustments and text"
+        checked={originals}
+        onChange={setOriginals}
+      />
       <FormError message={submit.error} />
       <div className="form-actions">
         {onCancel && (
