@@ -93,6 +93,7 @@ function jobViewOf(
     progress: job.progress,
     preset: spec.preset ?? null,
     assetIds: job.assetIds,
+    inputRevisions: Object.fromEntries(job.assetIds.map((id) => [id, job.inputRevisions[id] ?? 0])),
     steps: steps.map(
       (s): JobStepView => ({
         index: s.index,

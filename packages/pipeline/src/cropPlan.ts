@@ -1,6 +1,8 @@
 import type { Box, ImageAnalysis } from "./analysis.ts";
 
-export type PriorityKind = "face" | "product" | "text";
+import type { CropPriorityKind } from "@atelier/shared";
+
+export type PriorityKind = CropPriorityKind;
 
 export interface Rect {
   x: number;

@@ -1,4 +1,4 @@
-import { AppError } from "@atelier/shared";
+import { AppError, type ExportFormat, mediaTypeOfFormat } from "@atelier/shared";
 import sharp, { type Sharp } from "sharp";
 import { decodeGuarded, type OpenedImage, openUntrusted } from "./sharpInput.ts";
 import type { Artifact, PipelineEnv } from "./step.ts";
@@ -39,14 +39,8 @@ export function rawToSharp(raw: RawImage): Sharp {
   return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } });
 }
 
-export type OutputFormat = "png" | "jpeg" | "webp" | "avif";
-
-export const mediaTypeOfFormat: Record<OutputFormat, string> = {
-  png: "image/png",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  avif: "image/avif",
-};
+/** The encodings steps write; the same list an edited asset can be exported in. */
+export type OutputFormat = ExportFormat;
 
 export { extensionOfMediaType } from "@atelier/shared";
 

@@ -39,12 +39,6 @@ export type { Preview } from "./preview.ts";
 
 // Formats, text styles, edit documents
 export { availableFormats, builtInFormats } from "./formats.ts";
-export { builtInTextStyles, defaultFontFamily, textStyleSchema } from "./text/textStyles.ts";
-export type { StyleSetName, TextStyle } from "./text/textStyles.ts";
-export { adjustmentsSchema } from "./adjustments.ts";
-export type { Adjustments } from "./adjustments.ts";
-export { editDocumentSchema, overlaySchema, relativeCropSchema } from "./editDocument.ts";
-export type { EditDocument, EditDocumentInput, Overlay } from "./editDocument.ts";
 export { renderEditDocument } from "./renderEditDocument.ts";
 export type { RenderEditOptions, Rendition } from "./renderEditDocument.ts";
 export { planCrop } from "./cropPlan.ts";
@@ -59,7 +53,7 @@ export { cropStep } from "./steps/crop.ts";
 export { generateStep } from "./steps/generate.ts";
 export { harmonizeStep } from "./steps/harmonize.ts";
 export { normalizeStep } from "./steps/normalize.ts";
-export { defaultCropPriority, repurposeStep } from "./steps/repurpose.ts";
+export { repurposeStep } from "./steps/repurpose.ts";
 export { resizeStep } from "./steps/resize.ts";
 export { spriteSheetStep } from "./steps/spriteSheet.ts";
 export { textOverlayStep } from "./steps/textOverlay.ts";

@@ -1,4 +1,4 @@
-import { AppError } from "@atelier/shared";
+import { AppError, canvasFillSchema } from "@atelier/shared";
 import { z } from "zod";
 import type { PipelineSpec } from "./pipelineSpec.ts";
 
@@ -58,7 +58,8 @@ const repurposePreset = definePreset({
   params: z
     .object({
       formats: list.optional(),
-      fill: z.enum(["blur", "solid", "mirror", "edge"]).default("blur"),
+      /** The organization's canvas fill when omitted. */
+      fill: canvasFillSchema.optional(),
       fillColour: colour.default("#ffffff"),
       output: z.enum(["auto", "jpeg", "png", "webp", "avif"]).default("auto"),
       quality: z.number().int().min(1).max(100).optional(),

@@ -1,13 +1,20 @@
-import { AppError } from "@atelier/shared";
-import { type Adjustments, adjustmentsSchema, applyAdjustments, isIdentity } from "./adjustments.ts";
+import {
+  type Adjustments,
+  AppError,
+  adjustmentsSchema,
+  type EditDocument,
+  editDocumentSchema,
+  isNeutralAdjustments,
+  mediaTypeOfFormat,
+} from "@atelier/shared";
+import { applyAdjustments } from "./adjustments.ts";
 import { cropRect } from "./steps/crop.ts";
-import { type EditDocument, editDocumentSchema } from "./editDocument.ts";
 import { availableFormats } from "./formats.ts";
-import { decodeRgba, encodeAs, mediaTypeOfFormat, type OutputFormat, rawToSharp } from "./imageIo.ts";
+import { decodeRgba, encodeAs, type OutputFormat, rawToSharp } from "./imageIo.ts";
 import { openUntrusted } from "./sharpInput.ts";
 import type { PipelineEnv } from "./step.ts";
 import { placeTextAt, type TextLayer } from "./text/placeText.ts";
-import { resolveTextStyles, styleFor } from "./text/textStyles.ts";
+import { resolveTextStyles, styleFor } from "./text/resolveTextStyles.ts";
 
 export interface RenderEditOptions {
   env: Pick<PipelineEnv, "maxInputPixels" | "org">;
@@ -16,6 +23,11 @@ export interface RenderEditOptions {
   /** Render for an asset format: its exact size (scaled by maxSize) and its crop override. */
   formatId?: string;
   output?: OutputFormat;
+  /**
+   * The rendition is handed to further steps, not kept: PNG is compressed lightly (at 8 MP written in
+   * 0.2 s instead of 0.85 s, a third bigger), since it is decoded again moments later.
+   */
+  intermediate?: boolean;
   quality?: number;
 }
 
@@ -74,7 +86,7 @@ export async function renderEditDocument(
   let out = rawToSharp({ data: base, width: target.width, height: target.height, channels: 4 });
 
   const adjustments: Adjustments = adjustmentsSchema.parse(edit.adjustments ?? {});
-  if (!isIdentity(adjustments)) {
+  if (!isNeutralAdjustments(adjustments)) {
     const scaled = {
       ...adjustments,
       blur: adjustments.blur * (target.width / width),
@@ -87,7 +99,11 @@ export async function renderEditDocument(
   if (layers.length > 0) out = out.composite(layers.map((l) => ({ input: l.svg, left: l.left, top: l.top })));
 
   const output = opts.output ?? "png";
-  const { data, info } = await encodeAs(out, output, opts.quality).toBuffer({ resolveWithObject: true });
+  const encoded =
+    output === "png" && opts.intermediate
+      ? out.png({ compressionLevel: 1 })
+      : encodeAs(out, output, opts.quality);
+  const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
   return { data, mediaType: mediaTypeOfFormat[output], width: info.width, height: info.height };
 }
 

@@ -1,4 +1,4 @@
-import type { Logger } from "@atelier/shared";
+import type { CanvasFillKind, CropPriorityKind, Logger } from "@atelier/shared";
 import type { z } from "zod";
 
 /** One image or file moving between steps. Bytes are always encoded (PNG, WebP, JSON...). */
@@ -53,11 +53,16 @@ export interface PipelineEnv {
   log?: Logger;
 }
 
+/** An organization's saved rules and its own formats and styles; every rule falls back to `defaultOrgRules`. */
 export interface OrgPipelineSettings {
   /** Highest first: what a crop must keep. */
-  cropPriority: Array<"face" | "product" | "text">;
+  cropPriority: CropPriorityKind[];
   formats: AssetFormat[];
   textStyles?: Record<string, unknown>;
+  /** How `repurpose` extends a canvas when the run does not say. */
+  canvasFill?: CanvasFillKind;
+  /** Percent (0-100): the moderation score above which `moderate` flags an image, when the run does not say. */
+  moderationThreshold?: number;
 }
 
 export interface AssetFormat {

@@ -72,3 +72,29 @@ export type {
   ProjectEventInput,
   ProjectEventType,
 } from "./events/projectEvents.ts";
+export { exportAssetInput, exportFormatSchema, mediaTypeOfFormat } from "./assetExport.ts";
+export type { AssetExportView, ExportFormat } from "./assetExport.ts";
+export { adjustmentsSchema, isNeutralAdjustments } from "./editing/adjustments.ts";
+export type { AdjustmentName, Adjustments, AdjustmentsInput } from "./editing/adjustments.ts";
+export {
+  changesImage,
+  editDocumentSchema,
+  overlaySchema,
+  relativeCropSchema,
+} from "./editing/editDocument.ts";
+export type { EditDocument, EditDocumentInput, Overlay, RelativeCrop } from "./editing/editDocument.ts";
+export {
+  builtInTextStyles,
+  defaultFontFamily,
+  styleSetNames,
+  textStyleSchema,
+} from "./editing/textStyles.ts";
+export type { StyleSetName, TextStyle, TextStyleInput } from "./editing/textStyles.ts";
+export {
+  canvasFillSchema,
+  cropPriorityKindSchema,
+  defaultOrgRules,
+  orgRulesOrDefaults,
+  orgRulesSchema,
+} from "./orgRules.ts";
+export type { CanvasFillKind, CropPriorityKind, OrgRules } from "./orgRules.ts";

@@ -29,6 +29,11 @@ export const createJobInput = z
     preset: z.string().min(1).max(64).optional(),
     params: z.record(z.string(), z.unknown()).default({}),
     spec: pipelineSpecInput.optional(),
+    /**
+     * "edited": each asset as its edit document shows it (crop, adjustments, overlays) at full resolution,
+     * at the revision current when the job is submitted. "original": the untouched uploads.
+     */
+    source: z.enum(["edited", "original"]).default("edited"),
   })
   .refine((j) => (j.preset === undefined) !== (j.spec === undefined), {
     message: "Give either a preset or a spec of steps, not both.",
@@ -76,6 +81,8 @@ export const jobViewSchema = z.object({
   progress: z.number(),
   preset: z.string().nullable(),
   assetIds: z.array(z.string()),
+  /** The edit document revision each input asset was rendered at (0: its original). */
+  inputRevisions: z.record(z.string(), z.number()),
   steps: z.array(jobStepViewSchema),
   nodeId: z.string().nullable(),
   error: failureSchema.nullable(),

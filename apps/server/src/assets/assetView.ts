@@ -8,7 +8,13 @@ const URL_TTL_SEC = 60 * 60;
 
 export const assetKeys = (orgId: string, assetId: string) => {
   const base = `orgs/${orgId}/assets/${assetId}`;
-  return { original: `${base}/original`, display: `${base}/display.webp`, thumbnail: `${base}/thumb.webp` };
+  return {
+    original: `${base}/original`,
+    display: `${base}/display.webp`,
+    thumbnail: `${base}/thumb.webp`,
+    /** Full-resolution renditions of the edited asset, one per revision, format and quality. */
+    exports: `${base}/exports`,
+  };
 };
 
 export async function toAssetView(storage: ObjectStorage, row: AssetRow): Promise<AssetView> {

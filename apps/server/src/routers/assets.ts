@@ -1,7 +1,8 @@
 import { and, desc, eq, schema } from "@atelier/db";
-import { AppError, createUploadInput, uploadContentTypes } from "@atelier/shared";
+import { AppError, createUploadInput, exportAssetInput, uploadContentTypes } from "@atelier/shared";
 import { assetProcedure, projectProcedure } from "../access.ts";
 import { assetKeys, toAssetView } from "../assets/assetView.ts";
+import { exportAsset } from "../assets/exportAsset.ts";
 import { inspectUpload } from "../assets/inspectUpload.ts";
 import { router } from "../trpc.ts";
 
@@ -18,6 +19,11 @@ export const assetsRouter = router({
   }),
 
   get: assetProcedure().query(({ ctx }) => toAssetView(ctx.services.storage, ctx.access.asset)),
+
+  /** The asset as edited, at full resolution in PNG, JPEG, WebP or AVIF: a signed download link. A read. */
+  export: assetProcedure()
+    .input(exportAssetInput)
+    .query(({ ctx, input }) => exportAsset(ctx.services, ctx.access.asset, input)),
 
   /** Step one of an upload: a signed URL the client PUTs exactly the declared bytes to. */
   createUpload: projectProcedure("member")

@@ -1,6 +1,6 @@
 import { and, desc, eq, schema, sql } from "@atelier/db";
 import { orgPipelineSettings } from "@atelier/jobs";
-import { editDocumentSchema, renderEditDocument } from "@atelier/pipeline";
+import { renderEditDocument } from "@atelier/pipeline";
 import {
   AppError,
   applyEditInput,
@@ -8,6 +8,7 @@ import {
   documentHistoryInput,
   type EditDocumentJson,
   type EditOp,
+  editDocumentSchema,
   invertEditOps,
 } from "@atelier/shared";
 import { z } from "zod";

@@ -17,8 +17,13 @@ export const jobsRouter = router({
       const [assets, [org]] = await Promise.all([
         prepared(db, "jobAssets", (d) =>
           d
-            .select({ id: schema.assets.id, status: schema.assets.status })
+            .select({
+              id: schema.assets.id,
+              status: schema.assets.status,
+              revision: schema.assetDocuments.revision,
+            })
             .from(schema.assets)
+            .leftJoin(schema.assetDocuments, eq(schema.assetDocuments.assetId, schema.assets.id))
             .where(
               and(
                 eq(schema.assets.projectId, sql.placeholder("projectId")),
@@ -42,6 +47,11 @@ export const jobsRouter = router({
       if (notReady.length)
         throw new AppError("VALIDATION_ERROR", "Some assets are not ready yet.", { notReady });
 
+      // Pinned now: edits made while the job waits in the queue do not change what it runs on.
+      const inputRevisions: Record<string, number> = {};
+      if (input.source === "edited") {
+        for (const a of assets) if (a.revision) inputRevisions[a.id] = a.revision;
+      }
       const { view } = await lifecycle.submit({
         orgId: ctx.access.orgId,
         projectId: ctx.access.project.id,
@@ -51,6 +61,7 @@ export const jobsRouter = router({
         preset: input.preset,
         params: input.params,
         priority: priorityOfPlan[org?.plan ?? "free"] ?? "standard",
+        inputRevisions,
       });
       return view;
     }),

@@ -1,6 +1,14 @@
 import { and, asc, eq, schema, sql } from "@atelier/db";
-import { builtInFormats, builtInTextStyles, defaultCropPriority, textStyleSchema } from "@atelier/pipeline";
-import { AppError, id } from "@atelier/shared";
+import { builtInFormats } from "@atelier/pipeline";
+import {
+  AppError,
+  builtInTextStyles,
+  id,
+  type OrgRules,
+  orgRulesOrDefaults,
+  orgRulesSchema,
+  textStyleSchema,
+} from "@atelier/shared";
 import { z } from "zod";
 import { orgProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
@@ -21,22 +29,6 @@ const styleSetInput = z.object({
     body: textStyleSchema.partial().default({}),
   }),
 });
-const cropPriority = z.enum(["face", "product", "text"]);
-const rulesInput = z.object({
-  cropPriority: z
-    .array(cropPriority)
-    .min(1)
-    .max(3)
-    .refine((l) => new Set(l).size === l.length, "List each kind once."),
-  canvasFill: z.enum(["blur", "solid", "mirror"]),
-  moderationThreshold: z.number().int().min(0).max(100),
-});
-
-const defaultRules = {
-  cropPriority: defaultCropPriority,
-  canvasFill: "blur",
-  moderationThreshold: 80,
-};
 
 /** An organization's own asset formats, text style sets and rules, managed by its admins. */
 export const settingsRouter = router({
@@ -137,19 +129,13 @@ export const settingsRouter = router({
       .select()
       .from(schema.orgRules)
       .where(eq(schema.orgRules.orgId, ctx.access.orgId));
-    return row
-      ? {
-          cropPriority: row.cropPriority,
-          canvasFill: row.canvasFill,
-          moderationThreshold: row.moderationThreshold,
-        }
-      : defaultRules;
+    return orgRulesOrDefaults(row);
   }),
 
   saveRules: orgProcedure("admin")
-    .input(rulesInput)
+    .input(orgRulesSchema)
     .mutation(async ({ ctx, input }) => {
-      const rules = {
+      const rules: OrgRules = {
         cropPriority: input.cropPriority,
         canvasFill: input.canvasFill,
         moderationThreshold: input.moderationThreshold,

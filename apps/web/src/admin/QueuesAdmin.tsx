@@ -1,4 +1,5 @@
-import { useId, useState } from "react";
+import { useState } from "react";
+import { CheckboxField } from "../components/CheckboxField.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 import { usePolling } from "./usePolling.ts";
@@ -8,7 +9,6 @@ export function QueuesAdmin({ orgId }: { orgId: string }) {
   const client = useApi();
   const queues = usePolling(() => client.admin.queues.query({ orgId }), orgId);
   const [showEmpty, setShowEmpty] = useState(false);
-  const toggleId = useId();
   const all = queues.data?.streams ?? [];
   const streams = showEmpty ? all : all.filter((s) => s.depth > 0 || s.pending > 0);
   const peak = Math.max(1, ...streams.map((s) => s.depth));
@@ -27,15 +27,7 @@ export function QueuesAdmin({ orgId }: { orgId: string }) {
           </span>
         </p>
       )}
-      <div className="field field-check">
-        <input
-          id={toggleId}
-          type="checkbox"
-          checked={showEmpty}
-          onChange={(e) => setShowEmpty(e.target.checked)}
-        />
-        <label htmlFor={toggleId}>Show empty streams</label>
-      </div>
+      <CheckboxField label="Show empty streams" checked={showEmpty} onChange={setShowEmpty} />
       {queues.data && streams.length === 0 && (
         <p className="empty">
           All {all.length} streams are empty: every queued job has been taken by a node.

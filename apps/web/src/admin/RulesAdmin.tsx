@@ -1,11 +1,12 @@
+import { type CanvasFillKind, type CropPriorityKind, defaultOrgRules } from "@atelier/shared";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
 import { FormError } from "../components/FormError.tsx";
+import { RangeField } from "../components/RangeField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 
-type Kind = "face" | "product" | "text";
-type Fill = "blur" | "solid" | "mirror";
+type Kind = CropPriorityKind;
 const kindLabels: Record<Kind, string> = { face: "Faces", product: "Products", text: "Text" };
 const allKinds: Kind[] = ["face", "product", "text"];
 
@@ -14,16 +15,15 @@ export function RulesAdmin({ orgId }: { orgId: string }) {
   const client = useApi();
   const rules = useResource(() => client.settings.rules.query({ orgId }), orgId);
   const [order, setOrder] = useState<Kind[]>([]);
-  const [fill, setFill] = useState<Fill>("blur");
-  const [threshold, setThreshold] = useState(80);
+  const [fill, setFill] = useState<CanvasFillKind>(defaultOrgRules.canvasFill);
+  const [threshold, setThreshold] = useState(defaultOrgRules.moderationThreshold);
   const [saved, setSaved] = useState(false);
   const fillId = useId();
-  const thresholdId = useId();
 
   useEffect(() => {
     if (!rules.data) return;
-    setOrder(rules.data.cropPriority as Kind[]);
-    setFill(rules.data.canvasFill as Fill);
+    setOrder(rules.data.cropPriority);
+    setFill(rules.data.canvasFill);
     setThreshold(rules.data.moderationThreshold);
   }, [rules.data]);
 
@@ -109,27 +109,24 @@ export function RulesAdmin({ orgId }: { orgId: string }) {
         ))}
         <div className="field admin-narrow">
           <label htmlFor={fillId}>Canvas fill</label>
-          <select id={fillId} value={fill} onChange={(e) => setFill(e.target.value as Fill)}>
+          <select id={fillId} value={fill} onChange={(e) => setFill(e.target.value as CanvasFillKind)}>
             <option value="blur">Blurred image</option>
-            <option value="solid">Solid colour</option>
+            <option value="solid">Solid white</option>
             <option value="mirror">Mirrored edges</option>
+            <option value="edge">Repeated border pixels</option>
           </select>
-          <p className="field-hint">How a format is filled where the image does not reach.</p>
+          <p className="field-hint">
+            How a format is filled where the image does not reach, unless a run chooses its own.
+          </p>
         </div>
-        <div className="field admin-narrow">
-          <label htmlFor={thresholdId}>Moderation threshold</label>
-          <div className="range-row">
-            <input
-              id={thresholdId}
-              type="range"
-              min={0}
-              max={100}
-              value={threshold}
-              onChange={(e) => setThreshold(Number(e.target.value))}
-            />
-            <output htmlFor={thresholdId}>{threshold}</output>
-          </div>
-        </div>
+        <RangeField
+          className="admin-narrow"
+          label="Moderation threshold"
+          min={0}
+          max={100}
+          value={threshold}
+          onChange={setThreshold}
+        />
         <FormError message={save.error} />
         <div className="form-actions">
           {saved && (

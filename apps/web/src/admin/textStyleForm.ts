@@ -1,20 +1,13 @@
+import { type StyleSetName, styleSetNames, type TextStyle, textStyleSchema } from "@atelier/shared";
 import type { CSSProperties } from "react";
 
-/** The shape of a text style as the server sends it (packages/pipeline textStyleSchema). */
-export interface TextStyle {
-  fontFamily: string;
-  fontSize: number;
-  fontWeight: number;
-  colour: string;
-  lineHeight: number;
-  align: "left" | "center" | "right";
-  stroke?: { colour: string; width: number } | undefined;
-  shadow?: { colour: string; blur: number; dx: number; dy: number; opacity: number } | undefined;
-  box?: { colour: string; opacity: number; padding: number; radius: number } | undefined;
-}
+export type { TextStyle };
+export const styleRoles = styleSetNames;
+export type StyleRole = StyleSetName;
 
-export const styleRoles = ["title", "subtitle", "body"] as const;
-export type StyleRole = (typeof styleRoles)[number];
+/** What a shadow or box switched on starts as: the schema's defaults (a box has no default colour). */
+const shadowDefaults = textStyleSchema.shape.shadow.unwrap().parse({});
+const boxDefaults = textStyleSchema.shape.box.unwrap().parse({ colour: "#000000" });
 
 /** Every control of the form has a value; the optional parts have an "on" switch. */
 export interface StyleDraft {
@@ -45,19 +38,16 @@ export function draftOf(saved: Partial<TextStyle> | undefined, base: TextStyle):
       width: style.stroke?.width ?? 2,
     },
     shadow: {
+      ...shadowDefaults,
+      ...style.shadow,
       on: !!style.shadow,
-      colour: hex6(style.shadow?.colour ?? "#000000"),
-      blur: style.shadow?.blur ?? 6,
-      dx: style.shadow?.dx ?? 0,
-      dy: style.shadow?.dy ?? 3,
-      opacity: style.shadow?.opacity ?? 0.6,
+      colour: hex6(style.shadow?.colour ?? shadowDefaults.colour),
     },
     box: {
+      ...boxDefaults,
+      ...style.box,
       on: !!style.box,
-      colour: hex6(style.box?.colour ?? "#000000"),
-      opacity: style.box?.opacity ?? 0.6,
-      padding: style.box?.padding ?? 16,
-      radius: style.box?.radius ?? 8,
+      colour: hex6(style.box?.colour ?? boxDefaults.colour),
     },
   };
 }

@@ -6,6 +6,7 @@ interface EditorToolbarProps {
   onUndo(): void;
   onRedo(): void;
   onToggleBefore(): void;
+  onExport(): void;
 }
 
 const mac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -43,6 +44,14 @@ export function EditorToolbar(props: EditorToolbarProps) {
         aria-keyshortcuts="B"
       >
         Before / after
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={props.onExport}
+        title="Download the edited image at full resolution"
+      >
+        Export…
       </button>
       <span
         className={`save-state${props.saving ? " is-saving" : ""}`}

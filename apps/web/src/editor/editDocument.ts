@@ -1,24 +1,15 @@
-import type { EditDocumentJson } from "@atelier/shared";
+import {
+  type AdjustmentName,
+  type Adjustments,
+  adjustmentsSchema,
+  type EditDocumentJson,
+  type Overlay,
+  type RelativeCrop,
+} from "@atelier/shared";
 
-/** The editor's reading of an asset's edit document (the pipeline's schema, which the browser bundle must not import). */
-export interface Crop {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface Overlay {
-  id: string;
-  text: string;
-  styleSet: string;
-  x: number;
-  y: number;
-  maxWidth?: number;
-}
-
-export type AdjustmentName = "brightness" | "contrast" | "saturation" | "hue" | "sharpen" | "blur";
-export type Adjustments = Record<AdjustmentName, number>;
+export type { AdjustmentName, Adjustments, Overlay };
+/** The editor's reading of an asset's edit document, in the types of its schema (`editDocumentSchema`). */
+export type Crop = RelativeCrop;
 
 export interface EditorDocument {
   crop: Crop | null;
@@ -26,6 +17,9 @@ export interface EditorDocument {
   overlays: Overlay[];
   formatCrops: Record<string, Crop>;
 }
+
+/** What every adjustment is when nobody changed it: the schema's defaults. */
+export const neutralAdjustments: Adjustments = adjustmentsSchema.parse({});
 
 export interface AdjustmentControl {
   name: AdjustmentName;
@@ -38,18 +32,20 @@ export interface AdjustmentControl {
 }
 
 /** Ranges people actually use; the server accepts wider ones (brightness up to 4, blur up to 100). */
-export const adjustmentControls: readonly AdjustmentControl[] = [
-  { name: "brightness", label: "Brightness", min: 0, max: 2, step: 0.01, neutral: 1, unit: "×" },
-  { name: "contrast", label: "Contrast", min: 0, max: 2, step: 0.01, neutral: 1, unit: "×" },
-  { name: "saturation", label: "Saturation", min: 0, max: 2, step: 0.01, neutral: 1, unit: "×" },
-  { name: "hue", label: "Hue", min: -180, max: 180, step: 1, neutral: 0, unit: "°" },
-  { name: "sharpen", label: "Sharpen", min: 0, max: 5, step: 0.1, neutral: 0, unit: "" },
-  { name: "blur", label: "Blur", min: 0, max: 20, step: 0.1, neutral: 0, unit: "" },
-];
+const control = (
+  name: AdjustmentName,
+  label: string,
+  range: Pick<AdjustmentControl, "min" | "max" | "step" | "unit">,
+): AdjustmentControl => ({ name, label, ...range, neutral: neutralAdjustments[name] });
 
-export const neutralAdjustments: Adjustments = Object.fromEntries(
-  adjustmentControls.map((c) => [c.name, c.neutral]),
-) as Adjustments;
+export const adjustmentControls: readonly AdjustmentControl[] = [
+  control("brightness", "Brightness", { min: 0, max: 2, step: 0.01, unit: "×" }),
+  control("contrast", "Contrast", { min: 0, max: 2, step: 0.01, unit: "×" }),
+  control("saturation", "Saturation", { min: 0, max: 2, step: 0.01, unit: "×" }),
+  control("hue", "Hue", { min: -180, max: 180, step: 1, unit: "°" }),
+  control("sharpen", "Sharpen", { min: 0, max: 5, step: 0.1, unit: "" }),
+  control("blur", "Blur", { min: 0, max: 20, step: 0.1, unit: "" }),
+];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

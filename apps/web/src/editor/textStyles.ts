@@ -1,17 +1,14 @@
+import {
+  builtInTextStyles,
+  styleSetNames,
+  type TextStyle,
+  type TextStyleInput,
+  textStyleSchema,
+} from "@atelier/shared";
 import type { CSSProperties } from "react";
 
-/** The parts of a text style the browser's quick look uses (the pipeline's TextStyle, read tolerantly). */
-export interface TextLook {
-  fontFamily?: string;
-  fontSize?: number;
-  fontWeight?: number;
-  colour?: string;
-  lineHeight?: number;
-  align?: "left" | "center" | "right";
-  stroke?: { colour: string; width: number };
-  shadow?: { colour?: string; blur?: number; dx?: number; dy?: number; opacity?: number };
-  box?: { colour: string; opacity?: number; padding?: number; radius?: number };
-}
+/** A text style as the browser's quick look reads it: any part may be missing (an override, a saved set). */
+export type TextLook = Partial<TextStyleInput>;
 
 export interface StyleOption {
   /** What the overlay's `styleSet` holds: "title", or "<org set>/title". */
@@ -25,7 +22,7 @@ export interface StyleGroup {
   options: StyleOption[];
 }
 
-const roles = ["title", "subtitle", "body"] as const;
+const roles = styleSetNames;
 const roleLabels = { title: "Title", subtitle: "Subtitle", body: "Body" };
 
 /** The style choices: the built-in set, then each of the organization's sets (as the server names them). */
@@ -69,25 +66,29 @@ function withAlpha(hex: string, opacity: number): string {
  * sizes text in pixels of an image whose shorter side is 1080, so 1/10.8 of `cqmin` per pixel.
  */
 export function cssOfLook(look: TextLook): CSSProperties {
+  // Missing parts take the schema's defaults, as the pipeline's rendering does; a look the schema refuses
+  // (the server would ignore it too) shows as the body style.
+  const parsed = textStyleSchema.safeParse(look);
+  const style: TextStyle = parsed.success ? parsed.data : builtInTextStyles.body;
   const px = (n: number) => `calc(${(n / 10.8).toFixed(3)} * 1cqmin)`;
   const css: CSSProperties = {
-    fontFamily: look.fontFamily ?? "DejaVu Sans, Liberation Sans, sans-serif",
-    fontSize: px(look.fontSize ?? 40),
-    fontWeight: look.fontWeight ?? 400,
-    color: look.colour ?? "#ffffff",
-    lineHeight: look.lineHeight ?? 1.2,
-    textAlign: look.align ?? "left",
+    fontFamily: style.fontFamily,
+    fontSize: px(style.fontSize),
+    fontWeight: style.fontWeight,
+    color: style.colour,
+    lineHeight: style.lineHeight,
+    textAlign: style.align,
   };
-  if (look.shadow) {
-    const s = look.shadow;
-    css.textShadow = `${px(s.dx ?? 0)} ${px(s.dy ?? 3)} ${px(s.blur ?? 6)} ${withAlpha(s.colour ?? "#000000", s.opacity ?? 0.6)}`;
+  if (style.shadow) {
+    const s = style.shadow;
+    css.textShadow = `${px(s.dx)} ${px(s.dy)} ${px(s.blur)} ${withAlpha(s.colour, s.opacity)}`;
   }
-  if (look.stroke && look.stroke.width > 0)
-    css.WebkitTextStroke = `${px(look.stroke.width)} ${look.stroke.colour}`;
-  if (look.box) {
-    css.backgroundColor = withAlpha(look.box.colour, look.box.opacity ?? 0.6);
-    css.padding = px(look.box.padding ?? 16);
-    css.borderRadius = px(look.box.radius ?? 8);
+  if (style.stroke && style.stroke.width > 0)
+    css.WebkitTextStroke = `${px(style.stroke.width)} ${style.stroke.colour}`;
+  if (style.box) {
+    css.backgroundColor = withAlpha(style.box.colour, style.box.opacity);
+    css.padding = px(style.box.padding);
+    css.borderRadius = px(style.box.radius);
   }
   return css;
 }

@@ -2,6 +2,7 @@ import type { JobView } from "@atelier/shared";
 import { type FormEvent, useEffect, useId, useMemo, useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
+import { CheckboxField } from "../components/CheckboxField.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 import { ParamField } from "./ParamField.tsx";
@@ -31,6 +32,7 @@ export function RunPresetPanel({
   const [name, setName] = useState(initialPreset ?? "");
   const [values, setValues] = useState<Record<string, FieldValue>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [originals, setOriginals] = useState(false);
   const selectId = useId();
 
   const preset = presets.data?.find((p) => p.name === name);
@@ -44,7 +46,13 @@ export function RunPresetPanel({
   }, [fields]);
 
   const submit = useAction(async (params: Record<string, unknown>) => {
-    const job = await client.jobs.create.mutate({ projectId, assetIds, preset: name, params });
+    const job = await client.jobs.create.mutate({
+      projectId,
+      assetIds,
+      preset: name,
+      params,
+      source: originals ? "original" : "edited",
+    });
     onSubmitted?.(job);
     return job;
   });
@@ -86,6 +94,11 @@ export function RunPresetPanel({
           ))}
         </fieldset>
       )}
+      <CheckboxField
+        label="Run on the originals, ignoring crops, adjustments and text"
+        checked={originals}
+        onChange={setOriginals}
+      />
       <FormError message={submit.error} />
       <div className="form-actions">
         {onCancel && (

@@ -16,6 +16,7 @@ function view(overrides: Partial<JobView> = {}): JobView {
     progress: 0,
     preset: "remove-background",
     assetIds: ["a"],
+    inputRevisions: { a: 0 },
     steps: [
       { index: 0, step: "normalize", status: "pending", progress: 0 },
       { index: 1, step: "remove-background", status: "pending", progress: 0 },

@@ -3,6 +3,7 @@ import { FormError } from "../components/FormError.tsx";
 import { AssetEditor } from "../editor/AssetEditor.tsx";
 import { EditorFrame } from "../editor/EditorFrame.tsx";
 import { EditorToolbar } from "../editor/EditorToolbar.tsx";
+import { ExportDialog } from "../editor/ExportDialog.tsx";
 import { useAssetPage } from "../editor/useAssetPage.ts";
 
 /** One asset, edited live with everyone else in the project. */
@@ -10,6 +11,7 @@ export function AssetEditorPage({ projectId, assetId }: { projectId: string; ass
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [cropActive, setCropActive] = useState(false);
   const [before, setBefore] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const selection = selectedId ?? (cropActive ? "crop" : null);
   const { selfId, data, session, asset, ready } = useAssetPage(projectId, assetId, selection);
   const { live } = session;
@@ -30,6 +32,7 @@ export function AssetEditorPage({ projectId, assetId }: { projectId: string; ass
           onUndo={live.undo}
           onRedo={live.redo}
           onToggleBefore={() => setBefore((b) => !b)}
+          onExport={() => setExporting(true)}
         />
       }
     >
@@ -51,6 +54,14 @@ export function AssetEditorPage({ projectId, assetId }: { projectId: string; ass
         />
       ) : (
         !data.error && <p className="muted">Loading the editor…</p>
+      )}
+      {ready && (
+        <ExportDialog
+          open={exporting}
+          assetId={ready.id}
+          saving={live.saving}
+          onClose={() => setExporting(false)}
+        />
       )}
     </EditorFrame>
   );

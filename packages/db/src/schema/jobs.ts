@@ -39,6 +39,14 @@ export const jobs = pgTable(
     vramMb: integer("vram_mb").notNull().default(0),
     spec: jsonb("spec").notNull(),
     assetIds: uuid("asset_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    /**
+     * The edit document revision each input asset is rendered at, pinned when the job is submitted; an asset
+     * missing here (or at 0) runs on its untouched original.
+     */
+    inputRevisions: jsonb("input_revisions")
+      .$type<Record<string, number>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** Only the current attempt may complete the job (conditional update on this column). */
     attempt: integer("attempt").notNull().default(1),
     maxAttempts: integer("max_attempts").notNull().default(3),

@@ -1,3 +1,4 @@
+import { defaultOrgRules } from "@atelier/shared";
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -133,8 +134,11 @@ export const orgRules = pgTable("org_rules", {
   orgId: uuid("org_id")
     .primaryKey()
     .references(() => organizations.id, { onDelete: "cascade" }),
-  cropPriority: text("crop_priority").array().notNull().default(sql`'{face,product,text}'::text[]`),
-  canvasFill: text("canvas_fill").notNull().default("blur"),
-  moderationThreshold: integer("moderation_threshold").notNull().default(80),
+  cropPriority: text("crop_priority")
+    .array()
+    .notNull()
+    .default(sql.raw(`'{${defaultOrgRules.cropPriority.join(",")}}'::text[]`)),
+  canvasFill: text("canvas_fill").notNull().default(defaultOrgRules.canvasFill),
+  moderationThreshold: integer("moderation_threshold").notNull().default(defaultOrgRules.moderationThreshold),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -86,9 +86,10 @@ export class JobLifecycle {
     await this.options.db.execute(sql`
       with job as (
         insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
-                          attempt, max_attempts, created_at, updated_at)
+                          input_revisions, attempt, max_attempts, created_at, updated_at)
         values (${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
-                ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[], 1,
+                ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[],
+                ${JSON.stringify(job.inputRevisions)}::jsonb, 1,
                 ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()})
       ),
       steps as (

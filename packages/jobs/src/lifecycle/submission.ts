@@ -15,6 +15,8 @@ export interface SubmitJobInput {
   params?: Record<string, unknown>;
   priority: PriorityClass;
   maxAttempts?: number;
+  /** Edit document revision per asset the job renders its inputs at; absent or 0 runs on the original. */
+  inputRevisions?: Record<string, number>;
 }
 
 export interface StepRow {
@@ -73,6 +75,7 @@ export function prepareSubmission(
     vramMb: Math.max(0, ...steps.map((s) => s.vram_mb)),
     spec,
     assetIds: input.assetIds,
+    inputRevisions: input.inputRevisions ?? {},
     attempt: 1,
     maxAttempts,
     nodeId: null,

@@ -1,4 +1,5 @@
-import { applyAdjustments, adjustmentsSchema } from "../adjustments.ts";
+import { adjustmentsSchema } from "@atelier/shared";
+import { applyAdjustments } from "../adjustments.ts";
 import { openArtifact, toArtifact } from "../imageIo.ts";
 import { perImage } from "../perImage.ts";
 import { defineStep } from "../step.ts";

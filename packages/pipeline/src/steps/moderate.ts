@@ -1,6 +1,6 @@
-import { AppError } from "@atelier/shared";
+import { AppError, defaultOrgRules } from "@atelier/shared";
 import { z } from "zod";
-import { type Availability, defineStep } from "../step.ts";
+import { type Availability, defineStep, type PipelineEnv } from "../step.ts";
 
 /**
  * Why there is no moderation model. The only permissively licensed classifier on npm is
@@ -14,9 +14,14 @@ export const moderationUnavailableReason =
   "pulls in TensorFlow.js (~310 MB) and is not shipped. See packages/pipeline/MODELS.md.";
 
 export const moderateParams = z.object({
-  /** Score (0..1) of an unsafe class above which the image is flagged. */
-  threshold: z.number().min(0).max(1).default(0.7),
+  /** Score (0..1) of an unsafe class above which the image is flagged; the organization's rule when omitted. */
+  threshold: z.number().min(0).max(1).optional(),
 });
+
+/** The score (0..1) above which an image is flagged: the run's, else the organization's saved percent. */
+export function moderationThreshold(params: z.infer<typeof moderateParams>, env: PipelineEnv): number {
+  return params.threshold ?? (env.org?.moderationThreshold ?? defaultOrgRules.moderationThreshold) / 100;
+}
 
 export const moderateStep = defineStep({
   name: "moderate",
@@ -29,7 +34,10 @@ export const moderateStep = defineStep({
   availability(): Availability {
     return { available: false, reason: moderationUnavailableReason };
   },
-  async run() {
-    throw new AppError("STEP_UNAVAILABLE", moderationUnavailableReason, { step: "moderate" });
+  async run(ctx) {
+    throw new AppError("STEP_UNAVAILABLE", moderationUnavailableReason, {
+      step: "moderate",
+      threshold: moderationThreshold(ctx.params, ctx.env),
+    });
   },
 });

@@ -134,6 +134,23 @@ describe("repurpose", () => {
     }
   });
 
+  it("fills with the organisation's canvas fill when the run does not name one", async () => {
+    const subject = { x: 100, y: 350, width: 1400, height: 200 };
+    const { artifact, analysis } = await sceneWithSubject(1600, 900, subject);
+    const topPixel = async (fill: "solid" | undefined, orgFill: "solid" | "blur") => {
+      const env = { org: { cropPriority: ["product" as const], formats: [], canvasFill: orgFill } };
+      const params = { analysis, formats: ["tiktok-cover"], fillColour: "#00ff00", output: "png" as const };
+      const { result } = await runStep(repurposeStep, fill ? { ...params, fill } : params, [artifact], {
+        env,
+      });
+      const top = await sharp(result.images[0]!.data).extract({ left: 540, top: 5, width: 1, height: 1 });
+      return [...(await top.raw().toBuffer()).subarray(0, 3)];
+    };
+    expect(await topPixel(undefined, "solid")).toEqual([0, 255, 0]);
+    expect(await topPixel(undefined, "blur")).not.toEqual([0, 255, 0]);
+    expect(await topPixel("solid", "blur")).toEqual([0, 255, 0]);
+  });
+
   it("uses an organisation's own format and rejects an unknown id", async () => {
     const input = fixture("coffee.png");
     const env = {

@@ -1,7 +1,7 @@
-import { AppError } from "@atelier/shared";
+import { AppError, canvasFillSchema, cropPriorityKindSchema, defaultOrgRules } from "@atelier/shared";
 import { z } from "zod";
 import { imageAnalysisSchema } from "../analysisSchema.ts";
-import { planCrop, type PriorityKind } from "../cropPlan.ts";
+import { planCrop } from "../cropPlan.ts";
 import { type CanvasFill, fitToFormat } from "../fitToFormat.ts";
 import { availableFormats } from "../formats.ts";
 import { decodeRgba, openArtifact, type OutputFormat, throwIfAborted, toArtifact } from "../imageIo.ts";
@@ -9,27 +9,25 @@ import { perImage } from "../perImage.ts";
 import { resolveAnalysis } from "../resolveAnalysis.ts";
 import { type AssetFormat, defineStep } from "../step.ts";
 
-const priorityKind = z.enum(["face", "product", "text"]);
-
 export const repurposeParams = z
   .object({
     /** Format ids to make; all built-in and organisation formats when omitted. */
     formats: z.array(z.string().min(1)).min(1).optional(),
-    /** How the canvas is extended when no crop of the format's aspect keeps the priority box. */
-    fill: z.enum(["blur", "solid", "mirror", "edge"]).default("blur"),
+    /**
+     * How the canvas is extended when no crop of the format's aspect keeps the priority box; the
+     * organization's canvas fill when omitted.
+     */
+    fill: canvasFillSchema.optional(),
     fillColour: z.string().default("#ffffff"),
     /** "auto": PNG when the image has transparency, JPEG otherwise. */
     output: z.enum(["auto", "jpeg", "png", "webp", "avif"]).default("auto"),
     quality: z.number().int().min(1).max(100).optional(),
     /** Overrides the organisation's crop priority for this run. */
-    cropPriority: z.array(priorityKind).optional(),
+    cropPriority: z.array(cropPriorityKindSchema).optional(),
     /** A stored analysis of this image; skips the models. */
     analysis: imageAnalysisSchema.optional(),
   })
   .strict();
-
-/** What a crop keeps first when neither the run nor the organization says otherwise. */
-export const defaultCropPriority: PriorityKind[] = ["face", "product", "text"];
 
 export function resolveFormats(
   ids: readonly string[] | undefined,
@@ -61,14 +59,15 @@ export const repurposeStep = defineStep({
     perImage(ctx, async (input, progress) => {
       const p = ctx.params;
       const formats = resolveFormats(p.formats, ctx.env.org?.formats);
-      const priority = p.cropPriority ?? ctx.env.org?.cropPriority ?? defaultCropPriority;
+      const priority = p.cropPriority ?? ctx.env.org?.cropPriority ?? defaultOrgRules.cropPriority;
       const opened = await openArtifact(input, ctx.env);
       const [source, analysis] = await Promise.all([
         decodeRgba(opened),
         resolveAnalysis(ctx, input, opened, p.analysis, { subject: true, faces: true, text: true }),
       ]);
+      const fillKind = p.fill ?? ctx.env.org?.canvasFill ?? defaultOrgRules.canvasFill;
       const fill: CanvasFill =
-        p.fill === "solid" ? { kind: "solid", colour: p.fillColour } : { kind: p.fill };
+        fillKind === "solid" ? { kind: "solid", colour: p.fillColour } : { kind: fillKind };
       const format: OutputFormat = p.output === "auto" ? (opened.hasAlpha ? "png" : "jpeg") : p.output;
 
       const images = [];

@@ -1,4 +1,4 @@
-import { AppError } from "@atelier/shared";
+import { AppError, textStyleSchema } from "@atelier/shared";
 import { z } from "zod";
 import { imageAnalysisSchema } from "../analysisSchema.ts";
 import { openArtifact, toArtifact } from "../imageIo.ts";
@@ -7,7 +7,7 @@ import { resolveAnalysis } from "../resolveAnalysis.ts";
 import { defineStep } from "../step.ts";
 import type { TextItem } from "../text/layoutText.ts";
 import { placeAutoText, placeTextAt, type TextLayer } from "../text/placeText.ts";
-import { resolveTextStyles, styleFor, textStyleSchema } from "../text/textStyles.ts";
+import { resolveTextStyles, styleFor } from "../text/resolveTextStyles.ts";
 
 const relative = z.number().min(0).max(1);
 

@@ -1,6 +1,6 @@
 import type { Rect } from "../cropPlan.ts";
 import { type LaidOutBlock, wrapText } from "./textSvg.ts";
-import type { TextStyle } from "./textStyles.ts";
+import type { TextStyle } from "@atelier/shared";
 
 export interface TextItem {
   text: string;

@@ -1,4 +1,4 @@
-import type { TextStyle } from "./textStyles.ts";
+import type { TextStyle } from "@atelier/shared";
 
 /** XML 1.0 forbids most control characters; text from people may contain them. */
 function withoutInvalidXmlChars(text: string): string {

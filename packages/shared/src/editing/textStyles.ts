@@ -44,7 +44,9 @@ export const textStyleSchema = z.object({
 export type TextStyle = z.infer<typeof textStyleSchema>;
 export type TextStyleInput = z.input<typeof textStyleSchema>;
 
-export type StyleSetName = "title" | "subtitle" | "body";
+/** The roles of a style set: every set, built-in or an organization's, has one style per role. */
+export const styleSetNames = ["title", "subtitle", "body"] as const;
+export type StyleSetName = (typeof styleSetNames)[number];
 
 /** The built-in style set; organisations replace any of its entries through env.org.textStyles. */
 export const builtInTextStyles: Record<StyleSetName, TextStyle> = {
@@ -61,22 +63,3 @@ export const builtInTextStyles: Record<StyleSetName, TextStyle> = {
   }),
   body: textStyleSchema.parse({ fontSize: 36, fontWeight: 400, shadow: { blur: 4, dy: 2, opacity: 0.5 } }),
 };
-
-/** Built-in styles overlaid with the organisation's (invalid organisation entries are ignored, not fatal). */
-export function resolveTextStyles(orgStyles: Record<string, unknown> | undefined): Record<string, TextStyle> {
-  const styles: Record<string, TextStyle> = { ...builtInTextStyles };
-  for (const [name, value] of Object.entries(orgStyles ?? {})) {
-    const parsed = textStyleSchema.safeParse(value);
-    if (parsed.success) styles[name] = parsed.data;
-  }
-  return styles;
-}
-
-export function styleFor(
-  styles: Record<string, TextStyle>,
-  styleSet: string,
-  overrides: Partial<TextStyleInput> | undefined,
-): TextStyle {
-  const base = styles[styleSet] ?? styles.body ?? builtInTextStyles.body;
-  return overrides ? textStyleSchema.parse({ ...base, ...overrides }) : base;
-}

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { adjustmentsSchema } from "./adjustments.ts";
-import { textStyleSchema } from "./text/textStyles.ts";
+import { adjustmentsSchema, isNeutralAdjustments } from "./adjustments.ts";
+import { textStyleSchema } from "./textStyles.ts";
 
 const fraction = z.number().min(0).max(1);
 
@@ -41,3 +41,13 @@ export const editDocumentSchema = z.object({
 export type EditDocument = z.infer<typeof editDocumentSchema>;
 export type EditDocumentInput = z.input<typeof editDocumentSchema>;
 export type Overlay = z.infer<typeof overlaySchema>;
+export type RelativeCrop = z.infer<typeof relativeCropSchema>;
+
+/**
+ * True when rendering the document changes the picture (a crop, an adjustment or an overlay). Per-format
+ * crops are left out: they apply only when a rendition is made for that format.
+ */
+export function changesImage(doc: EditDocument): boolean {
+  if (doc.crop || (doc.overlays?.length ?? 0) > 0) return true;
+  return !isNeutralAdjustments(adjustmentsSchema.parse(doc.adjustments ?? {}));
+}
