@@ -70,7 +70,8 @@ describe("kerasToOnnx", () => {
     const out = await session.run({ input: new ort.Tensor("float32", input, [1, 2, 2, 2]) });
     // Channel 0: 4 cells of min(2+1, 6)=3 and 5 padded cells of 1 → mean 17/9;
     // channel 1: 4 cells of min(6+1, 6)=6 and 5 of 1 → 29/9. Dense: sum + 0.5.
-    const value = (out[session.outputNames[0] ?? ""]?.data as Float32Array)[0] ?? 0;
+    const output = out[session.outputNames[0] ?? ""];
+    const value = output ? (output.data as Float32Array)[0] : undefined;
     expect(value).toBeCloseTo(17 / 9 + 29 / 9 + 0.5, 5);
   });
 
