@@ -15,6 +15,7 @@ import { convertStep } from "./steps/convert.ts";
 import { cropStep } from "./steps/crop.ts";
 import { detectTextStep } from "./steps/detectText.ts";
 import { diagnosticStep0, diagnosticStep4g, diagnosticStep8g } from "./steps/diagnostic.ts";
+import { figurineStep } from "./steps/figurine.ts";
 import { generateStep } from "./steps/generate.ts";
 import { harmonizeStep } from "./steps/harmonize.ts";
 import { moderateStep } from "./steps/moderate.ts";
@@ -42,6 +43,7 @@ export const allSteps: readonly AnyStep[] = [
   spriteSheetStep,
   upscaleStep,
   moderateStep,
+  figurineStep,
   generateStep,
   backdropStep,
   diagnosticStep0,

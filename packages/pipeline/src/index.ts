@@ -50,6 +50,8 @@ export { backdropStep } from "./steps/backdrop.ts";
 export { cartoonizeStep } from "./steps/cartoonize.ts";
 export { convertStep } from "./steps/convert.ts";
 export { cropStep } from "./steps/crop.ts";
+export { figurineStep } from "./steps/figurine.ts";
+export type { PrintReport } from "./figurine/printReport.ts";
 export { generateStep } from "./steps/generate.ts";
 export { harmonizeStep } from "./steps/harmonize.ts";
 export { normalizeStep } from "./steps/normalize.ts";

@@ -123,6 +123,37 @@ const cartoonFigurinePreset = definePreset({
   }),
 });
 
+const figurinePreset = definePreset({
+  name: "figurine",
+  description:
+    "A printable 3D figurine from one photo: cut out, cartoonized, built as a solid on a named base; GLB, STL, 3MF and a print report.",
+  params: z
+    .object({
+      variant: z.enum(["inflated", "standee", "chibi"]).default("inflated"),
+      heightMm: z.number().min(20).max(400).default(100),
+      nozzleMm: z.number().min(0.1).max(1.2).default(0.4),
+      densityGPerCm3: z.number().min(0.5).max(8).default(1.24),
+      depth: z.number().min(0.2).max(1).default(0.6),
+      thicknessMm: z.number().min(0.5).max(30).default(4),
+      body: z.enum(["round", "slim"]).default("round"),
+      name: z.string().max(40).default(""),
+      nameStyle: z.enum(["engraved", "embossed"]).default("engraved"),
+      base: z.boolean().default(true),
+      colours: z.number().int().min(2).max(48).default(10),
+    })
+    .strict(),
+  outputs: "per-image",
+  keepFiles: true,
+  build: ({ colours, ...figurine }) => ({
+    steps: [
+      { step: "normalize" },
+      { step: "remove-background" },
+      { step: "cartoonize", params: { colours } },
+      { step: "figurine", params: figurine },
+    ],
+  }),
+});
+
 const productShotPreset = definePreset({
   name: "product-shot",
   description: "Cut out the product, put it on a studio backdrop with a soft shadow, then make the formats.",
@@ -199,6 +230,7 @@ export const presets: ReadonlyMap<string, Preset<any>> = new Map(
     repurposePreset,
     spriteSheetPreset,
     cartoonFigurinePreset,
+    figurinePreset,
     productShotPreset,
     stagingPreset,
   ].map((p) => [p.name, p]),

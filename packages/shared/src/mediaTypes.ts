@@ -7,4 +7,7 @@ export const extensionOfMediaType: Record<string, string> = {
   "image/gif": "gif",
   "application/json": "json",
   "text/plain": "txt",
+  "model/gltf-binary": "glb",
+  "model/stl": "stl",
+  "model/3mf": "3mf",
 };

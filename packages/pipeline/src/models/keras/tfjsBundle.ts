@@ -91,10 +91,13 @@ export function readTfjsBundle(modelSource: string, shardSources: string[]): Ker
     throw new Error(`weight manifest covers ${offset} of ${data.length} shard bytes`);
   }
   const config = json.modelTopology.model_config.config;
+  const [input] = config.input_layers;
+  const [output] = config.output_layers;
+  if (!input || !output) throw new Error("the model names no input or output layer");
   return {
     layers: config.layers,
-    inputLayer: config.input_layers[0][0],
-    outputLayer: config.output_layers[0][0],
+    inputLayer: input[0],
+    outputLayer: output[0],
     weights,
   };
 }
