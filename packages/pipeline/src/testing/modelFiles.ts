@@ -13,9 +13,9 @@ export interface ReadMesh {
 }
 
 export function readStl(bytes: Buffer): ReadMesh {
-  const geometry = new STLLoader().parse(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-  );
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  const geometry = new STLLoader().parse(copy);
   return { corners: Float32Array.from(geometry.getAttribute("position").array) };
 }
 
