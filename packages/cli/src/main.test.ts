@@ -6,6 +6,7 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { meshFacts, readStl } from "@atelier/pipeline/testing";
 import { main } from "./main.ts";
 
 const bin = fileURLToPath(new URL("../bin/atelier.mjs", import.meta.url));
@@ -53,6 +54,35 @@ describe("atelier run", () => {
     const meta = await sharp(join(out, "chelsea.png")).metadata();
     expect([meta.width, meta.height, meta.format]).toEqual([451, 300, "png"]);
   });
+
+  it("makes a printable figurine 80 mm tall from a photo: GLB, STL, 3MF and the print report", async () => {
+    const out = join(dir, "figurine");
+    const r = await atelier(
+      "run",
+      "figurine",
+      `${fixtures}/coffee.png`,
+      "--out",
+      out,
+      "--param",
+      "heightMm=80",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const files = await readdir(out);
+    for (const f of [
+      "coffee-figurine.glb",
+      "coffee-figurine.stl",
+      "coffee-figurine.3mf",
+      "coffee-print-report.json",
+    ]) {
+      expect(files).toContain(f);
+    }
+    const stl = meshFacts(readStl(await readFile(join(out, "coffee-figurine.stl"))));
+    expect(stl.badEdges).toBe(0);
+    expect(stl.volume).toBeGreaterThan(0);
+    expect(Math.abs(stl.size[2] - 80)).toBeLessThan(0.8);
+    const report = JSON.parse(await readFile(join(out, "coffee-print-report.json"), "utf8"));
+    expect(report.boundingBoxMm.size[2]).toBeCloseTo(80, 0);
+  }, 120_000);
 
   it("packs a sprite sheet into atlas.png with both JSON flavours", async () => {
     const frames = [];
