@@ -8,6 +8,7 @@ import { settingsRouter } from "./routers/settings.ts";
 import { authRouter } from "./routers/auth.ts";
 import { orgsRouter } from "./routers/orgs.ts";
 import { projectsRouter } from "./routers/projects.ts";
+import { reviewRouter } from "./routers/review.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   presence: presenceRouter,
   settings: settingsRouter,
   catalogue: catalogueRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -21,3 +21,9 @@ export { outputPrefix } from "./worker/storeOutputs.ts";
 export { backoffDelayMs, DEFAULT_LEASE_MS, jobTiming, leaseMsSetting } from "./timing.ts";
 export type { JobTiming } from "./timing.ts";
 export { orgPipelineSettings } from "./orgPipelineSettings.ts";
+export {
+  moderateImage,
+  moderationThresholdPercent,
+  moderationViewOf,
+} from "./moderation/moderateImage.ts";
+export type { ModerationResult } from "./moderation/moderateImage.ts";

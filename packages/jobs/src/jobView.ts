@@ -1,7 +1,8 @@
 import { asc, type Database, eq, inArray, schema } from "@atelier/db";
-import type { JobOutputView, JobStepView, JobView } from "@atelier/shared";
+import { isWithheld, type JobOutputView, type JobStepView, type JobView } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
 import type { JobOutputRow, JobRow } from "./jobRow.ts";
+import { moderationViewOf } from "./moderation/moderateImage.ts";
 
 type StepRow = typeof schema.jobSteps.$inferSelect;
 
@@ -12,7 +13,13 @@ export const OUTPUT_URL_TTL_SEC = 60 * 60;
  * The one description of an output, for `jobs.get`, `jobs.list` and the live `job.succeeded` event
  * alike, so a link reads the same wherever it came from.
  */
-export async function toOutputView(storage: ObjectStorage, row: JobOutputRow): Promise<JobOutputView> {
+export async function toOutputView(
+  storage: ObjectStorage,
+  row: JobOutputRow,
+  reason: string | null = null,
+): Promise<JobOutputView> {
+  // A held or rejected output gets no link at all: nothing to share, nothing for a webhook to send.
+  const withheld = isWithheld(row.reviewStatus);
   return {
     id: row.id,
     name: row.name,
@@ -20,12 +27,15 @@ export async function toOutputView(storage: ObjectStorage, row: JobOutputRow): P
     width: row.width,
     height: row.height,
     bytes: row.bytes,
-    url: await storage.createDownloadUrl(row.storageKey, {
-      expiresInSec: OUTPUT_URL_TTL_SEC,
-      contentType: row.mediaType,
-      // The stored key's last part: the output's name with its extension.
-      filename: row.storageKey.slice(row.storageKey.lastIndexOf("/") + 1),
-    }),
+    url: withheld
+      ? null
+      : await storage.createDownloadUrl(row.storageKey, {
+          expiresInSec: OUTPUT_URL_TTL_SEC,
+          contentType: row.mediaType,
+          // The stored key's last part: the output's name with its extension.
+          filename: row.storageKey.slice(row.storageKey.lastIndexOf("/") + 1),
+        }),
+    moderation: moderationViewOf(row, reason),
   };
 }
 

@@ -80,6 +80,45 @@ export interface ProjectView {
   name: string;
   createdAt: string;
 }
+/** Scores per class of the moderation model (NSFWJS), 0..1 each, and the unsafe total it is judged on. */
+export const moderationScoresSchema = z.object({
+  drawing: z.number(),
+  hentai: z.number(),
+  neutral: z.number(),
+  porn: z.number(),
+  sexy: z.number(),
+});
+export type ModerationScores = z.infer<typeof moderationScoresSchema>;
+
+/**
+ * Where an image stands with moderation: `passed` under the organization's threshold, `held` at or over
+ * it and waiting for an admin, `approved` or `rejected` by one; `unchecked` when no model scored it.
+ */
+export const reviewStatusSchema = z.enum(["unchecked", "passed", "held", "approved", "rejected"]);
+export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
+
+export const moderationViewSchema = z.object({
+  status: reviewStatusSchema,
+  scores: moderationScoresSchema.nullable(),
+  /** porn + hentai + sexy. */
+  unsafe: z.number().nullable(),
+  /** The last decision's reason, when an admin decided. */
+  reason: z.string().nullable(),
+});
+export type ModerationView = z.infer<typeof moderationViewSchema>;
+
+/** An admin's decision on a held image, as the audit log and the live event carry it. */
+export const reviewDecisionSchema = z.object({
+  decision: z.enum(["approved", "rejected"]),
+  reason: z.string().min(1).max(500),
+  decidedBy: z.string(),
+  decidedAt: z.string(),
+});
+export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
+
+/** Held and rejected images are never handed out: no signed URL, no download, shown blurred. */
+export const isWithheld = (status: ReviewStatus) => status === "held" || status === "rejected";
+
 export const assetViewSchema = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -93,8 +132,9 @@ export const assetViewSchema = z.object({
   rejection: failureSchema.nullable(),
   /** A short-lived signed URL of the image (ready assets only). */
   url: z.string().nullable(),
-  /** A signed URL of a small WebP thumbnail (ready assets only). */
+  /** A signed URL of a small WebP thumbnail (ready assets only); heavily blurred while withheld. */
   thumbnailUrl: z.string().nullable(),
+  moderation: moderationViewSchema,
   createdAt: z.string(),
 });
 export type AssetView = z.infer<typeof assetViewSchema>;

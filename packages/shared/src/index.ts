@@ -13,12 +13,17 @@ export {
   assetViewSchema,
   email,
   id,
+  isWithheld,
   memberViewSchema,
+  moderationScoresSchema,
+  moderationViewSchema,
   orgInput,
   password,
   projectEventsInput,
   projectInput,
   removeMemberInput,
+  reviewDecisionSchema,
+  reviewStatusSchema,
   revokeApiKeyInput,
   roleSchema,
   setRoleInput,
@@ -26,7 +31,18 @@ export {
   signUpInput,
   uploadContentTypes,
 } from "./api.ts";
-export type { AssetView, MemberView, OrgView, ProjectView, Role, UserView } from "./api.ts";
+export type {
+  AssetView,
+  MemberView,
+  ModerationScores,
+  ModerationView,
+  OrgView,
+  ProjectView,
+  ReviewDecision,
+  ReviewStatus,
+  Role,
+  UserView,
+} from "./api.ts";
 export { failureSchema } from "./failure.ts";
 export type { Failure } from "./failure.ts";
 export {

@@ -1,3 +1,4 @@
+import { moderationViewSchema } from "./api.ts";
 import { z } from "zod";
 import { id } from "./api.ts";
 import { failureSchema } from "./failure.ts";
@@ -57,8 +58,9 @@ export const jobOutputViewSchema = z.object({
   width: z.number().nullable(),
   height: z.number().nullable(),
   bytes: z.number(),
-  /** A signed download URL. */
-  url: z.string(),
+  /** A signed download URL; null while the output is held for review or was rejected. */
+  url: z.string().nullable(),
+  moderation: moderationViewSchema,
 });
 export type JobOutputView = z.infer<typeof jobOutputViewSchema>;
 

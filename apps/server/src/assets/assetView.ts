@@ -1,5 +1,6 @@
 import type { schema } from "@atelier/db";
-import type { AssetView } from "@atelier/shared";
+import { moderationViewOf } from "@atelier/jobs";
+import { type AssetView, isWithheld } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
 
 type AssetRow = typeof schema.assets.$inferSelect;
@@ -14,12 +15,19 @@ export const assetKeys = (orgId: string, assetId: string) => {
     thumbnail: `${base}/thumb.webp`,
     /** Full-resolution renditions of the edited asset, one per revision, format and quality. */
     exports: `${base}/exports`,
+    /** What a held or rejected upload shows: too blurred to make out, enough to recognise which it is. */
+    blurredThumbnail: `${base}/thumb-blurred.webp`,
   };
 };
 
-export async function toAssetView(storage: ObjectStorage, row: AssetRow): Promise<AssetView> {
+export async function toAssetView(
+  storage: ObjectStorage,
+  row: AssetRow,
+  reason: string | null = null,
+): Promise<AssetView> {
   const keys = assetKeys(row.orgId, row.id);
-  const ready = row.status === "ready";
+  const withheld = isWithheld(row.reviewStatus);
+  const ready = row.status === "ready" && !withheld;
   return {
     id: row.id,
     projectId: row.projectId,
@@ -40,12 +48,14 @@ export async function toAssetView(storage: ObjectStorage, row: AssetRow): Promis
           contentType: "image/webp",
         })
       : null,
-    thumbnailUrl: ready
-      ? await storage.createDownloadUrl(keys.thumbnail, {
-          expiresInSec: URL_TTL_SEC,
-          contentType: "image/webp",
-        })
-      : null,
+    thumbnailUrl:
+      row.status !== "ready"
+        ? null
+        : await storage.createDownloadUrl(withheld ? keys.blurredThumbnail : keys.thumbnail, {
+            expiresInSec: URL_TTL_SEC,
+            contentType: "image/webp",
+          }),
+    moderation: moderationViewOf(row, reason),
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -11,6 +11,8 @@ export interface InspectedImage {
   display: Buffer;
   /** WebP at most 320 px on the long side, for grids. */
   thumbnail: Buffer;
+  /** The thumbnail blurred past recognition, shown while the upload is held for review. */
+  blurredThumbnail: Buffer;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface InspectedImage {
 export async function inspectUpload(bytes: Buffer, opts: { maxPixels: number }): Promise<InspectedImage> {
   const opened = await openUntrusted(bytes, { maxInputPixels: opts.maxPixels });
   const oriented = opened.image.rotate();
-  const [display, thumbnail] = await decodeGuarded(
+  const [display, thumbnail, blurredThumbnail] = await decodeGuarded(
     () =>
       Promise.all([
         oriented.clone().webp({ quality: 90 }).toBuffer({ resolveWithObject: true }),
@@ -28,6 +30,14 @@ export async function inspectUpload(bytes: Buffer, opts: { maxPixels: number }):
           .clone()
           .resize(320, 320, { fit: "inside", withoutEnlargement: true })
           .webp({ quality: 80 })
+          .toBuffer(),
+        // Shrunk to 16 px first, so no detail survives to be un-blurred.
+        oriented
+          .clone()
+          .resize(16, 16, { fit: "inside" })
+          .resize(320, 320, { fit: "inside", kernel: "cubic" })
+          .blur(12)
+          .webp({ quality: 60 })
           .toBuffer(),
       ]),
     opened.kind,
@@ -40,5 +50,6 @@ export async function inspectUpload(bytes: Buffer, opts: { maxPixels: number }):
     sha256: createHash("sha256").update(bytes).digest("hex"),
     display: display.data,
     thumbnail,
+    blurredThumbnail,
   };
 }

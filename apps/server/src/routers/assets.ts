@@ -1,4 +1,5 @@
 import { and, desc, eq, schema } from "@atelier/db";
+import { moderateImage, moderationThresholdPercent } from "@atelier/jobs";
 import { AppError, createUploadInput, exportAssetInput, uploadContentTypes } from "@atelier/shared";
 import { assetProcedure, projectProcedure } from "../access.ts";
 import { assetKeys, toAssetView } from "../assets/assetView.ts";
@@ -75,7 +76,7 @@ export const assetsRouter = router({
 
   /** Step two: the server checks the stored bytes; the asset becomes ready, or rejected with a code. */
   completeUpload: assetProcedure("member").mutation(async ({ ctx }) => {
-    const { db, storage, config, bus } = ctx.services;
+    const { db, storage, config, bus, pipelineEnv, log } = ctx.services;
     const asset = ctx.access.asset;
     if (asset.status !== "uploading") return toAssetView(storage, asset);
     const stored = await storage.head(asset.storageKey);
@@ -98,8 +99,20 @@ export const assetsRouter = router({
       const keys = assetKeys(asset.orgId, asset.id);
       await storage.put(keys.display, image.display, "image/webp");
       await storage.put(keys.thumbnail, image.thumbnail, "image/webp");
+      await storage.put(keys.blurredThumbnail, image.blurredThumbnail, "image/webp");
+      const threshold = await moderationThresholdPercent(db, asset.orgId);
+      const { moderation, reviewStatus } = await moderateImage(image.display, pipelineEnv, threshold, log);
       const { mediaType, width, height, sha256 } = image;
-      update = { status: "ready", mediaType, width, height, bytes: image.bytes, sha256 };
+      update = {
+        status: "ready",
+        mediaType,
+        width,
+        height,
+        bytes: image.bytes,
+        sha256,
+        moderation,
+        reviewStatus,
+      };
     } catch (err) {
       if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
       update = {

@@ -73,7 +73,7 @@ describe.each([
     expect(stored).toMatchObject({ status: "succeeded", progress: 1 });
     expect(stored.outputs).toHaveLength(1);
     expect(done.type === "job.succeeded" && done.outputs).toHaveLength(1);
-    const bytes = Buffer.from(await (await fetch(stored.outputs[0]!.url)).arrayBuffer());
+    const bytes = Buffer.from(await (await fetch(stored.outputs[0]!.url!)).arrayBuffer());
     expect(await sharp(bytes).metadata()).toMatchObject({ format: "webp", width: 200 });
   });
 

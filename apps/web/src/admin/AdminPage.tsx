@@ -7,6 +7,7 @@ import { DeadLettersAdmin } from "./DeadLettersAdmin.tsx";
 import { FormatsAdmin } from "./FormatsAdmin.tsx";
 import { NodesAdmin } from "./NodesAdmin.tsx";
 import { QueuesAdmin } from "./QueuesAdmin.tsx";
+import { ReviewAdmin } from "./ReviewAdmin.tsx";
 import { RulesAdmin } from "./RulesAdmin.tsx";
 import { TextStylesAdmin } from "./TextStylesAdmin.tsx";
 import "./admin.css";
@@ -15,6 +16,7 @@ export const sectionLabels: Record<AdminSection, string> = {
   formats: "Asset formats",
   "text-styles": "Text styles",
   rules: "Rules",
+  review: "Review",
   nodes: "Nodes",
   queues: "Queues",
   "dead-letters": "Dead letters",
@@ -71,6 +73,7 @@ export function AdminPage({ orgId, section }: { orgId: string; section: AdminSec
           {section === "formats" && <FormatsAdmin orgId={orgId} />}
           {section === "text-styles" && <TextStylesAdmin orgId={orgId} />}
           {section === "rules" && <RulesAdmin orgId={orgId} />}
+          {section === "review" && <ReviewAdmin orgId={orgId} />}
           {section === "nodes" && <NodesAdmin orgId={orgId} />}
           {section === "queues" && <QueuesAdmin orgId={orgId} />}
           {section === "dead-letters" && <DeadLettersAdmin orgId={orgId} />}

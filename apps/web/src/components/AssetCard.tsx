@@ -1,4 +1,4 @@
-import type { AssetView } from "@atelier/shared";
+import { type AssetView, isWithheld } from "@atelier/shared";
 import { Link } from "../router/Link.tsx";
 import { pathOf } from "../router/routes.ts";
 import { formatBytes } from "./format.ts";
@@ -13,13 +13,15 @@ interface AssetCardProps {
 export function AssetCard({ asset, onImageError, selection }: AssetCardProps) {
   const src = asset.thumbnailUrl ?? asset.url;
   const selected = selection?.selected === true;
+  const withheld = isWithheld(asset.moderation.status);
   return (
     <li
       className={`asset-card asset-${asset.status}${selected ? " asset-selected" : ""}`}
       data-asset-id={asset.id}
       data-status={asset.status}
+      data-review={asset.moderation.status}
     >
-      {selection && asset.status === "ready" && (
+      {selection && asset.status === "ready" && !withheld && (
         <label className="asset-select" title={`Select ${asset.filename}`}>
           <input
             type="checkbox"
@@ -31,7 +33,13 @@ export function AssetCard({ asset, onImageError, selection }: AssetCardProps) {
       )}
       <div className="asset-thumb">
         {asset.status === "ready" && src ? (
-          <img src={src} alt={asset.filename} loading="lazy" onError={onImageError} />
+          <img
+            src={src}
+            alt={asset.filename}
+            loading="lazy"
+            onError={onImageError}
+            className={withheld ? "asset-withheld" : undefined}
+          />
         ) : asset.status === "rejected" ? (
           <span className="asset-placeholder" aria-hidden="true">
             ⚠
@@ -41,7 +49,7 @@ export function AssetCard({ asset, onImageError, selection }: AssetCardProps) {
         )}
       </div>
       <div className="asset-meta">
-        {asset.status === "ready" ? (
+        {asset.status === "ready" && !withheld ? (
           <Link
             className="asset-name"
             title={`Edit ${asset.filename}`}
@@ -61,6 +69,12 @@ export function AssetCard({ asset, onImageError, selection }: AssetCardProps) {
           </span>
         )}
         {asset.status === "rejected" && <span className="asset-rejection">{asset.rejection?.message}</span>}
+        {asset.moderation.status === "held" && <span className="asset-review">Held for review</span>}
+        {asset.moderation.status === "rejected" && (
+          <span className="asset-review">
+            Rejected in review{asset.moderation.reason ? `: ${asset.moderation.reason}` : ""}
+          </span>
+        )}
       </div>
     </li>
   );

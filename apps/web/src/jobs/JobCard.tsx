@@ -34,7 +34,8 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
   const subject =
     job.assetIds.length === 1 ? (assetNames[job.assetIds[0]!] ?? "1 image") : `${job.assetIds.length} images`;
   const firstImage = job.outputs.find((o) => o.mediaType.startsWith("image/"));
-  const preview = job.preview?.src ?? (job.status === "succeeded" ? firstImage?.url : undefined);
+  const preview =
+    job.preview?.src ?? (job.status === "succeeded" ? (firstImage?.url ?? undefined) : undefined);
   const active = isActive(job.status);
 
   return (

@@ -1,22 +1,38 @@
-import type { JobOutputView } from "@atelier/shared";
+import { isWithheld, type JobOutputView } from "@atelier/shared";
 import { useAction } from "../api/useAction.ts";
 import { FormError } from "../components/FormError.tsx";
 import { formatBytes } from "../components/format.ts";
 import { downloadAll } from "./downloadAll.ts";
+import { ModelViewer } from "./ModelViewer.tsx";
 import { outputFileName } from "./outputFileName.ts";
+import { PrintReportPanel } from "./PrintReportPanel.tsx";
 
 /** A job's results: a thumbnail and a download link per output, and all of them as one ZIP. */
 export function JobOutputs({ outputs, archiveName }: { outputs: JobOutputView[]; archiveName: string }) {
   const zip = useAction(() => downloadAll(outputs, archiveName));
   if (outputs.length === 0) return null;
+  const downloadable = outputs.filter((o) => o.url !== null);
+  const model = outputs.find((o) => o.mediaType === "model/gltf-binary" && o.url);
+  const report = outputs.find((o) => o.name.startsWith("print-report") && o.url);
   return (
     <div className="job-outputs">
+      {model?.url && (
+        <div className="figurine-view">
+          <ModelViewer url={model.url} label={`3D view of ${outputFileName(model)}`} />
+          {report?.url && <PrintReportPanel url={report.url} />}
+        </div>
+      )}
       <ul className="job-output-list" aria-label="Outputs">
         {outputs.map((output) => {
           const fileName = outputFileName(output);
+          const withheld = isWithheld(output.moderation.status);
           return (
-            <li key={output.id} className="job-output">
-              {output.mediaType.startsWith("image/") ? (
+            <li key={output.id} className="job-output" data-review={output.moderation.status}>
+              {withheld ? (
+                <span className="job-output-thumb job-output-withheld">
+                  {output.moderation.status === "held" ? "Held for review" : "Rejected"}
+                </span>
+              ) : output.mediaType.startsWith("image/") && output.url ? (
                 <img src={output.url} alt={fileName} loading="lazy" className="job-output-thumb" />
               ) : (
                 <span className="job-output-thumb job-output-file" aria-hidden="true">
@@ -30,26 +46,28 @@ export function JobOutputs({ outputs, archiveName }: { outputs: JobOutputView[];
                 {output.width && output.height ? `${output.width}×${output.height} · ` : ""}
                 {formatBytes(output.bytes)}
               </span>
-              <a
-                className="button button-small"
-                href={output.url}
-                download={fileName}
-                aria-label={`Download ${fileName}`}
-              >
-                Download
-              </a>
+              {output.url && (
+                <a
+                  className="button button-small"
+                  href={output.url}
+                  download={fileName}
+                  aria-label={`Download ${fileName}`}
+                >
+                  Download
+                </a>
+              )}
             </li>
           );
         })}
       </ul>
-      {outputs.length > 0 && (
+      {downloadable.length > 0 && (
         <button
           type="button"
           className="button button-small"
           onClick={() => void zip.run()}
           disabled={zip.pending}
         >
-          {zip.pending ? "Preparing ZIP…" : `Download all (${outputs.length}) as ZIP`}
+          {zip.pending ? "Preparing ZIP…" : `Download all (${downloadable.length}) as ZIP`}
         </button>
       )}
       <FormError message={zip.error} />

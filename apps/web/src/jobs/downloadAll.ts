@@ -4,8 +4,9 @@ import { createZip } from "./zip.ts";
 
 /** Fetches every output (signed URLs, same origin) and saves them as one store-only ZIP. */
 export async function downloadAll(outputs: JobOutputView[], archiveName: string): Promise<void> {
+  const downloadable = outputs.filter((o): o is JobOutputView & { url: string } => o.url !== null);
   const entries = await Promise.all(
-    outputs.map(async (output) => {
+    downloadable.map(async (output) => {
       const res = await fetch(output.url, { credentials: "include" });
       if (!res.ok)
         throw new Error(`Could not fetch ${output.name} (HTTP ${res.status}); reload and try again.`);

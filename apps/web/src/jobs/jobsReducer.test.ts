@@ -39,6 +39,7 @@ const output = {
   height: 10,
   bytes: 100,
   url: "/storage/o1",
+  moderation: { status: "passed" as const, scores: null, unsafe: 0.01, reason: null },
 };
 
 function apply(events: ProjectEvent[], state: JobsState = initialJobsState): JobsState {
@@ -156,5 +157,24 @@ describe("jobs reducer", () => {
     const older = view({ id: "older", createdAt: "2025-01-01T09:00:00.000Z" });
     const state = jobsReducer(initialJobsState, { type: "listed", jobs: [older, view()] });
     expect(sortedJobs(state).map((j) => j.id)).toEqual([jobId, "older"]);
+  });
+});
+
+describe("review decisions", () => {
+  it("replaces a held output with the approved one a reviewer's decision carries, link included", () => {
+    const held = { ...output, url: null, moderation: { ...output.moderation, status: "held" as const } };
+    const state = apply([
+      { v: 1, type: "job.queued", jobId, job: view({}) },
+      { v: 1, type: "job.succeeded", jobId, outputs: [held] },
+    ]);
+    expect(state.byId[jobId]?.outputs[0]?.url).toBeNull();
+    const decision = {
+      decision: "approved" as const,
+      reason: "fine",
+      decidedBy: "u",
+      decidedAt: "2026-01-01T00:00:00Z",
+    };
+    const after = apply([{ v: 1, type: "output.reviewed", jobId, output, decision }], state);
+    expect(after.byId[jobId]?.outputs[0]).toEqual(output);
   });
 });

@@ -54,6 +54,12 @@ export function isActive(status: JobStatus): boolean {
 }
 
 function applyEvent(state: JobsState, event: ProjectEvent): JobsState {
+  if (event.type === "output.reviewed") {
+    const job = state.byId[event.jobId];
+    if (!job) return state;
+    const outputs = job.outputs.map((o) => (o.id === event.output.id ? event.output : o));
+    return put(state, { ...job, outputs });
+  }
   if (!event.type.startsWith("job.") || !("jobId" in event)) return state;
   if (event.type === "job.queued") return put(state, mergeView(state.byId[event.jobId], event.job));
   const job = state.byId[event.jobId];

@@ -16,6 +16,7 @@ function asset(id: string, status: AssetView["status"], createdAt = "2026-01-01T
     rejection: status === "rejected" ? { code: "CORRUPT_IMAGE", message: "The image is damaged." } : null,
     url: null,
     thumbnailUrl: null,
+    moderation: { status: "passed", scores: null, unsafe: null, reason: null },
     createdAt,
   };
 }

@@ -25,7 +25,12 @@ export function assetsReducer(state: AssetsState, action: AssetsAction): AssetsS
     case "event": {
       const event = action.event;
       // The stream also carries job and member events; the grid only follows assets.
-      if (event.type === "asset.added" || event.type === "asset.ready" || event.type === "asset.rejected") {
+      if (
+        event.type === "asset.added" ||
+        event.type === "asset.ready" ||
+        event.type === "asset.rejected" ||
+        event.type === "asset.reviewed"
+      ) {
         return withAsset(state, event.asset);
       }
       return state;

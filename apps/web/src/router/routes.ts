@@ -11,7 +11,15 @@ export type Route =
   | { name: "notFound"; path: string };
 
 /** The organization admin pages, in the order of their navigation. */
-export const adminSections = ["formats", "text-styles", "rules", "nodes", "queues", "dead-letters"] as const;
+export const adminSections = [
+  "formats",
+  "text-styles",
+  "rules",
+  "review",
+  "nodes",
+  "queues",
+  "dead-letters",
+] as const;
 export type AdminSection = (typeof adminSections)[number];
 
 const uuid = "[0-9a-fA-F-]{36}";

@@ -14,8 +14,10 @@ export {
   assetOperations,
   assets,
   assetStatusEnum,
+  moderationDecisions,
   orgRules,
   projects,
+  reviewStatusEnum,
   textStyleSets,
 } from "./projects.ts";
 export type { AssetStatus } from "./projects.ts";

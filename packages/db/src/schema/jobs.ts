@@ -14,7 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { organizations, users } from "./accounts.ts";
-import { projects } from "./projects.ts";
+import { projects, reviewStatusEnum } from "./projects.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -119,6 +119,9 @@ export const jobOutputs = pgTable(
     height: integer("height"),
     bytes: integer("bytes").notNull(),
     meta: jsonb("meta"),
+    /** Scores per class for image outputs (null for models, JSON, …). */
+    moderation: jsonb("moderation"),
+    reviewStatus: reviewStatusEnum("review_status").notNull().default("unchecked"),
     createdAt: createdAt(),
   },
   (t) => [index("job_outputs_job_idx").on(t.jobId)],

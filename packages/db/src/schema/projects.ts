@@ -31,6 +31,15 @@ export const projects = pgTable(
 );
 
 export const assetStatusEnum = pgEnum("asset_status", ["uploading", "ready", "rejected"]);
+
+/** Moderation of an upload or an output: see reviewStatusSchema in packages/shared. */
+export const reviewStatusEnum = pgEnum("review_status", [
+  "unchecked",
+  "passed",
+  "held",
+  "approved",
+  "rejected",
+]);
 export type AssetStatus = (typeof assetStatusEnum.enumValues)[number];
 
 export const assets = pgTable(
@@ -59,6 +68,9 @@ export const assets = pgTable(
     rejectionMessage: text("rejection_message"),
     /** Set when the asset is a job's output rather than an upload. */
     sourceJobId: uuid("source_job_id"),
+    /** The moderation model's scores per class and the unsafe total, taken when the upload completed. */
+    moderation: jsonb("moderation"),
+    reviewStatus: reviewStatusEnum("review_status").notNull().default("unchecked"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -142,3 +154,32 @@ export const orgRules = pgTable("org_rules", {
   moderationThreshold: integer("moderation_threshold").notNull().default(defaultOrgRules.moderationThreshold),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Every review decision on a held upload or output, never updated or deleted: who decided what, why,
+ * and on which scores.
+ */
+export const moderationDecisions = pgTable(
+  "moderation_decisions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    subject: text("subject", { enum: ["asset", "output"] }).notNull(),
+    /** The asset's or the job output's id. */
+    subjectId: uuid("subject_id").notNull(),
+    decision: text("decision", { enum: ["approved", "rejected"] }).notNull(),
+    reason: text("reason").notNull(),
+    scores: jsonb("scores"),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("moderation_decisions_org_idx").on(t.orgId, t.decidedAt),
+    index("moderation_decisions_subject_idx").on(t.subjectId),
+  ],
+);

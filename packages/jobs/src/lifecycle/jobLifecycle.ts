@@ -316,6 +316,8 @@ export class JobLifecycle {
             height: o.artifact.height ?? null,
             bytes: o.artifact.data.length,
             meta: o.artifact.meta ?? null,
+            moderation: o.moderation.moderation,
+            reviewStatus: o.moderation.reviewStatus,
           })),
         )
         .returning();

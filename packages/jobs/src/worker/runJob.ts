@@ -1,4 +1,9 @@
-import { type PipelineEvents, parsePipelineSpec, runPipeline } from "@atelier/pipeline";
+import { type Artifact, type PipelineEvents, parsePipelineSpec, runPipeline } from "@atelier/pipeline";
+import {
+  type ModerationResult,
+  moderateImage,
+  moderationThresholdPercent,
+} from "../moderation/moderateImage.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { loadJobInputs } from "./jobInputs.ts";
 import type { JobRun } from "./jobRun.ts";
@@ -33,7 +38,8 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
       events: pipelineEvents(run, steps),
     });
     await steps.flush();
-    const stored = await storeOutputs(ctx, job, run.attempt, [...result.images, ...result.files]);
+    const moderated = await moderateOutputs(ctx, job.orgId, [...result.images, ...result.files]);
+    const stored = await storeOutputs(ctx, job, run.attempt, moderated);
     if (!(await lifecycle.succeed(run, stored))) {
       log.info({ jobId: job.id, attempt: run.attempt }, "result discarded: the job moved on meanwhile");
       await discardOutputs(ctx, job, run.attempt, stored);
@@ -42,6 +48,36 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
     clearInterval(renew);
   }
 }
+
+/**
+ * Every image output is scored before it is stored; one over the organization's threshold is held, and
+ * so are the files made from the same input (a figurine's model goes with its render).
+ */
+async function moderateOutputs(
+  ctx: WorkerContext,
+  orgId: string,
+  artifacts: Artifact[],
+): Promise<Array<{ artifact: Artifact; moderation: ModerationResult }>> {
+  const threshold = await moderationThresholdPercent(ctx.db, orgId);
+  const out: Array<{ artifact: Artifact; moderation: ModerationResult }> = [];
+  for (const artifact of artifacts) {
+    const moderation: ModerationResult = artifact.mediaType.startsWith("image/")
+      ? await moderateImage(artifact.data, ctx.pipelineEnv, threshold, ctx.log)
+      : { moderation: null, reviewStatus: "unchecked" };
+    out.push({ artifact, moderation });
+  }
+  const heldSources = new Set(
+    out.filter((o) => o.moderation.reviewStatus === "held").map((o) => sourceOf(o.artifact)),
+  );
+  for (const o of out) {
+    if (o.moderation.reviewStatus === "unchecked" && heldSources.has(sourceOf(o.artifact))) {
+      o.moderation = { moderation: null, reviewStatus: "held" };
+    }
+  }
+  return out;
+}
+
+const sourceOf = (a: Artifact) => (typeof a.meta?.source === "string" ? a.meta.source : "");
 
 function pipelineEvents(run: JobRun, steps: StepRecorder): PipelineEvents {
   const { jobId, events } = run;

@@ -2,11 +2,14 @@ import { type Database, eq, schema } from "@atelier/db";
 import { type Artifact, extensionOfMediaType } from "@atelier/pipeline";
 import type { JobRow } from "../jobRow.ts";
 import type { ObjectStorage } from "@atelier/storage";
+import type { ModerationResult } from "../moderation/moderateImage.ts";
 
 export interface StoredOutput {
   name: string;
   storageKey: string;
   artifact: Artifact;
+  /** Scores and review status for images; `unchecked` for models, JSON and other files. */
+  moderation: ModerationResult;
 }
 
 /** `orgs/<org>/jobs/<job>/attempt-<n>/`: attempts never overwrite each other's files. */
@@ -19,11 +22,11 @@ export async function storeOutputs(
   ctx: { storage: ObjectStorage },
   job: JobRow,
   attempt: number,
-  artifacts: Artifact[],
+  artifacts: Array<{ artifact: Artifact; moderation: ModerationResult }>,
 ): Promise<StoredOutput[]> {
   const used = new Set<string>();
   const stored: StoredOutput[] = [];
-  for (const artifact of artifacts) {
+  for (const { artifact, moderation } of artifacts) {
     const ext = extensionOfMediaType[artifact.mediaType] ?? "bin";
     const base = safeName(
       artifact.name.endsWith(`.${ext}`) ? artifact.name.slice(0, -ext.length - 1) : artifact.name,
@@ -33,7 +36,7 @@ export async function storeOutputs(
     used.add(name);
     const storageKey = `${outputPrefix(job, attempt)}${name}.${ext}`;
     await ctx.storage.put(storageKey, artifact.data, artifact.mediaType);
-    stored.push({ name, storageKey, artifact });
+    stored.push({ name, storageKey, artifact, moderation });
   }
   return stored;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { assetViewSchema, memberViewSchema } from "../api.ts";
+import { assetViewSchema, memberViewSchema, reviewDecisionSchema } from "../api.ts";
 import { editOpSchema } from "../editing/editOps.ts";
 import { failureSchema } from "../failure.ts";
 import { jobOutputViewSchema, jobViewSchema } from "../jobs.ts";
@@ -95,6 +95,16 @@ export const projectEventSchema = z.discriminatedUnion("type", [
   z.object({ v, type: z.literal("asset.added"), asset: assetViewSchema }),
   z.object({ v, type: z.literal("asset.ready"), asset: assetViewSchema }),
   z.object({ v, type: z.literal("asset.rejected"), asset: assetViewSchema }),
+  /** An admin approved or rejected a held upload: the asset with its new moderation state. */
+  z.object({ v, type: z.literal("asset.reviewed"), asset: assetViewSchema, decision: reviewDecisionSchema }),
+  /** The same for a job's output. */
+  z.object({
+    v,
+    type: z.literal("output.reviewed"),
+    jobId,
+    output: jobOutputViewSchema,
+    decision: reviewDecisionSchema,
+  }),
   z.object({ v, type: z.literal("member.joined"), member: memberViewSchema }),
 ]);
 
