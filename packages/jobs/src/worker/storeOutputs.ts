@@ -31,9 +31,10 @@ export async function storeOutputs(
     const base = safeName(
       artifact.name.endsWith(`.${ext}`) ? artifact.name.slice(0, -ext.length - 1) : artifact.name,
     );
+    // Names are unique per extension: a model's .glb, .stl and .3mf may share one name.
     let name = base;
-    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
-    used.add(name);
+    for (let n = 2; used.has(`${name}.${ext}`); n++) name = `${base}-${n}`;
+    used.add(`${name}.${ext}`);
     const storageKey = `${outputPrefix(job, attempt)}${name}.${ext}`;
     await ctx.storage.put(storageKey, artifact.data, artifact.mediaType);
     stored.push({ name, storageKey, artifact, moderation });

@@ -44,7 +44,12 @@ export interface BuiltFigurine {
 /** Levels of the grid per figure height: finer is smoother and slower (≈100 k triangles at 110). */
 const LEVELS = 110;
 
-export async function buildFigurine(s: Silhouette, o: FigurineOptions): Promise<BuiltFigurine> {
+/**
+ * `attempt` > 0 builds on a slightly different level-set grid: where two surfaces of the first mesh
+ * touched along an edge (closed, but not manifold once an STL reader welds equal coordinates), the
+ * shifted grid moves them apart.
+ */
+export async function buildFigurine(s: Silhouette, o: FigurineOptions, attempt = 0): Promise<BuiltFigurine> {
   const k = await manifoldKernel();
   const parts = new Map<number, FigurinePart>();
   const repairs: string[] = [];
@@ -53,7 +58,7 @@ export async function buildFigurine(s: Silhouette, o: FigurineOptions): Promise<
   // First estimate of the scale, for the thicknesses given in millimetres.
   const mmPerCell = o.heightMm / (figureCells + baseCells);
   const minWall = 2 * o.nozzleMm;
-  const edge = Math.max(figureCells, s.width) / LEVELS;
+  const edge = (Math.max(figureCells, s.width) / LEVELS) * (1 + 0.0137 * attempt);
 
   let figure: Manifold;
   let head: BuiltFigurine["head"];

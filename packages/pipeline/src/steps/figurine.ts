@@ -5,7 +5,7 @@ import { buildFigurine } from "../figurine/buildFigurine.ts";
 import { chibiBodies } from "../figurine/figureShapes.ts";
 import { figurineMesh } from "../figurine/figurineMesh.ts";
 import { figurinePicture } from "../figurine/figurinePicture.ts";
-import { printReport } from "../figurine/printReport.ts";
+import { type PrintReport, printReport } from "../figurine/printReport.ts";
 import { renderMesh } from "../figurine/renderMesh.ts";
 import { silhouetteOf } from "../figurine/silhouette.ts";
 import { texturedMesh } from "../figurine/textureLayout.ts";
@@ -58,11 +58,21 @@ export const figurineStep = defineStep({
       const silhouette = silhouetteOf(rgba.data, rgba.width, rgba.height, p.detail);
       throwIfCancelled(ctx.signal);
       progress(0.1, "building the solid");
-      const built = await buildFigurine(silhouette, p);
+      let built = await buildFigurine(silhouette, p);
       throwIfCancelled(ctx.signal);
       progress(0.5, "checking for printing");
-      const mesh = figurineMesh(built.solid, built.parts);
-      const report = printReport(mesh, { ...p, repairs: built.repairs });
+      let mesh = figurineMesh(built.solid, built.parts);
+      let report = printReport(mesh, { ...p, repairs: built.repairs });
+      for (let attempt = 1; attempt <= 2 && !closedAndManifold(report); attempt++) {
+        const reason = report.checks.filter(
+          (c) => !c.ok && (c.name === "manifold" || c.name === "watertight"),
+        );
+        built = await buildFigurine(silhouette, p, attempt);
+        built.repairs.push(`re-meshed on a shifted grid: ${reason.map((c) => c.detail).join("; ")}`);
+        mesh = figurineMesh(built.solid, built.parts);
+        report = printReport(mesh, { ...p, repairs: built.repairs });
+        throwIfCancelled(ctx.signal);
+      }
       throwIfCancelled(ctx.signal);
       progress(0.75, "texturing");
       const picture = await figurinePicture(rgba, p.variant, ctx.env);
@@ -101,6 +111,10 @@ export const figurineStep = defineStep({
       };
     }),
 });
+
+function closedAndManifold(report: PrintReport): boolean {
+  return report.checks.every((c) => c.ok || (c.name !== "manifold" && c.name !== "watertight"));
+}
 
 /** The texture need not be sharper than 1024 px, nor the outline: larger inputs are shrunk first. */
 async function textureSized(rgba: RawImage): Promise<RawImage> {

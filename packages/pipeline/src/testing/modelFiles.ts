@@ -1,3 +1,4 @@
+/// <reference path="./gltfValidator.d.ts" />
 import { unzipSync } from "fflate";
 import { validateBytes } from "gltf-validator";
 import { STLLoader } from "three/examples/jsm/loaders/STLLoader.js";
