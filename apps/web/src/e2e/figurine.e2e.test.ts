@@ -48,7 +48,7 @@ describe("a printable figurine from the editor", () => {
     await page.getByLabel("Password").fill(ada.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.locator('[data-live="live"]').waitFor();
-    await page.getByLabel("Choose images").setInputFiles(join(fixtureImages, "chelsea.png"));
+    await page.getByLabel("Choose images").setInputFiles(join(fixtureImages, "coffee.png"));
     const card = page.locator('.asset-card[data-status="ready"]');
     await card.waitFor({ timeout: 60_000 });
     const assetId = await card.getAttribute("data-asset-id");
@@ -56,7 +56,7 @@ describe("a printable figurine from the editor", () => {
       projectId,
       assetIds: [assetId!],
       preset: "figurine",
-      params: { heightMm: 80, name: "Chelsea" },
+      params: { heightMm: 80, name: "Espresso" },
     });
 
     const jobCard = page.locator(`.job-card[data-job-id="${job.id}"]`);

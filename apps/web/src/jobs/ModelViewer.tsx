@@ -52,7 +52,7 @@ export function ModelViewer({ url, label }: { url: string; label: string }) {
         const box = new THREE.Box3().setFromObject(gltf.scene);
         const centre = box.getCenter(new THREE.Vector3());
         const size = box.getSize(new THREE.Vector3()).length();
-        camera.position.set(centre.x + size * 0.5, centre.y + size * 0.35, centre.z + size * 1.1);
+        camera.position.set(centre.x + size * 0.7, centre.y + size * 0.45, centre.z + size * 1.5);
         camera.near = size / 100;
         camera.far = size * 10;
         camera.updateProjectionMatrix();

@@ -59,6 +59,7 @@ export async function buildFigurine(s: Silhouette, o: FigurineOptions, attempt =
   const mmPerCell = o.heightMm / (figureCells + baseCells);
   const minWall = 2 * o.nozzleMm;
   const edge = (Math.max(figureCells, s.width) / LEVELS) * (1 + 0.0137 * attempt);
+  const level = 0.06 * attempt;
 
   let figure: Manifold;
   let head: BuiltFigurine["head"];
@@ -74,7 +75,7 @@ export async function buildFigurine(s: Silhouette, o: FigurineOptions, attempt =
   };
   if (o.variant === "inflated") {
     const minHalfDepth = Math.max(minWall / mmPerCell / 2, edge);
-    figure = inflatedFigure(k, s, outline(), { depth: o.depth, minHalfDepth, edge }).asOriginal();
+    figure = inflatedFigure(k, s, outline(), { depth: o.depth, minHalfDepth, edge, level }).asOriginal();
     parts.set(figure.originalID(), "figure");
   } else if (o.variant === "standee") {
     let thickness = o.thicknessMm;
@@ -82,7 +83,7 @@ export async function buildFigurine(s: Silhouette, o: FigurineOptions, attempt =
       repairs.push(`standee thickened from ${o.thicknessMm} mm to ${minWall} mm (two nozzle widths)`);
       thickness = minWall;
     }
-    figure = standeeFigure(k, s, outline(), thickness / mmPerCell, edge).asOriginal();
+    figure = standeeFigure(k, s, outline(), thickness / mmPerCell, edge, level).asOriginal();
     parts.set(figure.originalID(), "figure");
   } else {
     const chibi = chibiFigure(k, o.body, 30);
@@ -120,7 +121,8 @@ export async function buildFigurine(s: Silhouette, o: FigurineOptions, attempt =
     -(whole.min[1] + whole.max[1]) / 2,
     -whole.min[2],
   ];
-  const finished = repair(solid.translate(offset).scale(scale), repairs);
+  // A retry skips the simplification: merging triangles near a thin neck can pinch two surfaces together.
+  const finished = repair(solid.translate(offset).scale(scale), repairs, attempt === 0 ? 0.05 : 0);
   const toCells = (p: [number, number, number]): [number, number, number] => [
     p[0] / scale - offset[0],
     p[1] / scale - offset[1],
@@ -134,8 +136,8 @@ export async function buildFigurine(s: Silhouette, o: FigurineOptions, attempt =
  * closed on their own) and merges coplanar and near-coplanar triangles to within 0.05 mm, well under a
  * printer's layer height.
  */
-function repair(solid: Manifold, repairs: string[]): Manifold {
-  const simplified = solid.simplify(0.05);
+function repair(solid: Manifold, repairs: string[], tolerance: number): Manifold {
+  const simplified = tolerance > 0 ? solid.simplify(tolerance) : solid;
   const pieces = simplified.decompose();
   let result = simplified;
   if (pieces.length > 1) {

@@ -48,6 +48,8 @@ export interface InflateOptions {
   minHalfDepth: number;
   /** Edge length of the level-set grid, in cells. */
   edge: number;
+  /** Iso level in cells (0 is the outline): a retry moves it off a saddle where two lobes touched. */
+  level?: number;
 }
 
 /**
@@ -77,6 +79,7 @@ export function inflatedFigure(
     },
     { min: [0, -maxHalf, 0], max: [s.width, maxHalf, s.height] },
     o.edge,
+    o.level ?? 0,
   );
 }
 
@@ -87,12 +90,14 @@ export function standeeFigure(
   sd: Float32Array,
   thickness: number,
   edge: number,
+  level = 0,
 ): Manifold {
   const half = thickness / 2;
   return k.Manifold.levelSet(
     ([x, y, z]) => Math.min(sampleGrid(sd, s.width, s.height, x, s.height - z), half - Math.abs(y)),
     { min: [0, -half - 1, 0], max: [s.width, half + 1, s.height] },
     Math.min(edge, thickness / 2),
+    level,
   );
 }
 
