@@ -6,6 +6,7 @@ import {
   type AssetExportView,
   type ExportFormat,
   extensionOfMediaType,
+  isWithheld,
   mediaTypeOfFormat,
 } from "@atelier/shared";
 import type { Services } from "../services.ts";
@@ -26,6 +27,15 @@ export async function exportAsset(
 ): Promise<AssetExportView> {
   const { db, storage } = services;
   if (asset.status !== "ready") throw new AppError("CONFLICT", "The asset is not ready yet.");
+  if (isWithheld(asset.reviewStatus)) {
+    throw new AppError(
+      "HELD_FOR_REVIEW",
+      asset.reviewStatus === "held"
+        ? "This image is held for review; it can be downloaded once an admin approves it."
+        : "This image was rejected in review and cannot be downloaded.",
+      { assetId: asset.id, review: asset.reviewStatus },
+    );
+  }
   // Document and revision come from one row, so the stored file always shows the revision it is keyed by.
   const [row] = await db
     .select({ revision: schema.assetDocuments.revision, document: schema.assetDocuments.document })

@@ -56,7 +56,7 @@ describe("jobs run on the asset as edited", () => {
 
   const onlyOutput = async (job: JobView) => {
     expect(job.outputs).toHaveLength(1);
-    return Buffer.from(await (await fetch(job.outputs[0]!.url)).arrayBuffer());
+    return Buffer.from(await (await fetch(job.outputs[0]!.url!)).arrayBuffer());
   };
 
   const squareRepurpose = (source?: "edited" | "original") =>

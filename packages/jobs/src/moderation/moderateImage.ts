@@ -1,6 +1,12 @@
 import { type Database, eq, schema } from "@atelier/db";
 import { isHeld, type PipelineEnv, scoreImage } from "@atelier/pipeline";
-import { isAppError, type Logger, type ModerationView, type ReviewStatus } from "@atelier/shared";
+import {
+  isAppError,
+  type Logger,
+  type ModerationView,
+  orgRulesOrDefaults,
+  type ReviewStatus,
+} from "@atelier/shared";
 
 /** What is stored on an asset or an output: the scores and the status they lead to. */
 export interface ModerationResult {
@@ -13,19 +19,13 @@ export interface ModerationResult {
   reviewStatus: ReviewStatus;
 }
 
-/** An organization that never saved rules holds at 80 %, as the rules form shows. */
-const DEFAULT_THRESHOLD_PERCENT = 80;
-
-/**
- * The organization's moderation threshold in percent. Read here until the org rules reach the
- * pipeline env (the `edits` branch moves them to packages/shared); kept to this one function.
- */
+/** The organization's moderation threshold in percent, for uploads (jobs get it with the org's settings). */
 export async function moderationThresholdPercent(db: Database, orgId: string): Promise<number> {
   const [rules] = await db
-    .select({ threshold: schema.orgRules.moderationThreshold })
+    .select({ moderationThreshold: schema.orgRules.moderationThreshold })
     .from(schema.orgRules)
     .where(eq(schema.orgRules.orgId, orgId));
-  return rules?.threshold ?? DEFAULT_THRESHOLD_PERCENT;
+  return orgRulesOrDefaults(rules).moderationThreshold;
 }
 
 /**

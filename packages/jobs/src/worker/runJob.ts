@@ -1,3 +1,4 @@
+import { defaultOrgRules } from "@atelier/shared";
 import { type Artifact, type PipelineEvents, parsePipelineSpec, runPipeline } from "@atelier/pipeline";
 import {
   type ModerationResult,
@@ -38,7 +39,8 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
       events: pipelineEvents(run, steps),
     });
     await steps.flush();
-    const moderated = await moderateOutputs(ctx, job.orgId, [...result.images, ...result.files]);
+    const threshold = org.moderationThreshold ?? defaultOrgRules.moderationThreshold;
+    const moderated = await moderateOutputs(ctx, threshold, [...result.images, ...result.files]);
     const stored = await storeOutputs(ctx, job, run.attempt, moderated);
     if (!(await lifecycle.succeed(run, stored))) {
       log.info({ jobId: job.id, attempt: run.attempt }, "result discarded: the job moved on meanwhile");
@@ -55,10 +57,9 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
  */
 async function moderateOutputs(
   ctx: WorkerContext,
-  orgId: string,
+  threshold: number,
   artifacts: Artifact[],
 ): Promise<Array<{ artifact: Artifact; moderation: ModerationResult }>> {
-  const threshold = await moderationThresholdPercent(ctx.db, orgId);
   const out: Array<{ artifact: Artifact; moderation: ModerationResult }> = [];
   for (const artifact of artifacts) {
     const moderation: ModerationResult = artifact.mediaType.startsWith("image/")
