@@ -1,6 +1,7 @@
 import { AppError, canvasFillSchema } from "@atelier/shared";
 import { z } from "zod";
 import type { PipelineSpec } from "./pipelineSpec.ts";
+import { figurineParams } from "./steps/figurine.ts";
 
 /** Lists may come as arrays or as comma-separated text (CLI, query strings). */
 const list = z.preprocess(
@@ -127,21 +128,8 @@ const figurinePreset = definePreset({
   name: "figurine",
   description:
     "A printable 3D figurine from one photo: cut out, cartoonized, built as a solid on a named base; GLB, STL, 3MF and a print report.",
-  params: z
-    .object({
-      variant: z.enum(["inflated", "standee", "chibi"]).default("inflated"),
-      heightMm: z.number().min(20).max(400).default(100),
-      nozzleMm: z.number().min(0.1).max(1.2).default(0.4),
-      densityGPerCm3: z.number().min(0.5).max(8).default(1.24),
-      depth: z.number().min(0.2).max(1).default(0.6),
-      thicknessMm: z.number().min(0.5).max(30).default(4),
-      body: z.enum(["round", "slim"]).default("round"),
-      name: z.string().max(40).default(""),
-      nameStyle: z.enum(["engraved", "embossed"]).default("engraved"),
-      base: z.boolean().default(true),
-      colours: z.number().int().min(2).max(48).default(10),
-    })
-    .strict(),
+  // The figurine step's own params (one statement of each default), plus the cartoon's colours.
+  params: figurineParams.extend({ colours: z.number().int().min(2).max(48).default(10) }).strict(),
   outputs: "per-image",
   keepFiles: true,
   build: ({ colours, ...figurine }) => ({

@@ -11,6 +11,36 @@ const decisionInput = z.object({
   reason: z.string().trim().min(1, "Say why, for the audit log.").max(500),
 });
 
+function decisionOf(input: z.infer<typeof decisionInput>, userId: string): ReviewDecision {
+  return {
+    decision: input.decision,
+    reason: input.reason,
+    decidedBy: userId,
+    decidedAt: new Date().toISOString(),
+  };
+}
+
+/** One line of the audit log: who decided what on which scores. */
+function auditRow(
+  owner: { orgId: string; projectId: string },
+  subject: "asset" | "output",
+  subjectId: string,
+  scores: unknown,
+  decided: ReviewDecision,
+  userId: string,
+): typeof schema.moderationDecisions.$inferInsert {
+  return {
+    orgId: owner.orgId,
+    projectId: owner.projectId,
+    subject,
+    subjectId,
+    decision: decided.decision,
+    reason: decided.reason,
+    scores,
+    decidedBy: userId,
+  };
+}
+
 /** Admins see what they review; the link lives as long as a review takes, not longer. */
 const REVIEW_URL_TTL_SEC = 15 * 60;
 
@@ -62,11 +92,7 @@ export const reviewRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { db, storage, bus } = ctx.services;
       const asset = ctx.access.asset;
-      const decided: ReviewDecision = {
-        ...input,
-        decidedBy: ctx.principal.user.id,
-        decidedAt: new Date().toISOString(),
-      };
+      const decided = decisionOf(input, ctx.principal.user.id);
       const row = await db.transaction(async (tx) => {
         const [updated] = await tx
           .update(schema.assets)
@@ -74,16 +100,9 @@ export const reviewRouter = router({
           .where(and(eq(schema.assets.id, asset.id), eq(schema.assets.reviewStatus, "held")))
           .returning();
         if (!updated) return undefined;
-        await tx.insert(schema.moderationDecisions).values({
-          orgId: asset.orgId,
-          projectId: asset.projectId,
-          subject: "asset",
-          subjectId: asset.id,
-          decision: input.decision,
-          reason: input.reason,
-          scores: updated.moderation,
-          decidedBy: ctx.principal.user.id,
-        });
+        await tx
+          .insert(schema.moderationDecisions)
+          .values(auditRow(asset, "asset", updated.id, updated.moderation, decided, ctx.principal.user.id));
         return updated;
       });
       if (!row)
@@ -98,12 +117,7 @@ export const reviewRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { db, storage, bus } = ctx.services;
       const job = ctx.access.job;
-      const decided: ReviewDecision = {
-        decision: input.decision,
-        reason: input.reason,
-        decidedBy: ctx.principal.user.id,
-        decidedAt: new Date().toISOString(),
-      };
+      const decided = decisionOf(input, ctx.principal.user.id);
       const row = await db.transaction(async (tx) => {
         const [updated] = await tx
           .update(schema.jobOutputs)
@@ -117,16 +131,9 @@ export const reviewRouter = router({
           )
           .returning();
         if (!updated) return undefined;
-        await tx.insert(schema.moderationDecisions).values({
-          orgId: job.orgId,
-          projectId: job.projectId,
-          subject: "output",
-          subjectId: updated.id,
-          decision: input.decision,
-          reason: input.reason,
-          scores: updated.moderation,
-          decidedBy: ctx.principal.user.id,
-        });
+        await tx
+          .insert(schema.moderationDecisions)
+          .values(auditRow(job, "output", updated.id, updated.moderation, decided, ctx.principal.user.id));
         return updated;
       });
       if (!row)
