@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 
-/** The project's local Redis for tests and benchmarks (see shared/services.md). */
+/** The project's local Redis for tests and benchmarks (see docs/services.md). */
 export const BENCH_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** Removes every key a benchmark made under its prefix. */

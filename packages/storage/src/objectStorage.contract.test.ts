@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { isAppError } from "@atelier/shared";
+import { fixturesDir } from "@atelier/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ObjectStorage } from "./ObjectStorage.ts";
 import { startLocalStore, startS3Store, type TestStore } from "./testStores.ts";
 
-const fixture = (name: string) =>
-  readFile(new URL(`../../../../shared/fixtures/images/${name}`, import.meta.url));
+const fixture = (name: string) => readFile(join(fixturesDir, name));
 
 async function expectAppError(promise: Promise<unknown>, code: string): Promise<void> {
   const err = await promise.then(

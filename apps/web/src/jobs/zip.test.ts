@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturesDir } from "@atelier/shared/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { crc32, createZip, uniqueNames } from "./zip.ts";
 
@@ -46,7 +47,7 @@ describe("store-only zip", () => {
   });
 
   it.skipIf(!hasUnzip)("makes an archive that unzip lists, tests and extracts byte for byte", () => {
-    const png = readFileSync(new URL("../../../../../shared/fixtures/images/coffee.png", import.meta.url));
+    const png = readFileSync(join(fixturesDir, "coffee.png"));
     const path = join(dir, "outputs.zip");
     writeFileSync(
       path,
