@@ -15,6 +15,17 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+say "lockfile: package-lock.json matches every package.json"
+# The same check `npm ci` makes (deployments and CI install with it), without installing anything. An
+# in-sync lockfile needs no network; a changed dependency is resolved from the npm cache when it can be.
+if ! lock_check=$(npm ci --dry-run --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error 2>&1); then
+  # npm follows its reason with the whole usage text of `npm ci`: keep the reason.
+  printf '%s\n\n' "$lock_check" | sed '/^npm error Clean install a project/,$d' >&2
+  echo "package-lock.json is out of sync with package.json (npm ci would refuse to install)." >&2
+  echo "Run \`npm install\` to update it, and commit package-lock.json with the package.json change." >&2
+  exit 1
+fi
+
 say "services: PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   command -v pg_ctlcluster >/dev/null || apt_install postgresql
