@@ -8,6 +8,9 @@ export interface Box {
   label?: string;
 }
 
+/** A box that holds text, with the text when it was read. */
+export type TextBox = Box & { text?: string };
+
 /** What the `analyze` step finds; `repurpose` and `text-overlay` use it to choose crops and safe areas. */
 export interface ImageAnalysis {
   width: number;

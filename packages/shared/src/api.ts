@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { failureSchema } from "./failure.ts";
+import { id } from "./ids.ts";
 
 /** Inputs of every tRPC procedure; the server validates with these, the web app and SDK reuse them. */
 
-export const id = z.uuid();
 export const email = z
   .email({ message: "Enter a valid email address." })
   .max(254)

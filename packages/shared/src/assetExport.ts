@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { id } from "./api.ts";
+import { id } from "./ids.ts";
 
 /** The image formats an edited asset can be exported in. */
 export const exportFormatSchema = z.enum(["png", "jpeg", "webp", "avif"]);

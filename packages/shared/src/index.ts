@@ -12,7 +12,6 @@ export {
   createUploadInput,
   assetViewSchema,
   email,
-  id,
   isWithheld,
   memberViewSchema,
   moderationScoresSchema,
@@ -79,6 +78,7 @@ export {
   presenceInput,
 } from "./editing/editOps.ts";
 export type { EditOp } from "./editing/editOps.ts";
+export { id } from "./ids.ts";
 export { extensionOfMediaType } from "./mediaTypes.ts";
 export { jobEventSchema, PROJECT_EVENTS_VERSION, projectEventSchema } from "./events/projectEvents.ts";
 export type {

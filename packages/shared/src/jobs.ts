@@ -1,7 +1,7 @@
 import { moderationViewSchema } from "./api.ts";
 import { z } from "zod";
-import { id } from "./api.ts";
 import { failureSchema } from "./failure.ts";
+import { id } from "./ids.ts";
 
 /** Highest first: the order a node reads in when no aging applies. */
 export const PRIORITY_CLASSES = ["interactive", "pro", "standard", "batch"] as const;

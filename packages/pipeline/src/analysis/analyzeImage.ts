@@ -1,7 +1,7 @@
 import type { Box, ImageAnalysis } from "../analysis.ts";
 import type { PipelineEnv } from "../step.ts";
 import { decodeRgb } from "./decodeImage.ts";
-import { detectTexts } from "./detectTexts.ts";
+import { ocr } from "./ocr.ts";
 import { dominantColours } from "./dominantColours.ts";
 import { drawBoxes } from "./drawBoxes.ts";
 import { detectFaces } from "./faceDetection.ts";
@@ -46,7 +46,7 @@ export async function analyzeImage(image: Buffer, opts: AnalyzeOptions): Promise
   if (want.text) {
     throwIfCancelled(signal);
     onProgress?.(0.75, "finding text");
-    texts = await detectTexts(rgb, env, signal);
+    texts = await ocr(rgb, env, signal);
   }
   throwIfCancelled(signal);
   if (opts.onPreview)

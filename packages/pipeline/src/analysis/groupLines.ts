@@ -1,4 +1,4 @@
-import type { TextBox } from "./detectTexts.ts";
+import type { TextBox } from "../analysis.ts";
 
 /** Words on one line overlap vertically by at least this share of the shorter one... */
 const MIN_VERTICAL_OVERLAP = 0.5;

@@ -1,8 +1,9 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import type { TextBox } from "../analysis.ts";
 import type { Artifact } from "../step.ts";
 import { fixture, runStep } from "../testing/stepHarness.ts";
-import { detectTextStep, type TextBox } from "./detectText.ts";
+import { detectTextStep } from "./detectText.ts";
 
 function textsOf(data: Record<string, unknown> | undefined): TextBox[] {
   return (data as { texts: TextBox[] }).texts;

@@ -1,12 +1,10 @@
 import { z } from "zod";
 import { decodeRgb } from "../analysis/decodeImage.ts";
-import { detectTexts } from "../analysis/detectTexts.ts";
 import { drawBoxes } from "../analysis/drawBoxes.ts";
-import { detectionDefaults } from "../analysis/textDetection.ts";
+import { findTextBoxesDefaults } from "../analysis/findTextBoxes.ts";
+import { ocr } from "../analysis/ocr.ts";
 import { modelsAvailable } from "../models/modelAvailability.ts";
 import { defineStep } from "../step.ts";
-
-export type { TextBox } from "../analysis/detectTexts.ts";
 
 export const detectTextParams = z.object({
   /** Also read the text in each box (PP-OCRv4 recognition; Chinese and Latin script). */
@@ -14,11 +12,11 @@ export const detectTextParams = z.object({
   /** "lines": one box per line of text (default); "words": one per word. */
   group: z.enum(["lines", "words"]).default("lines"),
   /** Pixel probability above which a pixel counts as text. */
-  threshold: z.number().min(0.05).max(0.95).default(detectionDefaults.threshold),
+  threshold: z.number().min(0.05).max(0.95).default(findTextBoxesDefaults.threshold),
   /** Mean probability a region needs to be kept. */
-  boxThreshold: z.number().min(0.05).max(0.99).default(detectionDefaults.boxThreshold),
+  boxThreshold: z.number().min(0.05).max(0.99).default(findTextBoxesDefaults.boxThreshold),
   /** How far each region is grown back out. */
-  unclipRatio: z.number().min(1).max(4).default(detectionDefaults.unclipRatio),
+  unclipRatio: z.number().min(1).max(4).default(findTextBoxesDefaults.unclipRatio),
 });
 
 export const detectTextStep = defineStep({
@@ -39,7 +37,7 @@ export const detectTextStep = defineStep({
     ctx.progress(0, "decoding");
     const rgb = await decodeRgb(input.data, ctx.env);
     ctx.progress(0.1, "finding text");
-    const texts = await detectTexts(rgb, ctx.env, ctx.signal, {
+    const texts = await ocr(rgb, ctx.env, ctx.signal, {
       ...detection,
       recognize,
       onProgress: (fraction, note) => ctx.progress(0.5 + fraction * 0.5, note),

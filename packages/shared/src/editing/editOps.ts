@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { id } from "../api.ts";
+import { id } from "../ids.ts";
 
 /**
  * The wire protocol of live editing. An asset's edit document is plain JSON (crop, adjustments, overlays,

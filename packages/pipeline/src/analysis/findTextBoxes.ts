@@ -11,7 +11,7 @@ import { labelComponents } from "./labelComponents.ts";
  * model misses text that is small or soft at its native scale (the handwriting in text.png is
  * found only from about 3x), so the short side is brought to 736 px, the long side capped.
  */
-export interface DetectionOptions {
+export interface FindTextBoxesOptions {
   shortSideLen: number;
   maxLongSide: number;
   threshold: number;
@@ -20,7 +20,7 @@ export interface DetectionOptions {
   minSize: number;
 }
 
-export const detectionDefaults: Readonly<DetectionOptions> = {
+export const findTextBoxesDefaults: Readonly<FindTextBoxesOptions> = {
   /** The short side is scaled (up or down) to this many pixels before detection. */
   shortSideLen: 736,
   /** ...unless that would make the long side exceed this. */
@@ -37,13 +37,16 @@ export const detectionDefaults: Readonly<DetectionOptions> = {
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
-/** Text regions as axis-aligned boxes in the image's pixels, with the DB region score. */
-export async function detectTextBoxes(
+/**
+ * Where the image has text (PP-OCRv4 detection): regions as axis-aligned boxes in the image's pixels,
+ * with the DB region score.
+ */
+export async function findTextBoxes(
   rgb: RawImage,
   env: PipelineEnv,
-  options: Partial<DetectionOptions> = {},
+  options: Partial<FindTextBoxesOptions> = {},
 ): Promise<Box[]> {
-  const opts = { ...detectionDefaults, ...options };
+  const opts = { ...findTextBoxesDefaults, ...options };
   const { session } = await getSession("ppocr-v4-det", env);
   const { tensor, width, height } = await detectionInput(rgb, opts.shortSideLen, opts.maxLongSide);
   const outputs = await session.run({ [session.inputNames[0]!]: tensor });
@@ -87,7 +90,7 @@ export function boxesFromProbabilities(
   probabilities: Float32Array,
   width: number,
   height: number,
-  opts: DetectionOptions,
+  opts: FindTextBoxesOptions,
 ): Box[] {
   const bitmap = new Uint8Array(width * height);
   for (let i = 0; i < bitmap.length; i++) bitmap[i] = probabilities[i]! > opts.threshold ? 1 : 0;

@@ -12,7 +12,7 @@ const LINE_HEIGHT = 48;
 const MIN_WIDTH = 320;
 const MAX_WIDTH = 1600;
 /** PaddleOCR's drop_score: below this mean confidence a reading is noise. */
-export const minRecognitionScore = 0.5;
+export const minReadingScore = 0.5;
 
 export interface Reading {
   text: string;
@@ -34,8 +34,11 @@ function symbols(): Promise<string[]> {
   return dictionary;
 }
 
-/** Reads the text inside one box of the image; an empty text when nothing legible is there. */
-export async function recognizeText(rgb: RawImage, box: Box, env: PipelineEnv): Promise<Reading> {
+/**
+ * Reads the text inside one box of the image (PP-OCRv4 recognition); an empty text when nothing legible
+ * is there.
+ */
+export async function readTextInBox(rgb: RawImage, box: Box, env: PipelineEnv): Promise<Reading> {
   const [{ session }, chars] = await Promise.all([getSession("ppocr-v4-rec", env), symbols()]);
   const left = Math.max(0, Math.floor(box.x));
   const top = Math.max(0, Math.floor(box.y));
