@@ -1,15 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
+import { readWorkspaces, type Workspace } from "./workspaces.ts";
 
 /** File → the files it imports or re-exports from (paths relative to the repository root). */
 export type ImportGraph = Map<string, string[]>;
-
-export interface Workspace {
-  name: string;
-  dir: string;
-  exports: Record<string, string>;
-}
 
 const sourceFile = /\.(ts|tsx)$/;
 
@@ -18,26 +13,6 @@ function listSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && sourceFile.test(entry.name) && !entry.name.endsWith(".d.ts"))
     .map((entry) => join(entry.parentPath, entry.name));
-}
-
-/** The workspaces of the repository at `root`, read from its package.json `workspaces` globs (`dir/*`). */
-export function readWorkspaces(root: string): Workspace[] {
-  const { workspaces } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    workspaces: string[];
-  };
-  return workspaces.flatMap((pattern) => {
-    const parent = join(root, pattern.replace(/\/\*$/, ""));
-    return readdirSync(parent, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && existsSync(join(parent, entry.name, "package.json")))
-      .map((entry) => {
-        const dir = join(parent, entry.name);
-        const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-          name: string;
-          exports?: Record<string, string>;
-        };
-        return { name: pkg.name, dir, exports: pkg.exports ?? {} };
-      });
-  });
 }
 
 /**
