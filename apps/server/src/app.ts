@@ -27,6 +27,7 @@ export interface App {
 }
 
 const KEEPALIVE_PING_MS = 30_000;
+const KEEPALIVE_IDLE_MS = 65_000;
 
 /** Starts Atelier's server: tRPC over HTTP and WebSocket, storage URLs, health, and the web app, on one port. */
 export async function createApp(
@@ -34,6 +35,10 @@ export async function createApp(
   log: Logger = createLogger("server", config.logLevel),
 ): Promise<App> {
   const server = createServer();
+  // Longer than any client's or proxy's idle timeout, so a client never reuses a socket the server
+  // is closing at that moment (ECONNRESET on the next request).
+  server.keepAliveTimeout = KEEPALIVE_IDLE_MS;
+  server.headersTimeout = KEEPALIVE_IDLE_MS + 1000;
   server.listen(config.port, config.host);
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;

@@ -154,7 +154,7 @@ export async function waitFor<T>(
   }
 }
 
-export async function waitForStatus(db: Database, jobId: string, status: string, timeoutMs = 15_000) {
+export async function waitForStatus(db: Database, jobId: string, status: string, timeoutMs = 30_000) {
   return waitFor(
     async () => {
       const row = await jobRow(db, jobId);
