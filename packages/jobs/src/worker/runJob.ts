@@ -1,10 +1,6 @@
 import { defaultOrgRules } from "@atelier/shared";
 import { type Artifact, type PipelineEvents, parsePipelineSpec, runPipeline } from "@atelier/pipeline";
-import {
-  type ModerationResult,
-  moderateImage,
-  moderationThresholdPercent,
-} from "../moderation/moderateImage.ts";
+import { type ModerationResult, moderateImage } from "../moderation/moderateImage.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { loadJobInputs } from "./jobInputs.ts";
 import type { JobRun } from "./jobRun.ts";

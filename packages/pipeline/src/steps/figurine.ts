@@ -3,7 +3,7 @@ import { z } from "zod";
 import { throwIfCancelled } from "../analysis/throwIfCancelled.ts";
 import { buildFigurine } from "../figurine/buildFigurine.ts";
 import { chibiBodies } from "../figurine/figureShapes.ts";
-import { figurineMesh, separateTouchingVertices } from "../figurine/figurineMesh.ts";
+import { figurineMesh } from "../figurine/figurineMesh.ts";
 import { figurinePicture } from "../figurine/figurinePicture.ts";
 import { type PrintReport, printReport } from "../figurine/printReport.ts";
 import { renderMesh } from "../figurine/renderMesh.ts";
