@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import type { StorageConfigInput } from "@atelier/storage";
 import { leaseMsSetting } from "@atelier/jobs";
+import { type PipelineSettings, pipelineSettingsOf, pipelineSettingsShape } from "@atelier/pipeline";
 import { AppError } from "@atelier/shared";
 import { z } from "zod";
 
@@ -38,11 +39,8 @@ const envSchema = z.object({
   NODE_DRAIN_TIMEOUT_MS: positiveMs("NODE_DRAIN_TIMEOUT_MS").default(30_000),
   /** Idle time after which another node takes a job over; every lease and interval derives from it. */
   BUS_LEASE_MS: leaseMsSetting,
-  EXECUTION_PROVIDERS: z.string().default("cpu"),
-  ATELIER_MODELS_DIR: z.string().optional(),
-  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
-  REPLICATE_API_TOKEN: z.string().min(1).optional(),
-  REPLICATE_BASE_URL: z.url().default("https://api.replicate.com"),
+  /** MAX_INPUT_PIXELS, EXECUTION_PROVIDERS, ATELIER_MODELS_DIR, REPLICATE_*: read alike by the server and the CLI. */
+  ...pipelineSettingsShape,
   /** Local storage (the server's data folder, shared with this machine), unless S3_BUCKET is set. */
   ATELIER_DATA_DIR: z.string().optional(),
   ATELIER_SECRET: z
@@ -74,13 +72,7 @@ export interface NodeConfig {
   leaseMs: number;
   storage: StorageConfigInput;
   logLevel: string;
-  pipeline: {
-    maxInputPixels: number;
-    executionProviders: string[];
-    modelsDir?: string;
-    replicateToken?: string;
-    replicateBaseUrl: string;
-  };
+  pipeline: PipelineSettings;
 }
 
 /** Reads and checks the node's settings; a CONFIG_ERROR lists every bad value with what to do. */
@@ -138,14 +130,6 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     leaseMs: e.BUS_LEASE_MS,
     storage,
     logLevel: e.LOG_LEVEL,
-    pipeline: {
-      maxInputPixels: e.MAX_INPUT_PIXELS,
-      executionProviders: e.EXECUTION_PROVIDERS.split(",")
-        .map((p) => p.trim())
-        .filter(Boolean),
-      modelsDir: e.ATELIER_MODELS_DIR,
-      replicateToken: e.REPLICATE_API_TOKEN,
-      replicateBaseUrl: e.REPLICATE_BASE_URL,
-    },
+    pipeline: pipelineSettingsOf(e),
   };
 }

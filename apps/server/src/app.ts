@@ -60,7 +60,7 @@ export async function createApp(
     tuning: { leaseMs: timing.leaseMs },
     logger: log,
   });
-  const pipelineEnv = { maxInputPixels: config.maxInputPixels, ...config.pipeline, log };
+  const pipelineEnv = { ...config.pipeline, log };
   const jobEngine = startJobEngine({
     db: database.db,
     bus,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { leaseMsSetting } from "@atelier/jobs";
+import { type PipelineSettings, pipelineSettingsOf, pipelineSettingsShape } from "@atelier/pipeline";
 import { AppError } from "@atelier/shared";
 import { z } from "zod";
 
@@ -46,17 +47,10 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(50 * 1024 * 1024),
-  /** Largest decoded image accepted, in pixels (default 100 megapixels). */
-  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
   /** Folder of the built web app; unset means apps/web/dist of this checkout. */
   ATELIER_WEB_DIST: z.string().optional(),
-  /** Token for hosted generative models (Replicate); unset lists `generate` and `staging` as unavailable. */
-  REPLICATE_API_TOKEN: z.string().min(1).optional(),
-  REPLICATE_BASE_URL: z.url().default("https://api.replicate.com"),
-  /** ONNX execution providers to try, in order (cpu, webgpu, cuda). */
-  EXECUTION_PROVIDERS: z.string().default("cpu"),
-  /** Folder of operator-added ONNX models with a manifest.json. */
-  ATELIER_MODELS_DIR: z.string().optional(),
+  /** MAX_INPUT_PIXELS, EXECUTION_PROVIDERS, ATELIER_MODELS_DIR, REPLICATE_*: read alike by nodes and the CLI. */
+  ...pipelineSettingsShape,
   /** Run one worker inside the server. Default: on without REDIS_URL (embedded mode), off with it. */
   ATELIER_EMBEDDED_WORKER: bool.optional(),
   /** RAM the embedded worker may give to jobs, in MiB; default half the machine's memory. */
@@ -96,12 +90,7 @@ export interface Config {
   webDist: string;
   logLevel: string;
   embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
-  pipeline: {
-    executionProviders: string[];
-    modelsDir?: string;
-    replicateToken?: string;
-    replicateBaseUrl: string;
-  };
+  pipeline: PipelineSettings;
 }
 
 /** The data folder keeps a generated secret so signed URLs survive restarts. */
@@ -162,13 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       memoryBudgetMb: e.ATELIER_WORKER_MEMORY_MB,
       vramBudgetMb: e.ATELIER_WORKER_VRAM_MB,
     },
-    pipeline: {
-      executionProviders: e.EXECUTION_PROVIDERS.split(",")
-        .map((p) => p.trim())
-        .filter(Boolean),
-      modelsDir: e.ATELIER_MODELS_DIR,
-      replicateToken: e.REPLICATE_API_TOKEN,
-      replicateBaseUrl: e.REPLICATE_BASE_URL,
-    },
+    pipeline: pipelineSettingsOf(e),
   };
 }

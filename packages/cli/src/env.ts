@@ -1,16 +1,29 @@
+import {
+  type PipelineSettings,
+  pipelineSettingsOf,
+  pipelineSettingsShape,
+  renamedSettings,
+} from "@atelier/pipeline";
+import { AppError } from "@atelier/shared";
 import { z } from "zod";
 
-/** The only place the CLI reads its environment. */
-const envSchema = z.object({
-  ATELIER_MAX_PIXELS: z.coerce.number().int().positive().default(100_000_000),
-  ATELIER_MODELS_DIR: z.string().optional(),
-  ATELIER_EXECUTION_PROVIDERS: z.string().default("cpu"),
-  REPLICATE_API_TOKEN: z.string().optional(),
-  REPLICATE_BASE_URL: z.string().url().optional(),
-});
+/** The only place the CLI reads its environment: the same names the server and GPU nodes read. */
+const envSchema = z.object(pipelineSettingsShape);
 
-export type CliEnv = z.infer<typeof envSchema>;
+export interface CliEnv {
+  pipeline: PipelineSettings;
+  /** Settings set under a name the CLI no longer reads, with the name that replaces it. */
+  renamed: Array<{ from: string; to: string }>;
+}
 
 export function readCliEnv(source: NodeJS.ProcessEnv = process.env): CliEnv {
-  return envSchema.parse(source);
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new AppError("CONFIG_ERROR", `fix these settings: ${problems.join("; ")}`, { problems });
+  }
+  const renamed = Object.entries(renamedSettings)
+    .filter(([from]) => source[from] !== undefined)
+    .map(([from, to]) => ({ from, to }));
+  return { pipeline: pipelineSettingsOf(parsed.data), renamed };
 }

@@ -1,19 +1,35 @@
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { basename, extname, join, resolve } from "node:path";
+import { mkdir, readFile, stat } from "node:fs/promises";
+import { basename, extname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { getPreset, type PipelineEnv, presetSpec, presets, runPipeline } from "@atelier/pipeline";
+import {
+  catalogue,
+  checkPlannedSteps,
+  describePresets,
+  getPreset,
+  outputFileNamesOf,
+  type PipelineEnv,
+  type PipelineSpec,
+  parsePipelineSpec,
+  presetSpec,
+  presets,
+  runPipeline,
+} from "@atelier/pipeline";
 import type { Artifact } from "@atelier/pipeline";
 import { AppError, createLogger, toAppError } from "@atelier/shared";
 import { readCliEnv } from "./env.ts";
-import { outputFileNames } from "./outputNames.ts";
 import { parseParams } from "./parseParams.ts";
+import { presetList } from "./presetList.ts";
 import { createProgressView, type ProgressView } from "./progressView.ts";
+import { writeOutputs } from "./writeOutputs.ts";
 
-const usage = `Usage: atelier run <preset> <files...> --out <dir> [--param key=value ...]
+const usage = `Usage: atelier run <preset> <files...> --out <dir> [--param key=value ...] [--force]
        atelier presets
 
-Runs a preset on local files with no server. Presets: ${[...presets.keys()].join(", ")}.
-Environment: ATELIER_MAX_PIXELS, ATELIER_MODELS_DIR, ATELIER_EXECUTION_PROVIDERS, REPLICATE_API_TOKEN.`;
+Runs a preset on local files with no server. Presets: ${[...presets.keys()].join(", ")}
+(\`atelier presets\` lists their parameters). Outputs are named <input>.<role>.<ext>; an input is never
+overwritten, an existing file only with --force.
+Environment (the server's names): MAX_INPUT_PIXELS, EXECUTION_PROVIDERS, ATELIER_MODELS_DIR,
+REPLICATE_API_TOKEN, REPLICATE_BASE_URL.`;
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -41,9 +57,18 @@ export async function main(
     io.stdout.write(`${usage}\n`);
     return command || parsed.values.help ? 0 : 2;
   }
+  let env: PipelineEnv;
+  try {
+    const cliEnv = readCliEnv(io.env);
+    for (const { from, to } of cliEnv.renamed)
+      io.stderr.write(`atelier: ${from} is not read any more; set ${to} instead.\n`);
+    // One process, a few images: model sessions give their memory back after each run.
+    env = { ...cliEnv.pipeline, leanMemory: true };
+  } catch (err) {
+    return fail(toAppError(err).message);
+  }
   if (command === "presets") {
-    for (const preset of presets.values())
-      io.stdout.write(`${preset.name.padEnd(18)} ${preset.description}\n`);
+    io.stdout.write(`${presetList(describePresets(env, catalogue))}\n`);
     return 0;
   }
   if (command !== "run") return fail(`unknown command "${command}" (see atelier --help)`);
@@ -58,6 +83,8 @@ export async function main(
       );
     const preset = getPreset(presetName);
     const spec = presetSpec(presetName, parseParams(parsed.values.param ?? []));
+    // Bad names and unavailable steps stop here, before any file is read.
+    checkPlannedSteps(parsePipelineSpec(spec, catalogue), env);
     if (files.length === 0) throw new AppError("VALIDATION_ERROR", "give at least one input file", {});
     if (!parsed.values.out)
       throw new AppError("VALIDATION_ERROR", "give an output folder with --out <dir>", {});
@@ -65,16 +92,6 @@ export async function main(
     const outDir = resolve(parsed.values.out);
     await mkdir(outDir, { recursive: true });
 
-    const cliEnv = readCliEnv(io.env);
-    const env: PipelineEnv = {
-      maxInputPixels: cliEnv.ATELIER_MAX_PIXELS,
-      executionProviders: cliEnv.ATELIER_EXECUTION_PROVIDERS.split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-      modelsDir: cliEnv.ATELIER_MODELS_DIR,
-      replicateToken: cliEnv.REPLICATE_API_TOKEN,
-      replicateBaseUrl: cliEnv.REPLICATE_BASE_URL,
-    };
     const view = createProgressView(io.stderr);
     const batches = preset.outputs === "combined" ? [files] : files.map((f) => [f]);
     let failures = 0;
@@ -85,8 +102,7 @@ export async function main(
         env,
         view,
         outDir,
-        mode: preset.outputs,
-        keepFiles: preset.keepFiles,
+        force: parsed.values.force ?? false,
       });
       if (!ok) failures++;
     }
@@ -104,6 +120,7 @@ function parseCommandLine(argv: string[]) {
     options: {
       out: { type: "string", short: "o" },
       param: { type: "string", short: "p", multiple: true },
+      force: { type: "boolean", short: "f" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -116,12 +133,11 @@ async function checkReadable(file: string): Promise<void> {
 }
 
 interface BatchOptions {
-  spec: ReturnType<typeof presetSpec>;
+  spec: PipelineSpec;
   env: PipelineEnv;
   view: ProgressView;
   outDir: string;
-  mode: "per-image" | "combined";
-  keepFiles: boolean;
+  force: boolean;
 }
 
 async function runBatch(batch: string[], label: string, opts: BatchOptions): Promise<boolean> {
@@ -144,12 +160,19 @@ async function runBatch(batch: string[], label: string, opts: BatchOptions): Pro
         progress: (e) => view.progress(label, e.fraction, e.note),
       },
     });
-    const named = outputFileNames(result.images, opts.keepFiles ? result.files : [], opts.mode);
-    for (const { fileName, artifact } of named) await writeFile(join(opts.outDir, fileName), artifact.data);
+    // Images and side files (masks, atlas JSON) alike, named as the web app and the server name them.
+    const outputs = [...result.images, ...result.files];
+    const names = outputFileNamesOf(outputs, opts.spec.steps.at(-1)!.step);
+    const written = await writeOutputs(
+      opts.outDir,
+      outputs.map((artifact, i) => ({ fileName: names[i]!, data: artifact.data })),
+      batch,
+      opts.force,
+    );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     view.fileFinished(
       label,
-      `${named.length} file${named.length === 1 ? "" : "s"} in ${seconds} s: ${named.map((n) => n.fileName).join(", ")}`,
+      `${written.length} file${written.length === 1 ? "" : "s"} in ${seconds} s: ${written.join(", ")}`,
     );
     return true;
   } catch (err) {

@@ -24,14 +24,15 @@ export {
 } from "./sharpInput.ts";
 export type { ImageKind, OpenedImage, OpenOptions } from "./sharpInput.ts";
 export { extensionOfMediaType } from "./imageIo.ts";
+export { outputFileNamesOf, outputNamingOf } from "./outputNaming.ts";
 
 // Catalogue, specs, presets, runner
 export { allSteps, catalogue, describeSteps, parseSpec } from "./catalogue.ts";
 export type { StepDescription } from "./catalogue.ts";
-export { buildCatalogue, parsePipelineSpec, pipelineSpecSchema } from "./pipelineSpec.ts";
+export { buildCatalogue, checkPlannedSteps, parsePipelineSpec, pipelineSpecSchema } from "./pipelineSpec.ts";
 export type { AnyStep, PipelineSpec, PlannedStep, StepCatalogue } from "./pipelineSpec.ts";
-export { getPreset, presetSpec, presets } from "./presets.ts";
-export type { Preset } from "./presets.ts";
+export { describePresets, getPreset, presetAvailability, presetSpec, presets } from "./presets.ts";
+export type { Preset, PresetDescription } from "./presets.ts";
 export { runPipeline } from "./runPipeline.ts";
 export type { PipelineEvents, PipelineResult, RunPipelineOptions } from "./runPipeline.ts";
 export { previewMaxBytes, previewMaxSide, shrinkPreview } from "./preview.ts";
@@ -78,3 +79,7 @@ export { findModel, listModels } from "./models/modelRegistry.ts";
 export type { ModelSpec } from "./models/modelSpec.ts";
 export { getSession, loadedModels, releaseSessions } from "./models/sessionPool.ts";
 export type { LoadedModel } from "./models/sessionPool.ts";
+
+// Settings every process that runs steps reads under the same names
+export { pipelineSettingsOf, pipelineSettingsShape, renamedSettings } from "./pipelineSettings.ts";
+export type { PipelineSettings, PipelineSettingsEnv } from "./pipelineSettings.ts";

@@ -1,6 +1,6 @@
 import { AppError } from "@atelier/shared";
 import { z } from "zod";
-import type { StepDefinition } from "./step.ts";
+import type { PipelineEnv, StepDefinition } from "./step.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: a catalogue holds steps of every params type
 export type AnyStep = StepDefinition<any>;
@@ -72,4 +72,32 @@ function fromZod(error: z.ZodError, prefix: Array<string | number>, step?: strin
       })),
     },
   );
+}
+
+/**
+ * What only this installation and organization can tell about a parsed spec, before any work: every
+ * step is available here (STEP_UNAVAILABLE otherwise, with the reason), and names in params are the
+ * organization's formats and styles (VALIDATION_ERROR with the path, e.g. ["steps", 1, "params", "formats"]).
+ */
+export function checkPlannedSteps(planned: readonly PlannedStep[], env: PipelineEnv): void {
+  for (const [index, { definition, params }] of planned.entries()) {
+    const availability = definition.availability?.(env) ?? { available: true };
+    if (!availability.available) {
+      throw new AppError(
+        "STEP_UNAVAILABLE",
+        `The step "${definition.name}" is not available: ${availability.reason}`,
+        { step: definition.name, index, reason: availability.reason },
+      );
+    }
+    try {
+      definition.checkParams?.(params, env);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const inner = Array.isArray(err.details.path) ? (err.details.path as Array<string | number>) : [];
+      throw new AppError("VALIDATION_ERROR", `${definition.name}: ${err.message}`, {
+        ...err.details,
+        path: ["steps", index, "params", ...inner],
+      });
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { AppError, canvasFillSchema } from "@atelier/shared";
 import { z } from "zod";
-import type { PipelineSpec } from "./pipelineSpec.ts";
+import { type PipelineSpec, parsePipelineSpec, type StepCatalogue } from "./pipelineSpec.ts";
+import type { Availability, PipelineEnv } from "./step.ts";
 import { figurineParams } from "./steps/figurine.ts";
 
 /** Lists may come as arrays or as comma-separated text (CLI, query strings). */
@@ -25,8 +26,6 @@ export interface Preset<S extends z.ZodType = z.ZodType> {
    * "combined": the outputs describe all inputs together (a sprite sheet).
    */
   outputs: "per-image" | "combined";
-  /** Side outputs (masks, JSON) a person wants saved next to the images. */
-  keepFiles: boolean;
   build(params: z.infer<S>): PipelineSpec;
 }
 
@@ -44,7 +43,6 @@ const removeBackgroundPreset = definePreset({
     })
     .strict(),
   outputs: "per-image",
-  keepFiles: false,
   build: (p) => ({
     steps: [
       { step: "normalize" },
@@ -67,7 +65,6 @@ const repurposePreset = definePreset({
     })
     .strict(),
   outputs: "per-image",
-  keepFiles: false,
   build: (p) => ({ steps: [{ step: "normalize" }, { step: "repurpose", params: p }] }),
 });
 
@@ -88,7 +85,6 @@ const spriteSheetPreset = definePreset({
     })
     .strict(),
   outputs: "combined",
-  keepFiles: true,
   build: (p) => ({ steps: [{ step: "sprite-sheet", params: p }] }),
 });
 
@@ -106,7 +102,6 @@ const cartoonFigurinePreset = definePreset({
     })
     .strict(),
   outputs: "per-image",
-  keepFiles: false,
   build: (p) => ({
     steps: [
       { step: "normalize" },
@@ -131,7 +126,6 @@ const figurinePreset = definePreset({
   // The figurine step's own params (one statement of each default), plus the cartoon's colours.
   params: figurineParams.extend({ colours: z.number().int().min(2).max(48).default(10) }).strict(),
   outputs: "per-image",
-  keepFiles: true,
   build: ({ colours, ...figurine }) => ({
     steps: [
       { step: "normalize" },
@@ -154,7 +148,6 @@ const productShotPreset = definePreset({
     })
     .strict(),
   outputs: "per-image",
-  keepFiles: false,
   build: (p) => ({
     steps: [
       { step: "normalize" },
@@ -195,7 +188,6 @@ const stagingPreset = definePreset({
     })
     .strict(),
   outputs: "per-image",
-  keepFiles: false,
   build: (p) => ({
     steps: [
       { step: "normalize" },
@@ -256,4 +248,36 @@ export function presetSpec(name: string, params: Record<string, unknown>): Pipel
     );
   }
   return preset.build(parsed.data);
+}
+
+/**
+ * Whether a preset can run in this installation: its steps (with default params) are all available.
+ * An unavailable preset is offered disabled with this reason, and refused at submission.
+ */
+export function presetAvailability(name: string, env: PipelineEnv, steps: StepCatalogue): Availability {
+  for (const { definition } of parsePipelineSpec(presetSpec(name, {}), steps)) {
+    const availability = definition.availability?.(env) ?? { available: true };
+    if (!availability.available) return availability;
+  }
+  return { available: true };
+}
+
+export interface PresetDescription {
+  name: string;
+  description: string;
+  outputs: "per-image" | "combined";
+  availability: Availability;
+  /** JSON Schema of the params (input side), for forms and the SDK. */
+  params: unknown;
+}
+
+/** Every preset with its params and whether it runs here: the Run dialog, `atelier presets`, the SDK. */
+export function describePresets(env: PipelineEnv, steps: StepCatalogue): PresetDescription[] {
+  return [...presets.values()].map((p) => ({
+    name: p.name,
+    description: p.description,
+    outputs: p.outputs,
+    availability: presetAvailability(p.name, env, steps),
+    params: z.toJSONSchema(p.params, { io: "input", unrepresentable: "any" }),
+  }));
 }

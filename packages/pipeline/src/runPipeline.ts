@@ -1,5 +1,6 @@
 import { AppError, createLogger, type Logger, toAppError } from "@atelier/shared";
 import {
+  checkPlannedSteps,
   type PipelineSpec,
   type PlannedStep,
   parsePipelineSpec,
@@ -68,19 +69,7 @@ export async function runPipeline(
   const log = opts.log ?? defaultLog;
   const progressInterval = opts.progressIntervalMs ?? 100;
   const previewInterval = opts.previewIntervalMs ?? 500;
-  for (const [index, { definition }] of planned.entries()) {
-    const availability = definition.availability?.(opts.env) ?? { available: true };
-    if (!availability.available) {
-      throw new AppError(
-        "STEP_UNAVAILABLE",
-        `The step "${definition.name}" is not available: ${availability.reason}`,
-        {
-          step: definition.name,
-          index,
-        },
-      );
-    }
-  }
+  checkPlannedSteps(planned, opts.env);
 
   let current = inputs.map((a) => ({ ...a, meta: { ...a.meta, source: sourceOf(a) } }));
   const files: Artifact[] = [];

@@ -49,6 +49,11 @@ export interface PipelineEnv {
   org?: OrgPipelineSettings;
   /** The job's attempt number (1 first), for steps that behave differently on a retry. */
   attempt?: number;
+  /**
+   * Model sessions that give memory back after each run, at some speed (the CLI: one process, a few
+   * images); a node that runs model after model keeps onnxruntime's arena.
+   */
+  leanMemory?: boolean;
   /** Where model loading and provider fallbacks are logged; quiet when absent. */
   log?: Logger;
 }
@@ -86,6 +91,12 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   /** Model names from the model registry this step loads. */
   models: string[];
   availability?(env: PipelineEnv): Availability;
+  /**
+   * Checks what the params schema cannot know: names of the organization's formats and styles. Runs at
+   * submission (and in the CLI before any work), so a bad name fails before a job is queued.
+   * Throws VALIDATION_ERROR with `details.path` inside the params.
+   */
+  checkParams?(params: z.infer<S>, env: PipelineEnv): void;
   run(ctx: StepContext<z.infer<S>>): Promise<StepResult>;
 }
 

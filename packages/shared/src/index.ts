@@ -80,6 +80,8 @@ export {
 export type { EditOp } from "./editing/editOps.ts";
 export { id } from "./ids.ts";
 export { extensionOfMediaType } from "./mediaTypes.ts";
+export { commonSourceName, extensionOf, outputFileName, uniqueOutputFileNames } from "./outputNames.ts";
+export type { OutputNaming } from "./outputNames.ts";
 export { jobEventSchema, PROJECT_EVENTS_VERSION, projectEventSchema } from "./events/projectEvents.ts";
 export type {
   JobEvent,

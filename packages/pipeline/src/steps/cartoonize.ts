@@ -60,7 +60,7 @@ export const cartoonizeStep = defineStep({
         }
       }
       const image = rawToSharp({ ...source, data: flat });
-      const out = await toArtifact(input.name, image, "png");
+      const out = await toArtifact("cartoon", image, "png");
       await ctx.preview(out.data);
       progress(1);
       return { images: [out] };

@@ -38,9 +38,10 @@ export function resolveFormats(
   return ids.map((id) => {
     const format = all.find((f) => f.id === id);
     if (!format) {
-      throw new AppError("VALIDATION_ERROR", `Unknown format "${id}".`, {
+      const known = all.map((f) => f.id);
+      throw new AppError("VALIDATION_ERROR", `Unknown format "${id}"; choose from ${known.join(", ")}.`, {
         path: ["formats"],
-        known: all.map((f) => f.id),
+        known,
       });
     }
     return format;
@@ -55,6 +56,7 @@ export const repurposeStep = defineStep({
   gives: "image/*",
   vramMb: 0,
   models: [],
+  checkParams: (p, env) => void resolveFormats(p.formats, env.org?.formats),
   run: (ctx) =>
     perImage(ctx, async (input, progress) => {
       const p = ctx.params;

@@ -51,8 +51,8 @@ describe("sprite-sheet", () => {
       const { result } = await runStep(spriteSheetStep, { allowRotation, padding: 2 }, inputs);
       const atlasPng = result.images[0]!.data;
       const atlas = await rgba(atlasPng);
-      const hash = JSON.parse(result.files!.find((f) => f.name === "atlas.json")!.data.toString()) as Json;
-      const array = JSON.parse(result.files!.find((f) => f.name === "atlas-array.json")!.data.toString()) as {
+      const hash = JSON.parse(result.files!.find((f) => f.name === "atlas")!.data.toString()) as Json;
+      const array = JSON.parse(result.files!.find((f) => f.name === "atlas-array")!.data.toString()) as {
         frames: Array<{ filename: string }>;
       };
       expect(hash.meta.size).toEqual({ w: atlas.width, h: atlas.height });

@@ -1,4 +1,4 @@
-import { AppError } from "@atelier/shared";
+import { AppError, commonSourceName, outputFileName } from "@atelier/shared";
 import { z } from "zod";
 import {
   decodeRgba,
@@ -23,7 +23,10 @@ export const spriteSheetParams = z
     trim: z.boolean().default(true),
     allowRotation: z.boolean().default(false),
     powerOfTwo: z.boolean().default(false),
-    /** Base name of the outputs: <name>.png (meta.image), <name>.json (hash) and <name>-array.json. */
+    /**
+     * The outputs' role: <input>.<name>.png (meta.image), <input>.<name>.json (hash) and
+     * <input>.<name>-array.json, where <input> is what the inputs' names share.
+     */
     name: z
       .string()
       .regex(/^[\w-]+$/)
@@ -81,7 +84,9 @@ export const spriteSheetStep = defineStep({
       const at = packed.placements[i]!;
       pasteRaw(canvas, at.rotated ? rotateClockwise(frame.trimmed) : frame.trimmed, at.x, at.y);
     });
-    const atlas = await toArtifact(p.name, rawToSharp(canvas), "png");
+    // Named here as every client will save it, so the JSON's meta.image finds the sheet beside it.
+    const source = commonSourceName(ctx.inputs.map(sourceOf));
+    const atlas = await toArtifact(p.name, rawToSharp(canvas), "png", source ? { meta: { source } } : {});
 
     const atlasFrames: AtlasFrame[] = frames.map((frame, i) => {
       const at = packed.placements[i]!;
@@ -102,7 +107,7 @@ export const spriteSheetStep = defineStep({
     const meta: AtlasMeta = {
       app: "atelier",
       version: "1.0",
-      image: `${p.name}.png`,
+      image: outputFileName({ source, role: p.name, mediaType: "image/png" }),
       format: "RGBA8888",
       size: { w: packed.width, h: packed.height },
       scale: "1",
@@ -115,14 +120,15 @@ export const spriteSheetStep = defineStep({
       name,
       mediaType: "application/json",
       data: Buffer.from(`${JSON.stringify(value, null, 2)}\n`),
+      ...(source ? { meta: { source } } : {}),
     });
     ctx.progress(1);
     await ctx.preview(atlas.data);
     return {
       images: [atlas],
       files: [
-        json(`${p.name}.json`, atlasHashJson(atlasFrames, meta, animations)),
-        json(`${p.name}-array.json`, atlasArrayJson(atlasFrames, meta, animations)),
+        json(p.name, atlasHashJson(atlasFrames, meta, animations)),
+        json(`${p.name}-array`, atlasArrayJson(atlasFrames, meta, animations)),
       ],
       data: { frames: frames.length, size: meta.size },
     };

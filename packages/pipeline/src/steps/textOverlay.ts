@@ -42,6 +42,18 @@ export const textOverlayStep = defineStep({
   gives: "image/png",
   vramMb: 0,
   models: [],
+  checkParams(p, env) {
+    const known = Object.keys(resolveTextStyles(env.org?.textStyles));
+    for (const [index, t] of p.texts.entries()) {
+      if (!known.includes(t.styleSet)) {
+        throw new AppError(
+          "VALIDATION_ERROR",
+          `Unknown text style "${t.styleSet}"; choose from ${known.join(", ")}.`,
+          { path: ["texts", index, "styleSet"], known },
+        );
+      }
+    }
+  },
   run: (ctx) =>
     perImage(ctx, async (input) => {
       const p = ctx.params;
