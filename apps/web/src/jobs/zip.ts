@@ -1,6 +1,8 @@
 /**
  * A store-only ZIP writer (no compression: outputs are PNG/JPEG/WebP, already compressed).
- * Enough for "Download all": UTF-8 names, CRC-32, sizes under 4 GiB, no ZIP64.
+ * Enough for "Download all": UTF-8 names, CRC-32, sizes under 4 GiB, no ZIP64. Entries are regular
+ * files with Unix mode 0644 and their modification time (DOS time plus the UTC "UT" extra field), so
+ * unzip run by anyone gives readable files with the right dates.
  */
 
 export interface ZipEntry {
@@ -39,6 +41,19 @@ export function uniqueNames(names: string[]): string[] {
   });
 }
 
+/** S_IFREG | rw-r--r--, in the high half of the external attributes as Unix zip tools read it. */
+const UNIX_FILE_0644 = (0o100644 << 16) >>> 0;
+
+/** The "UT" extended timestamp extra field: flags (mtime present) and the mtime in Unix seconds. */
+function extendedTimestamp(modified: Date): Uint8Array {
+  const field = new DataView(new ArrayBuffer(9));
+  field.setUint16(0, 0x5455, true);
+  field.setUint16(2, 5, true);
+  field.setUint8(4, 1);
+  field.setUint32(5, Math.max(0, Math.floor(modified.getTime() / 1000)), true);
+  return new Uint8Array(field.buffer);
+}
+
 export function createZip(entries: ZipEntry[]): Uint8Array {
   const encoder = new TextEncoder();
   const names = uniqueNames(entries.map((e) => e.name)).map((n) => encoder.encode(n));
@@ -48,7 +63,9 @@ export function createZip(entries: ZipEntry[]): Uint8Array {
   entries.forEach((entry, i) => {
     const name = names[i]!;
     const crc = crc32(entry.data);
-    const [time, date] = dosDateTime(entry.modified ?? new Date());
+    const modified = entry.modified ?? new Date();
+    const [time, date] = dosDateTime(modified);
+    const extra = extendedTimestamp(modified);
     const size = entry.data.length;
 
     const local = new DataView(new ArrayBuffer(30));
@@ -62,8 +79,8 @@ export function createZip(entries: ZipEntry[]): Uint8Array {
     local.setUint32(18, size, true);
     local.setUint32(22, size, true);
     local.setUint16(26, name.length, true);
-    local.setUint16(28, 0, true);
-    locals.push(new Uint8Array(local.buffer), name, entry.data);
+    local.setUint16(28, extra.length, true);
+    locals.push(new Uint8Array(local.buffer), name, extra, entry.data);
 
     const central = new DataView(new ArrayBuffer(46));
     central.setUint32(0, 0x02014b50, true);
@@ -77,10 +94,12 @@ export function createZip(entries: ZipEntry[]): Uint8Array {
     central.setUint32(20, size, true);
     central.setUint32(24, size, true);
     central.setUint16(28, name.length, true);
-    // extra, comment, disk number, internal attributes, external attributes: all zero
+    central.setUint16(30, extra.length, true);
+    // comment length, disk number, internal attributes: zero
+    central.setUint32(38, UNIX_FILE_0644, true);
     central.setUint32(42, offset, true);
-    centrals.push(new Uint8Array(central.buffer), name);
-    offset += 30 + name.length + size;
+    centrals.push(new Uint8Array(central.buffer), name, extra);
+    offset += 30 + name.length + extra.length + size;
   });
   const centralSize = centrals.reduce((n, part) => n + part.length, 0);
   const end = new DataView(new ArrayBuffer(22));
