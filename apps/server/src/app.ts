@@ -67,6 +67,7 @@ export async function createApp(
     storage,
     log: log.child({ part: "jobs" }),
     timing,
+    pipelineEnv,
     republishAllOnStart: !config.redisUrl,
   });
   const services: Services = {

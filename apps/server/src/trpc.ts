@@ -48,7 +48,10 @@ function appErrorOf(error: TRPCError): AppError | null {
   if (error.cause instanceof AppError) return error.cause;
   if (error.cause instanceof ZodError) {
     const issues = error.cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-    const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    // A message written as a sentence for people stands alone; zod's own terse ones say which field.
+    const message = issues
+      .map((i) => (i.path && !/[.!?]$/.test(i.message) ? `${i.path}: ${i.message}` : i.message))
+      .join("; ");
     return new AppError("VALIDATION_ERROR", message || "The input is not valid.", { issues });
   }
   return null;

@@ -95,6 +95,10 @@ export abstract class ComposedBus implements JobBus {
     return this.jobs.requeueDeadLetter(id, options);
   }
 
+  dropDeadLetters(jobId: string): Promise<number> {
+    return this.jobs.dropDeadLetters(jobId);
+  }
+
   stats(): Promise<BusStats> {
     return this.jobs.stats();
   }

@@ -100,6 +100,8 @@ export interface JobBus {
   listDeadLetters(options?: { count?: number }): Promise<DeadLetter[]>;
   /** Publishes the job again and removes it from the dead letters. */
   requeueDeadLetter(id: string, options?: RequeueOptions): Promise<PublishResult>;
+  /** Removes a job's dead letters without publishing (the job was queued again another way); how many. */
+  dropDeadLetters(jobId: string): Promise<number>;
   stats(): Promise<BusStats>;
 
   heartbeat(node: NodeHeartbeat, ttlMs: number): Promise<void>;

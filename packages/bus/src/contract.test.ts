@@ -194,6 +194,24 @@ describe.each(implementations)("%s (bus contract)", (_name, makeBus) => {
       expect(fresh?.message.attempt).toBe(1);
     });
 
+    it("drops every dead letter of one job, and only its own", async () => {
+      const bus = makeBus();
+      await bus.publishMany([job("twice"), job("other")]);
+      const errors = [{ attempt: 1, code: "UPSTREAM_ERROR", message: "timeout", at: Date.now() }];
+      for (const delivery of await bus.claim(node("n1", 0, 2))) await bus.deadLetter(delivery, { errors });
+      await bus.publish(job("twice", { attempt: 2 }));
+      const [retried] = await bus.claim(node("n1"));
+      await bus.deadLetter(retried!, { errors });
+      expect((await bus.listDeadLetters()).map((l) => l.message.jobId).sort()).toEqual([
+        "other",
+        "twice",
+        "twice",
+      ]);
+      expect(await bus.dropDeadLetters("twice")).toBe(2);
+      expect((await bus.listDeadLetters()).map((l) => l.message.jobId)).toEqual(["other"]);
+      expect(await bus.dropDeadLetters("twice")).toBe(0);
+    });
+
     it("reports depth, pending, dead letters and scheduled retries", async () => {
       const bus = makeBus();
       await bus.publishMany([job("s1"), job("s2"), job("b1", { priority: "batch", vramMb: 5000 })]);

@@ -1,6 +1,6 @@
 import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
-import type { StepCatalogue } from "@atelier/pipeline";
+import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
 import type { Logger } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
 import { JobLifecycle } from "./lifecycle/jobLifecycle.ts";
@@ -26,6 +26,8 @@ export function startJobEngine(options: {
   log: Logger;
   timing: JobTiming;
   catalogue?: StepCatalogue;
+  /** Submissions are checked against it (available steps, the organization's formats and styles). */
+  pipelineEnv?: PipelineEnv;
   /** Only for an in-process bus, where a restart loses every message and no other process runs jobs. */
   republishAllOnStart?: boolean;
 }): JobEngine {
@@ -39,6 +41,7 @@ export function startJobEngine(options: {
     timing,
     publisher: relay,
     catalogue: options.catalogue,
+    pipelineEnv: options.pipelineEnv,
   });
   const sweeper = startStaleSweeper({
     lifecycle,

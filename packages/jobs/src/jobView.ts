@@ -20,21 +20,33 @@ export async function toOutputView(
 ): Promise<JobOutputView> {
   // A held or rejected output gets no link at all: nothing to share, nothing for a webhook to send.
   const withheld = isWithheld(row.reviewStatus);
+  // Outputs stored before file names were kept are saved under their key's last part.
+  const fileName = row.fileName ?? row.storageKey.slice(row.storageKey.lastIndexOf("/") + 1);
+  const [url, thumbnailUrl] = withheld
+    ? [null, null]
+    : await Promise.all([
+        storage.createDownloadUrl(row.storageKey, {
+          expiresInSec: OUTPUT_URL_TTL_SEC,
+          contentType: row.mediaType,
+          filename: fileName,
+        }),
+        row.thumbnailKey
+          ? storage.createDownloadUrl(row.thumbnailKey, {
+              expiresInSec: OUTPUT_URL_TTL_SEC,
+              contentType: "image/webp",
+            })
+          : null,
+      ]);
   return {
     id: row.id,
     name: row.name,
+    fileName,
     mediaType: row.mediaType,
     width: row.width,
     height: row.height,
     bytes: row.bytes,
-    url: withheld
-      ? null
-      : await storage.createDownloadUrl(row.storageKey, {
-          expiresInSec: OUTPUT_URL_TTL_SEC,
-          contentType: row.mediaType,
-          // The stored key's last part: the output's name with its extension.
-          filename: row.storageKey.slice(row.storageKey.lastIndexOf("/") + 1),
-        }),
+    url,
+    thumbnailUrl,
     moderation: moderationViewOf(row, reason),
   };
 }

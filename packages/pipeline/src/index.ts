@@ -35,7 +35,13 @@ export { describePresets, getPreset, presetAvailability, presetSpec, presets } f
 export type { Preset, PresetDescription } from "./presets.ts";
 export { runPipeline } from "./runPipeline.ts";
 export type { PipelineEvents, PipelineResult, RunPipelineOptions } from "./runPipeline.ts";
-export { previewMaxBytes, previewMaxSide, shrinkPreview } from "./preview.ts";
+export {
+  outputThumbnail,
+  previewMaxBytes,
+  previewMaxSide,
+  shrinkPreview,
+  thumbnailMaxSide,
+} from "./preview.ts";
 export type { Preview } from "./preview.ts";
 
 // Formats, text styles, edit documents

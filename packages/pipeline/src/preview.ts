@@ -38,3 +38,22 @@ export async function shrinkPreview(image: Buffer, maxInputPixels: number): Prom
     .toBuffer({ resolveWithObject: true });
   return { data, mediaType: "image/webp", width: info.width, height: info.height };
 }
+
+/** Longest side of an output's list thumbnail. */
+export const thumbnailMaxSide = 320;
+
+/**
+ * A WebP of at most 320 px for an image output, so lists never load the full-size image; null for
+ * files that are not images, or images that cannot be read (only the thumbnail is lost).
+ */
+export async function outputThumbnail(
+  artifact: { mediaType: string; data: Buffer },
+  maxInputPixels: number,
+): Promise<Buffer | null> {
+  if (!artifact.mediaType.startsWith("image/")) return null;
+  return sharp(artifact.data, { limitInputPixels: maxInputPixels, failOn: "error" })
+    .resize(thumbnailMaxSide, thumbnailMaxSide, { fit: "inside", withoutEnlargement: true })
+    .webp({ quality: 75, effort: 2 })
+    .toBuffer()
+    .catch(() => null);
+}

@@ -58,6 +58,23 @@ export const httpStatusOf: Record<ErrorCode, number> = {
 
 export type ErrorDetails = Record<string, unknown>;
 
+/**
+ * Failures caused by what the caller sent (parameters, images): the same job fails the same way every
+ * time, so it is never retried, by the engine or on a person's request.
+ */
+const inputErrorCodes: ReadonlySet<string> = new Set<ErrorCode>([
+  "VALIDATION_ERROR",
+  "UNSUPPORTED_MEDIA",
+  "FILE_TOO_LARGE",
+  "IMAGE_TOO_LARGE",
+  "EMPTY_FILE",
+  "CORRUPT_IMAGE",
+]);
+
+export function isInputErrorCode(code: string): boolean {
+  return inputErrorCodes.has(code);
+}
+
 export class AppError extends Error {
   override readonly name = "AppError";
   constructor(

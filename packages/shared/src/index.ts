@@ -1,4 +1,4 @@
-export { AppError, ErrorCode, httpStatusOf, isAppError, toAppError } from "./AppError.ts";
+export { AppError, ErrorCode, httpStatusOf, isAppError, isInputErrorCode, toAppError } from "./AppError.ts";
 export type { ErrorDetails } from "./AppError.ts";
 export { createLogger } from "./logger.ts";
 export type { Logger } from "./logger.ts";

@@ -53,13 +53,18 @@ export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 export const jobOutputViewSchema = z.object({
   id: z.string(),
+  /** Its role in the job: "cutout", "mask", "instagram-square". */
   name: z.string(),
+  /** The file to save it as, the same in every client: `<input>.<role>.<ext>` ("astronaut.cutout.png"). */
+  fileName: z.string(),
   mediaType: z.string(),
   width: z.number().nullable(),
   height: z.number().nullable(),
   bytes: z.number(),
   /** A signed download URL; null while the output is held for review or was rejected. */
   url: z.string().nullable(),
+  /** A signed URL of a WebP of at most 320 px, for lists; null for files that are not images and held outputs. */
+  thumbnailUrl: z.string().nullable(),
   moderation: moderationViewSchema,
 });
 export type JobOutputView = z.infer<typeof jobOutputViewSchema>;

@@ -28,7 +28,9 @@ export const adminRouter = router({
         ),
       );
     const jobs = new Map(owned.map((j) => [j.id, j]));
-    return letters
+    // One entry per job, its latest, even where an older copy was left behind.
+    const latest = new Map(letters.map((l) => [l.message.jobId, l]));
+    return [...latest.values()]
       .filter((l) => jobs.has(l.message.jobId))
       .map((l) => ({
         id: l.id,

@@ -1,16 +1,11 @@
-import { describeSteps, presets } from "@atelier/pipeline";
-import { z } from "zod";
+import { catalogue, describePresets, describeSteps } from "@atelier/pipeline";
 import { publicProcedure, router } from "../trpc.ts";
 
-/** What can be run: presets with their parameters (as JSON Schema, for forms), and every step. */
+/**
+ * What can be run: presets with their parameters (as JSON Schema, for forms) and whether they run in
+ * this installation (an unavailable one says why), and every step.
+ */
 export const catalogueRouter = router({
-  presets: publicProcedure.query(() =>
-    [...presets.values()].map((p) => ({
-      name: p.name,
-      description: p.description,
-      outputs: p.outputs,
-      params: z.toJSONSchema(p.params, { io: "input", unrepresentable: "any" }),
-    })),
-  ),
+  presets: publicProcedure.query(({ ctx }) => describePresets(ctx.services.pipelineEnv, catalogue)),
   steps: publicProcedure.query(({ ctx }) => describeSteps(ctx.services.pipelineEnv)),
 });

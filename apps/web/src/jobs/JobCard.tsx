@@ -33,9 +33,9 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
   const title = jobTitle(job);
   const subject =
     job.assetIds.length === 1 ? (assetNames[job.assetIds[0]!] ?? "1 image") : `${job.assetIds.length} images`;
-  const firstImage = job.outputs.find((o) => o.mediaType.startsWith("image/"));
-  const preview =
-    job.preview?.src ?? (job.status === "succeeded" ? (firstImage?.url ?? undefined) : undefined);
+  // A small rendition of the first image; held outputs have none.
+  const firstImage = job.outputs.find((o) => o.thumbnailUrl);
+  const preview = job.preview?.src ?? (job.status === "succeeded" ? (firstImage?.thumbnailUrl ?? undefined) : undefined);
   const active = isActive(job.status);
 
   return (

@@ -4,7 +4,6 @@ import { FormError } from "../components/FormError.tsx";
 import { formatBytes } from "../components/format.ts";
 import { downloadAll } from "./downloadAll.ts";
 import { ModelViewer } from "./ModelViewer.tsx";
-import { outputFileName } from "./outputFileName.ts";
 import { PrintReportPanel } from "./PrintReportPanel.tsx";
 
 /** A job's results: a thumbnail and a download link per output, and all of them as one ZIP. */
@@ -18,13 +17,13 @@ export function JobOutputs({ outputs, archiveName }: { outputs: JobOutputView[];
     <div className="job-outputs">
       {model?.url && (
         <div className="figurine-view">
-          <ModelViewer url={model.url} label={`3D view of ${outputFileName(model)}`} />
+          <ModelViewer url={model.url} label={`3D view of ${model.fileName}`} />
           {report?.url && <PrintReportPanel url={report.url} />}
         </div>
       )}
       <ul className="job-output-list" aria-label="Outputs">
         {outputs.map((output) => {
-          const fileName = outputFileName(output);
+          const { fileName } = output;
           const withheld = isWithheld(output.moderation.status);
           return (
             <li key={output.id} className="job-output" data-review={output.moderation.status}>
@@ -32,8 +31,8 @@ export function JobOutputs({ outputs, archiveName }: { outputs: JobOutputView[];
                 <span className="job-output-thumb job-output-withheld">
                   {output.moderation.status === "held" ? "Held for review" : "Rejected"}
                 </span>
-              ) : output.mediaType.startsWith("image/") && output.url ? (
-                <img src={output.url} alt={fileName} loading="lazy" className="job-output-thumb" />
+              ) : output.thumbnailUrl ? (
+                <img src={output.thumbnailUrl} alt={fileName} loading="lazy" className="job-output-thumb" />
               ) : (
                 <span className="job-output-thumb job-output-file" aria-hidden="true">
                   {output.mediaType.split("/")[1]?.toUpperCase() ?? "FILE"}

@@ -1,5 +1,4 @@
 import type { JobOutputView } from "@atelier/shared";
-import { outputFileName } from "./outputFileName.ts";
 import { createZip } from "./zip.ts";
 
 /** Fetches every output (signed URLs, same origin) and saves them as one store-only ZIP. */
@@ -9,8 +8,8 @@ export async function downloadAll(outputs: JobOutputView[], archiveName: string)
     downloadable.map(async (output) => {
       const res = await fetch(output.url, { credentials: "include" });
       if (!res.ok)
-        throw new Error(`Could not fetch ${output.name} (HTTP ${res.status}); reload and try again.`);
-      return { name: outputFileName(output), data: new Uint8Array(await res.arrayBuffer()) };
+        throw new Error(`Could not fetch ${output.fileName} (HTTP ${res.status}); reload and try again.`);
+      return { name: output.fileName, data: new Uint8Array(await res.arrayBuffer()) };
     }),
   );
   const zip = createZip(entries);

@@ -127,6 +127,12 @@ export class MemoryJobQueue {
     return [...this.deadLetters.values()].slice(0, count).map((d) => structuredClone(d));
   }
 
+  async dropDeadLetters(jobId: string): Promise<number> {
+    const ids = [...this.deadLetters.values()].filter((d) => d.message.jobId === jobId).map((d) => d.id);
+    for (const id of ids) this.deadLetters.delete(id);
+    return ids.length;
+  }
+
   async requeueDeadLetter(id: string, options: RequeueOptions): Promise<PublishResult> {
     const letter = this.deadLetters.get(id);
     if (!letter)

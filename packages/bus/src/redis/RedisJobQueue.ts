@@ -199,6 +199,20 @@ export class RedisJobQueue {
     });
   }
 
+  async dropDeadLetters(jobId: string): Promise<number> {
+    // Dead letters are few and kept for people to look at; a scan of the stream is cheap enough.
+    const ids: string[] = [];
+    for (let start = "-"; ; ) {
+      const entries = await this.redis.xrange(this.keys.deadLetters, start, "+", "COUNT", 1000);
+      for (const [id, fields] of entries) {
+        if (this.toDeadLetter(id, fields)?.message.jobId === jobId) ids.push(id);
+      }
+      if (entries.length < 1000) break;
+      start = `(${entries.at(-1)![0]}`;
+    }
+    return ids.length > 0 ? this.redis.xdel(this.keys.deadLetters, ...ids) : 0;
+  }
+
   async requeueDeadLetter(id: string, options: RequeueOptions): Promise<PublishResult> {
     if (!isStreamId(id)) throw new AppError("VALIDATION_ERROR", "That is not a dead-letter id.", { id });
     const [entry] = await this.redis.xrange(this.keys.deadLetters, id, id);

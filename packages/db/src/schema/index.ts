@@ -9,6 +9,7 @@ export {
 } from "./accounts.ts";
 export type { Role } from "./accounts.ts";
 export {
+  assetAnalyses,
   assetDocuments,
   assetFormats,
   assetOperations,

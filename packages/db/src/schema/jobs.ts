@@ -58,6 +58,8 @@ export const jobs = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Deleted by a person: hidden at once, undoable until its files are cleaned up. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [
     index("jobs_project_idx").on(t.projectId, t.createdAt),
@@ -112,8 +114,13 @@ export const jobOutputs = pgTable(
     orgId: uuid("org_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
+    /** The output's role in the job ("cutout", "mask", "instagram-square"). */
     name: text("name").notNull(),
+    /** What it is saved as everywhere: `<input>.<role>.<ext>`; null for outputs stored before names were kept. */
+    fileName: text("file_name"),
     storageKey: text("storage_key").notNull(),
+    /** A small WebP for lists, so a page of outputs never loads the full-size images. */
+    thumbnailKey: text("thumbnail_key"),
     mediaType: text("media_type").notNull(),
     width: integer("width"),
     height: integer("height"),
@@ -123,6 +130,8 @@ export const jobOutputs = pgTable(
     moderation: jsonb("moderation"),
     reviewStatus: reviewStatusEnum("review_status").notNull().default("unchecked"),
     createdAt: createdAt(),
+    /** Deleted by a person: hidden at once, undoable until its files are cleaned up. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [index("job_outputs_job_idx").on(t.jobId)],
 );

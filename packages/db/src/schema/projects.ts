@@ -73,9 +73,26 @@ export const assets = pgTable(
     reviewStatus: reviewStatusEnum("review_status").notNull().default("unchecked"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Deleted by a person: hidden at once, undoable until its files are cleaned up. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [index("assets_project_idx").on(t.projectId, t.createdAt), index("assets_org_idx").on(t.orgId)],
 );
+
+/**
+ * What is in an asset's original (subject, faces, text), found once by the models and kept: the format
+ * gallery, "Adjust crop" and `repurpose` jobs all plan their crops from it. Null analysis: no model here.
+ */
+export const assetAnalyses = pgTable("asset_analyses", {
+  assetId: uuid("asset_id")
+    .primaryKey()
+    .references(() => assets.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id")
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  analysis: jsonb("analysis"),
+  createdAt: createdAt(),
+});
 
 /** The current edit document of an asset; renditions are original + document, the original never changes. */
 export const assetDocuments = pgTable("asset_documents", {

@@ -400,6 +400,36 @@ describe("refused transitions leave the job as it was", () => {
   });
 });
 
+describe("a job that failed", () => {
+  it("on its own input is never run again, not even on a person's request", async () => {
+    const { job, run } = await running("node-a", 1, 3);
+    await lifecycle.settle(run, new AppError("VALIDATION_ERROR", 'Unknown format "instagram".'));
+    expect((await jobRow(handle.db, job.id)).status).toBe("failed");
+    await expect(lifecycle.retry(job.id)).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("running it again would fail the same way"),
+    });
+    const after = await jobRow(handle.db, job.id);
+    expect([after.status, after.attempt]).toEqual(["failed", 1]);
+  });
+
+  it("is listed in the dead letters once, however often a person retries it", async () => {
+    const { job, run } = await running("node-a", 1, 1);
+    await lifecycle.settle(run, transient);
+    const lettersOf = async () =>
+      (await bus.listDeadLetters({ count: 10_000 })).filter((l) => l.message.jobId === job.id);
+    expect(await lettersOf()).toHaveLength(1);
+    const retried = await lifecycle.retry(job.id);
+    expect(retried?.attempt).toBe(2);
+    expect(await lettersOf()).toHaveLength(0);
+    const second = await delivered(retried!, "node-a");
+    expect(await lifecycle.claim(second)).not.toBeNull();
+    await lifecycle.settle(second, transient);
+    expect((await jobRow(handle.db, job.id)).status).toBe("failed");
+    expect((await lettersOf()).map((l) => l.errors.map((e) => e.attempt))).toEqual([[1, 2]]);
+  });
+});
+
 describe("a takeover", () => {
   it("keeps the first node's attempt row and says why it ended", async () => {
     const { job } = await running("node-first");

@@ -12,13 +12,14 @@ import {
   schema,
   sql,
 } from "@atelier/db";
-import type { StepCatalogue } from "@atelier/pipeline";
+import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
 import {
   AppError,
   type Failure,
   type JobStatus,
   type JobView,
   type Logger,
+  isInputErrorCode,
   type ProjectEventInput,
   toAppError,
 } from "@atelier/shared";
@@ -29,7 +30,8 @@ import type { JobPublisher } from "../relay/outboxRelay.ts";
 import { backoffDelayMs, type JobTiming } from "../timing.ts";
 import type { JobRun } from "../worker/jobRun.ts";
 import type { StoredOutput } from "../worker/storeOutputs.ts";
-import { prepareSubmission, type SubmitJobInput } from "./submission.ts";
+import { orgPipelineSettings } from "../orgPipelineSettings.ts";
+import { checkSubmission, prepareSubmission, type SubmitJobInput } from "./submission.ts";
 
 export interface JobLifecycleOptions {
   db: Database;
@@ -44,6 +46,11 @@ export interface JobLifecycleOptions {
   publisher?: JobPublisher;
   /** Steps a spec may name; the pipeline package's full catalogue by default. */
   catalogue?: StepCatalogue;
+  /**
+   * What submissions are checked against before they are written: which steps run in this installation.
+   * Without one (a GPU node, which never submits) only the specs' own schemas are checked.
+   */
+  pipelineEnv?: PipelineEnv;
 }
 
 const { jobs, jobSteps, jobAttempts, jobOutputs, outbox } = schema;
@@ -80,7 +87,9 @@ export class JobLifecycle {
 
   /** queued: the job, its steps and its outbox row in ONE statement, then published at once. */
   async submit(input: SubmitJobInput): Promise<{ job: JobRow; view: JobView }> {
-    const { job, steps } = prepareSubmission(input, this.options.catalogue);
+    const { job, steps, planned } = prepareSubmission(input, this.options.catalogue);
+    const { pipelineEnv, db } = this.options;
+    if (pipelineEnv) await checkSubmission(planned, pipelineEnv, () => orgPipelineSettings(db, job.orgId));
     // Fixed SQL text with the steps as one JSON parameter: the server keeps it prepared, and no
     // query builder runs on this path, which every submit takes.
     await this.options.db.execute(sql`
@@ -121,13 +130,31 @@ export class JobLifecycle {
     return job;
   }
 
-  /** failed | cancelled → queued as the next attempt, on a person's request. Null in any other state. */
+  /**
+   * failed | cancelled → queued as the next attempt, on a person's request; its dead letters go, so a job
+   * is listed there once. Null in any other state; CONFLICT when it failed on its own input (the same
+   * parameters and images would fail the same way).
+   */
   async retry(jobId: string): Promise<JobRow | null> {
+    const [before] = await this.options.db
+      .select({ status: jobs.status, error: jobs.error })
+      .from(jobs)
+      .where(eq(jobs.id, jobId));
+    if (!before || (before.status !== "failed" && before.status !== "cancelled")) return null;
+    const failure = before.error as Failure | null;
+    if (before.status === "failed" && failure && isInputErrorCode(failure.code)) {
+      throw new AppError(
+        "CONFLICT",
+        `This job failed on its input (${failure.message}); running it again would fail the same way. Change the parameters or images and run a new job.`,
+        { jobId, error: failure },
+      );
+    }
     const job = await this.options.db.transaction(async (tx) => {
       const [row] = await tx
         .update(jobs)
         .set(queuedAgain(sql`${jobs.attempt} + 1`))
-        .where(and(eq(jobs.id, jobId), inArray(jobs.status, ["failed", "cancelled"])))
+        // Only from the state checked above: a job that moved meanwhile is left alone.
+        .where(and(eq(jobs.id, jobId), eq(jobs.status, before.status)))
         .returning();
       if (!row) return null;
       await resetSteps(tx, jobId);
@@ -135,6 +162,11 @@ export class JobLifecycle {
       return row;
     });
     if (!job) return null;
+    await this.options.bus
+      .dropDeadLetters(job.id)
+      .catch((err: unknown) =>
+        this.options.log.warn({ err, jobId }, "dead letters of a retried job not dropped"),
+      );
     await this.emitQueued(job);
     await this.options.publisher?.publishNow(job);
     return job;
@@ -168,6 +200,8 @@ export class JobLifecycle {
     }
     // If this call fails the job is queued without a message: the stale sweep publishes it.
     await bus.requeueDeadLetter(deadLetterId, { attempt: job.attempt });
+    // Copies an older engine left behind would list the job again.
+    await bus.dropDeadLetters(job.id);
     await this.emitQueued(job);
     return job;
   }
@@ -310,7 +344,9 @@ export class JobLifecycle {
             jobId: job.id,
             orgId: job.orgId,
             name: o.name,
+            fileName: o.fileName,
             storageKey: o.storageKey,
+            thumbnailKey: o.thumbnailKey,
             mediaType: o.artifact.mediaType,
             width: o.artifact.width ?? null,
             height: o.artifact.height ?? null,

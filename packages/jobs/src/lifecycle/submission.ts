@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { catalogue as fullCatalogue, parsePipelineSpec, type StepCatalogue } from "@atelier/pipeline";
+import {
+  checkPlannedSteps,
+  catalogue as fullCatalogue,
+  type OrgPipelineSettings,
+  type PipelineEnv,
+  type PlannedStep,
+  parsePipelineSpec,
+  type StepCatalogue,
+} from "@atelier/pipeline";
 import { AppError, type PriorityClass } from "@atelier/shared";
 import type { JobRow } from "../jobRow.ts";
 
@@ -29,6 +37,7 @@ export interface StepRow {
 export interface Submission {
   job: JobRow;
   steps: StepRow[];
+  planned: PlannedStep[];
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -86,6 +95,22 @@ export function prepareSubmission(
     startedAt: null,
     finishedAt: null,
     updatedAt: now,
+    deletedAt: null,
   };
-  return { job, steps };
+  return { job, steps, planned };
+}
+
+/**
+ * What only the installation and the organization can tell, checked before anything is written: every
+ * step runs here (STEP_UNAVAILABLE with the reason) and names in params are the organization's formats
+ * and styles (VALIDATION_ERROR listing the valid ones). The organization is read only when a step names
+ * something of it, so plain submissions cost no query.
+ */
+export async function checkSubmission(
+  planned: readonly PlannedStep[],
+  env: PipelineEnv,
+  loadOrg: () => Promise<OrgPipelineSettings>,
+): Promise<void> {
+  const org = planned.some((p) => p.definition.checkParams) ? await loadOrg() : undefined;
+  checkPlannedSteps(planned, { ...env, org });
 }

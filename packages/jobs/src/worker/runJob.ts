@@ -27,7 +27,8 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
     // The organization's formats, crop priority and text styles: a job renders as its editor previews.
     const [inputs, org] = await Promise.all([loadJobInputs(ctx, job), orgPipelineSettings(db, job.orgId)]);
     const steps = new StepRecorder(db, log, job.id, () => run.attempt);
-    const result = await runPipeline(parsePipelineSpec(job.spec, ctx.catalogue), inputs, {
+    const planned = parsePipelineSpec(job.spec, ctx.catalogue);
+    const result = await runPipeline(planned, inputs, {
       env: { ...ctx.pipelineEnv, attempt: run.attempt, org },
       signal: run.controller.signal,
       log,
@@ -37,7 +38,14 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
     await steps.flush();
     const threshold = org.moderationThreshold ?? defaultOrgRules.moderationThreshold;
     const moderated = await moderateOutputs(ctx, threshold, [...result.images, ...result.files]);
-    const stored = await storeOutputs(ctx, job, run.attempt, moderated);
+    const lastStep = planned.at(-1)!.definition.name;
+    const stored = await storeOutputs(
+      { storage: ctx.storage, maxInputPixels: ctx.pipelineEnv.maxInputPixels },
+      job,
+      run.attempt,
+      moderated,
+      lastStep,
+    );
     if (!(await lifecycle.succeed(run, stored))) {
       log.info({ jobId: job.id, attempt: run.attempt }, "result discarded: the job moved on meanwhile");
       await discardOutputs(ctx, job, run.attempt, stored);
