@@ -32,6 +32,7 @@ export interface JobQueue {
   deadLetter(delivery: Delivery, options: { errors: AttemptError[] }): Promise<void>;
   listDeadLetters(count?: number): Promise<DeadLetter[]>;
   requeueDeadLetter(id: string, options: RequeueOptions): Promise<PublishResult>;
+  dropDeadLetters(jobId: string): Promise<number>;
   stats(): Promise<BusStats>;
   close(): void;
 }

@@ -27,3 +27,5 @@ export {
   moderationViewOf,
 } from "./moderation/moderateImage.ts";
 export type { ModerationResult } from "./moderation/moderateImage.ts";
+export { assetAnalysis, storedAnalysis } from "./assetAnalysis.ts";
+export type { AssetAnalysisContext } from "./assetAnalysis.ts";

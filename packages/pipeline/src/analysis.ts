@@ -1,12 +1,6 @@
-/** A rectangle in pixels of the image it was found in. */
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  score?: number;
-  label?: string;
-}
+import type { Box } from "@atelier/shared";
+
+export type { Box };
 
 /** A box that holds text, with the text when it was read. */
 export type TextBox = Box & { text?: string };

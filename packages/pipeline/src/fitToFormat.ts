@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from "sharp";
-import type { CropPlan } from "./cropPlan.ts";
+import type { CropPlan } from "@atelier/shared";
 import type { RawImage } from "./imageIo.ts";
 
 /** "edge" repeats the outermost pixels: seamless on plain or gradient backdrops, streaky on photos. */

@@ -48,8 +48,6 @@ export type { Preview } from "./preview.ts";
 export { availableFormats, builtInFormats } from "./formats.ts";
 export { renderEditDocument } from "./renderEditDocument.ts";
 export type { RenderEditOptions, Rendition } from "./renderEditDocument.ts";
-export { planCrop } from "./cropPlan.ts";
-export type { CropPlan, PriorityKind } from "./cropPlan.ts";
 
 // Image steps
 export { adjustStep } from "./steps/adjust.ts";

@@ -18,7 +18,8 @@ export async function resolveAnalysis(
   want: AnalysisWant,
 ): Promise<ImageAnalysis | null> {
   const found = given ?? (input.meta?.analysis as ImageAnalysis | undefined);
-  if (found) return scaleAnalysis(found, size.width, size.height);
+  // An analysis of a picture of another shape (an earlier step cropped or extended it) points elsewhere.
+  if (found && sameShape(found, size)) return scaleAnalysis(found, size.width, size.height);
   try {
     const { analyzeImage } = await import("./analysis/analyzeImage.ts");
     return scaleAnalysis(
@@ -62,4 +63,8 @@ export function scaleAnalysis(analysis: ImageAnalysis, width: number, height: nu
     faces: analysis.faces.map(scale),
     texts: analysis.texts.map(scale),
   };
+}
+
+function sameShape(a: { width: number; height: number }, b: { width: number; height: number }): boolean {
+  return Math.abs(a.width / a.height - b.width / b.height) <= 0.01 * (b.width / b.height);
 }

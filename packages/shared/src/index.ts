@@ -116,3 +116,12 @@ export {
   orgRulesSchema,
 } from "./orgRules.ts";
 export type { CanvasFillKind, CropPriorityKind, OrgRules } from "./orgRules.ts";
+export { boxesOfKind, planCrop, unionOf } from "./editing/cropPlan.ts";
+export type { Box, CropAnalysis, CropPlan, PriorityKind, Rect } from "./editing/cropPlan.ts";
+export {
+  analysisOfEdited,
+  formatCropOnOriginal,
+  formatRegion,
+  overrideInEdited,
+} from "./editing/formatCrop.ts";
+export type { FormatRegionInput } from "./editing/formatCrop.ts";

@@ -1,5 +1,5 @@
 import { and, desc, eq, schema, sql } from "@atelier/db";
-import { orgPipelineSettings } from "@atelier/jobs";
+import { assetAnalysis, orgPipelineSettings } from "@atelier/jobs";
 import { renderEditDocument } from "@atelier/pipeline";
 import {
   AppError,
@@ -139,6 +139,30 @@ export const documentsRouter = router({
       });
     }),
 
+  /**
+   * What the crop planner needs to show each format as a `repurpose` job would cut it: the original's
+   * analysis (found once by the models, then stored) and the organization's crop priority. Null
+   * analysis: no model runs here, and crops are centred.
+   */
+  planning: assetProcedure().query(async ({ ctx }) => {
+    const asset = ctx.access.asset;
+    if (asset.status !== "ready") throw new AppError("CONFLICT", "The asset is not ready yet.");
+    const [analysis, org] = await Promise.all([
+      assetAnalysis(ctx.services, asset),
+      orgPipelineSettings(ctx.services.db, asset.orgId),
+    ]);
+    return {
+      analysis: analysis && {
+        width: analysis.width,
+        height: analysis.height,
+        subject: analysis.subject,
+        faces: analysis.faces,
+        texts: analysis.texts,
+      },
+      priority: org.cropPriority,
+    };
+  }),
+
   /** The asset rendered with its edit document: small and fast for previews, full size for the final output. */
   render: assetProcedure()
     .input(renderInput)
@@ -150,13 +174,16 @@ export const documentsRouter = router({
         .select()
         .from(schema.assetDocuments)
         .where(eq(schema.assetDocuments.assetId, asset.id));
-      const [original, org] = await Promise.all([
+      const [original, org, analysis] = await Promise.all([
         storage.get(asset.storageKey),
         orgPipelineSettings(db, asset.orgId),
+        // A format is cut where the planner puts it, from the same stored analysis a job uses.
+        input.formatId ? assetAnalysis(ctx.services, asset) : null,
       ]);
       const rendition = await renderEditDocument(original, row?.document ?? {}, {
         // The organization's own formats and text styles, as the editor offers them.
         env: { ...ctx.services.pipelineEnv, org },
+        analysis,
         maxSize: input.maxSize,
         formatId: input.formatId,
         output: "webp",

@@ -133,7 +133,12 @@ describe("running pipelines from the editor, watched live by a teammate", () => 
     await expect(cardB.locator(".job-node").textContent()).resolves.toMatch(/\S/);
 
     // The output is downloadable, one by one and as a ZIP.
-    const link = cardB.getByRole("link", { name: "Download cutout.png" });
+    // Named after the input and its role, the same on the link, the file and in the ZIP.
+    const link = cardB.getByRole("link", { name: "Download coffee.cutout.png" });
+    await expect(link.getAttribute("download")).resolves.toBe("coffee.cutout.png");
+    // The list shows a small rendition, not the full-size output.
+    const thumb = cardB.getByAltText("coffee.cutout.png");
+    await expect(thumb.getAttribute("src")).resolves.toMatch(/\/thumbs\/[^/?]+\.webp/);
     const href = await link.getAttribute("href");
     const res = await pageB.request.get(new URL(href!, server.url).href);
     expect(res.status()).toBe(200);
@@ -145,8 +150,8 @@ describe("running pipelines from the editor, watched live by a teammate", () => 
     const zipPath = join(screenshotDir, "outputs.zip");
     await download.saveAs(zipPath);
     const listing = execFileSync("unzip", ["-l", zipPath], { encoding: "utf8" });
-    expect(listing).toContain("cutout.png");
-    expect(listing).toContain("mask.png");
+    expect(listing).toContain("coffee.cutout.png");
+    expect(listing).toContain("coffee.mask.png");
     expect(execFileSync("unzip", ["-t", zipPath], { encoding: "utf8" })).toContain("No errors detected");
     await pageA.locator('.job-card[data-status="succeeded"]').waitFor();
     await shot(pageA, "4-runner-succeeded");
@@ -185,7 +190,7 @@ describe("running pipelines from the editor, watched live by a teammate", () => 
       .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.status));
     expect(statuses).toEqual(["cancelled", "succeeded"]);
     const done = pageA.locator('.job-card[data-status="succeeded"]');
-    await expect(done.getByRole("link", { name: "Download cutout.png" }).count()).resolves.toBe(1);
+    await expect(done.getByRole("link", { name: "Download coffee.cutout.png" }).count()).resolves.toBe(1);
     await expect
       .poll(() =>
         done.locator("img.job-preview").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),

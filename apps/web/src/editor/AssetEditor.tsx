@@ -33,6 +33,8 @@ interface AssetEditorProps {
   formats: FormatInfo[];
   styles: StyleGroup[];
   selfId: string;
+  /** A viewer: everything is shown, nothing can be changed (the server refuses it anyway). */
+  readOnly: boolean;
   before: boolean;
   setBefore(update: (before: boolean) => boolean): void;
   selectedId: string | null;
@@ -81,15 +83,17 @@ export function AssetEditor(props: AssetEditorProps) {
     setSelectedId(null);
   };
 
+  const { readOnly } = props;
+  const none = () => {};
   useEditorShortcuts({
-    undo: live.undo,
-    redo: live.redo,
-    delete: () => selected && remove(selected.id),
-    addText,
+    undo: readOnly ? none : live.undo,
+    redo: readOnly ? none : live.redo,
+    delete: () => !readOnly && selected && remove(selected.id),
+    addText: readOnly ? none : addText,
     toggleBefore: () => props.setBefore((b) => !b),
     deselect: () => setSelectedId(null),
     nudge: ([dx, dy]) => {
-      if (!selected) return false;
+      if (!selected || readOnly) return false;
       const clamp = (n: number) => Math.round(Math.min(1, Math.max(0, n)) * 10_000) / 10_000;
       live.change(
         [
@@ -114,6 +118,7 @@ export function AssetEditor(props: AssetEditorProps) {
           preview={preview}
           previewCurrent={previewCurrent}
           revision={live.revision}
+          readOnly={readOnly}
           aspect={aspect}
           selectedId={selectedId}
           people={presence.people}
@@ -145,41 +150,49 @@ export function AssetEditor(props: AssetEditorProps) {
         </p>
       </div>
       <aside className="inspector" aria-label="Edit settings">
-        <CropPanel
-          presets={presets}
-          presetId={presetId}
-          cropped={doc.crop !== null}
-          onPreset={(id) => {
-            setPresetId(id);
-            const next = presets.find((p) => p.id === id)?.aspect;
-            if (next) live.change(setCrop(cropToAspect(doc.crop, next, imageAspect)));
-          }}
-          onReset={() => live.change(setCrop(null))}
-          formatsHref={pathOf({ name: "assetFormats", projectId: asset.projectId, assetId: asset.id })}
-          lastChangeBy={
-            cropChange ? (cropChange.userId === props.selfId ? "you" : cropChange.userName) : null
-          }
-        />
-        <TextPanel
-          overlays={doc.overlays}
-          selected={selected}
-          styles={props.styles}
-          lastChange={selected ? lastChangeOf(changes, ["overlays", selected.id]) : null}
-          onAdd={addText}
-          onSelect={setSelectedId}
-          onText={(id, text) => live.change(setOverlayField(id, "text", text), { gesture: `text:${id}` })}
-          onStyle={(id, styleSet) => live.change(setOverlayField(id, "styleSet", styleSet))}
-          onRemove={remove}
-          onEnd={live.endGesture}
-        />
-        <AdjustmentsPanel
-          adjustments={doc.adjustments}
-          onChange={(name, value, ongoing) =>
-            live.change(setAdjustment(name, value), { gesture: name, ongoing })
-          }
-          onReset={() => live.change(resetAdjustments())}
-          onEnd={live.endGesture}
-        />
+        {readOnly && (
+          <p className="read-only-note" role="note">
+            You are a viewer here: you can look and export, not edit. Ask an admin for the member role.
+          </p>
+        )}
+        {/* A disabled fieldset disables every control inside it, however deep. */}
+        <fieldset className="inspector-controls" disabled={readOnly}>
+          <CropPanel
+            presets={presets}
+            presetId={presetId}
+            cropped={doc.crop !== null}
+            onPreset={(id) => {
+              setPresetId(id);
+              const next = presets.find((p) => p.id === id)?.aspect;
+              if (next) live.change(setCrop(cropToAspect(doc.crop, next, imageAspect)));
+            }}
+            onReset={() => live.change(setCrop(null))}
+            formatsHref={pathOf({ name: "assetFormats", projectId: asset.projectId, assetId: asset.id })}
+            lastChangeBy={
+              cropChange ? (cropChange.userId === props.selfId ? "you" : cropChange.userName) : null
+            }
+          />
+          <TextPanel
+            overlays={doc.overlays}
+            selected={selected}
+            styles={props.styles}
+            lastChange={selected ? lastChangeOf(changes, ["overlays", selected.id]) : null}
+            onAdd={addText}
+            onSelect={setSelectedId}
+            onText={(id, text) => live.change(setOverlayField(id, "text", text), { gesture: `text:${id}` })}
+            onStyle={(id, styleSet) => live.change(setOverlayField(id, "styleSet", styleSet))}
+            onRemove={remove}
+            onEnd={live.endGesture}
+          />
+          <AdjustmentsPanel
+            adjustments={doc.adjustments}
+            onChange={(name, value, ongoing) =>
+              live.change(setAdjustment(name, value), { gesture: name, ongoing })
+            }
+            onReset={() => live.change(resetAdjustments())}
+            onEnd={live.endGesture}
+          />
+        </fieldset>
         <HistoryPanel changes={changes} people={presence.people} selfId={props.selfId} />
       </aside>
     </div>

@@ -21,6 +21,8 @@ export interface EditorCanvasProps {
   /** The document revision on screen (tests compare it across people). */
   revision: number;
   aspect: number | null;
+  /** A viewer: no crop handles, overlays neither move nor open for editing. */
+  readOnly: boolean;
   selectedId: string | null;
   people: PresenceMap;
   onSelect(id: string | null): void;
@@ -86,6 +88,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
             onEnd={props.onEndGesture}
             label="Crop frame"
             remote={cropEditor ? { name: cropEditor.name, colour: cropEditor.colour } : null}
+            interactive={!props.readOnly}
           >
             <div className="crop-content">
               {previewCurrent && preview && (
@@ -98,9 +101,9 @@ export function EditorCanvas(props: EditorCanvasProps) {
                 others={others}
                 textInImage={previewCurrent && preview !== null}
                 onSelect={props.onSelect}
-                onMove={props.onMoveOverlay}
+                onMove={props.readOnly ? () => {} : props.onMoveOverlay}
                 onEnd={props.onEndGesture}
-                onEdit={props.onEditOverlay}
+                onEdit={props.readOnly ? () => {} : props.onEditOverlay}
               />
             </div>
           </CropBox>

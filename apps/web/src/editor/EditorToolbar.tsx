@@ -1,8 +1,13 @@
+import { SaveState } from "./SaveState.tsx";
+
 interface EditorToolbarProps {
   canUndo: boolean;
   canRedo: boolean;
   before: boolean;
   saving: boolean;
+  refused: boolean;
+  /** A viewer: no undo or redo, since nothing can change. */
+  readOnly: boolean;
   onUndo(): void;
   onRedo(): void;
   onToggleBefore(): void;
@@ -15,26 +20,30 @@ const mod = mac ? "⌘" : "Ctrl+";
 export function EditorToolbar(props: EditorToolbarProps) {
   return (
     <div className="editor-toolbar" role="toolbar" aria-label="Editor">
-      <button
-        type="button"
-        className="button button-small"
-        onClick={props.onUndo}
-        disabled={!props.canUndo}
-        title={`Undo (${mod}Z)`}
-        aria-keyshortcuts="Control+Z Meta+Z"
-      >
-        Undo
-      </button>
-      <button
-        type="button"
-        className="button button-small"
-        onClick={props.onRedo}
-        disabled={!props.canRedo}
-        title={`Redo (${mod}Shift+Z)`}
-        aria-keyshortcuts="Control+Shift+Z Control+Y Meta+Shift+Z"
-      >
-        Redo
-      </button>
+      {!props.readOnly && (
+        <>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={props.onUndo}
+            disabled={!props.canUndo}
+            title={`Undo (${mod}Z)`}
+            aria-keyshortcuts="Control+Z Meta+Z"
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={props.onRedo}
+            disabled={!props.canRedo}
+            title={`Redo (${mod}Shift+Z)`}
+            aria-keyshortcuts="Control+Shift+Z Control+Y Meta+Shift+Z"
+          >
+            Redo
+          </button>
+        </>
+      )}
       <button
         type="button"
         className={`button button-small${props.before ? " is-on" : ""}`}
@@ -53,13 +62,7 @@ export function EditorToolbar(props: EditorToolbarProps) {
       >
         Export…
       </button>
-      <span
-        className={`save-state${props.saving ? " is-saving" : ""}`}
-        role="status"
-        data-saving={props.saving}
-      >
-        {props.saving ? "Saving…" : "All changes saved"}
-      </span>
+      <SaveState saving={props.saving} refused={props.refused} readOnly={props.readOnly} />
     </div>
   );
 }

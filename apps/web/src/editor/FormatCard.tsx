@@ -10,6 +10,7 @@ interface FormatCardProps {
   filter: string;
   rendition: string | null;
   active: boolean;
+  readOnly: boolean;
   /** Someone else adjusting this format right now. */
   editor: { name: string; colour: string } | null;
   onAdjust(): void;
@@ -64,7 +65,7 @@ export function FormatCard(props: FormatCardProps) {
       <span className="muted format-size">
         {format.width}×{format.height} · {ratioLabel(format.width, format.height)}
       </span>
-      <div className="format-buttons">
+      <div className="format-buttons" hidden={props.readOnly}>
         <button
           type="button"
           className="button button-small"

@@ -6,25 +6,41 @@ import { CropBox } from "./CropBox.tsx";
 import { cssFilterOf, readDocument } from "./editDocument.ts";
 import { setFormatCrop } from "./editOps.ts";
 import { FormatCard } from "./FormatCard.tsx";
-import { type FormatInfo, formatCropOf } from "./formatCrop.ts";
+import { type FormatInfo, formatCropOf, type Planning } from "./formatCrop.ts";
 import type { EditorSession } from "./useEditorSession.ts";
 import { useFormatRenditions } from "./useFormatRenditions.ts";
 import { useApi } from "../session/SessionContext.tsx";
+import { useResource } from "../api/useResource.ts";
 
 interface FormatGalleryProps {
   asset: ReadyAsset;
   session: EditorSession;
   formats: FormatInfo[];
+  /** A viewer: formats are shown, not adjusted. */
+  readOnly: boolean;
   activeId: string | null;
   setActiveId(id: string | null): void;
 }
 
 /** Every format side by side; adjusting one writes only that format's crop override. */
-export function FormatGallery({ asset, session, formats, activeId, setActiveId }: FormatGalleryProps) {
+export function FormatGallery({
+  asset,
+  session,
+  formats,
+  readOnly,
+  activeId,
+  setActiveId,
+}: FormatGalleryProps) {
   const client = useApi();
   const { live, presence } = session;
   const doc = useMemo(() => readDocument(live.document ?? {}), [live.document]);
-  const imageAspect = asset.width / asset.height;
+  const image = { width: asset.width, height: asset.height };
+  // The stored analysis of the original (found once, the first time anyone asks): every format is shown
+  // where the planner puts it, as a `repurpose` job cuts it. Until it arrives nothing pretends to know.
+  const planning = useResource(() => client.documents.planning.query({ assetId: asset.id }), asset.id);
+  const plan: Planning | null = planning.data
+    ? { analysis: planning.data.analysis, priority: planning.data.priority }
+    : null;
   const ids = useMemo(() => formats.map((f) => f.id), [formats]);
   const renditions = useFormatRenditions(client, asset.id, live.revision, !live.saving, ids);
   const filter = cssFilterOf(doc.adjustments, 0.3);
@@ -32,14 +48,23 @@ export function FormatGallery({ asset, session, formats, activeId, setActiveId }
   const others = [...presence.people.values()].filter((p) => p.selectedAssetId === asset.id);
   const editorOf = (id: string) => others.find((p) => p.selection === `format:${id}`) ?? null;
 
+  if (!plan) {
+    return (
+      <div className="format-layout" data-planned="false">
+        <p className="muted" role="status">
+          {planning.error ?? "Finding faces, products and text to place each format's crop…"}
+        </p>
+      </div>
+    );
+  }
   return (
-    <div className="format-layout">
+    <div className="format-layout" data-planned="true">
       {active && (
         <section className="format-editor" aria-label={`Crop of ${active.label}`}>
           <FormatStage
             asset={asset}
             people={presence.people}
-            crop={formatCropOf(active, doc.crop, doc.formatCrops, imageAspect).crop}
+            crop={formatCropOf(active, doc.crop, doc.formatCrops, image, plan).crop}
             aspect={active.width / active.height}
             label={`Crop frame of ${active.label}`}
             remote={editorOf(active.id)}
@@ -54,7 +79,9 @@ export function FormatGallery({ asset, session, formats, activeId, setActiveId }
             <h2>{active.label}</h2>
             <p className="field-hint">
               {active.width}×{active.height}. Drag the frame; only this format changes.
-              {doc.formatCrops[active.id] ? "" : " It follows the main crop until you move it."}
+              {doc.formatCrops[active.id]
+                ? ""
+                : " It shows what a repurpose job cuts (faces, product and text kept) until you move it."}
             </p>
             <div className="format-buttons" style={{ marginTop: "0.75rem" }}>
               <button type="button" className="button button-small" onClick={() => setActiveId(null)}>
@@ -75,7 +102,7 @@ export function FormatGallery({ asset, session, formats, activeId, setActiveId }
       )}
       <ul className="format-grid" aria-label="Formats">
         {formats.map((format) => {
-          const { crop, own } = formatCropOf(format, doc.crop, doc.formatCrops, imageAspect);
+          const { crop, own } = formatCropOf(format, doc.crop, doc.formatCrops, image, plan);
           const rendition = renditions[format.id];
           const current = rendition && rendition.revision === live.revision && !live.saving;
           const editor = editorOf(format.id);
@@ -89,6 +116,7 @@ export function FormatGallery({ asset, session, formats, activeId, setActiveId }
               filter={filter}
               rendition={current ? rendition.dataUrl : null}
               active={format.id === activeId}
+              readOnly={readOnly}
               editor={editor ? { name: editor.name, colour: editor.colour } : null}
               onAdjust={() => setActiveId(format.id === activeId ? null : format.id)}
               onReset={() => live.change(setFormatCrop(format.id, null))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aspectPresets, coverCrop, formatCropOf, ratioLabel } from "./formatCrop.ts";
+import { aspectPresets, formatCropOf, ratioLabel } from "./formatCrop.ts";
 
 const square = {
   id: "instagram-square",
@@ -19,20 +19,43 @@ describe("formats in the editor", () => {
     expect(presets[2]!.aspect).toBe(1);
   });
 
-  it("shows a format without its own crop as the server renders it: the main crop, centred to its shape", () => {
-    // A 1500×1000 photo: a square is two thirds of the width, centred.
-    const crop = coverCrop(null, 1, 1.5);
-    expect(crop.width).toBeCloseTo(2 / 3, 3);
-    expect(crop.height).toBe(1);
-    expect(crop.x).toBeCloseTo(1 / 6, 3);
-    // Inside a main crop of the left half (750×1000), a square is as wide as the crop.
-    const inHalf = coverCrop({ x: 0, y: 0, width: 0.5, height: 1 }, 1, 1.5);
-    expect(inHalf).toEqual({ x: 0, y: 0.125, width: 0.5, height: 0.75 });
+  it("shows a format where the planner puts it: the face of a portrait stays in every wide format", () => {
+    // A 600×900 portrait, the face near the top: a centred wide crop would show the torso.
+    const planning = {
+      analysis: {
+        width: 600,
+        height: 900,
+        subject: { x: 100, y: 60, width: 400, height: 840 },
+        faces: [{ x: 240, y: 90, width: 120, height: 150 }],
+        texts: [],
+      },
+      priority: ["face" as const, "product" as const, "text" as const],
+    };
+    const image = { width: 600, height: 900 };
+    const feed = formatCropOf({ id: "facebook-feed", width: 1200, height: 630 }, null, {}, image, planning);
+    const faceTop = 90 / 900;
+    const faceBottom = (90 + 150) / 900;
+    expect(feed.own).toBe(false);
+    expect(feed.crop.y).toBeLessThanOrEqual(faceTop);
+    expect(feed.crop.y + feed.crop.height).toBeGreaterThanOrEqual(faceBottom);
+    // Without an analysis (no model) the crop is centred, as the job's would be.
+    const centred = formatCropOf({ id: "facebook-feed", width: 1200, height: 630 }, null, {}, image, {
+      ...planning,
+      analysis: null,
+    });
+    expect(centred.crop.y).toBeGreaterThan(faceBottom);
   });
 
-  it("uses a format's own crop when it has one, leaving the others on the main crop", () => {
+  it("uses a format's own crop when it has one, leaving the others to the planner", () => {
     const own = { x: 0.1, y: 0.1, width: 0.4, height: 0.6 };
-    expect(formatCropOf(square, null, { [square.id]: own }, 1.5)).toEqual({ crop: own, own: true });
-    expect(formatCropOf({ ...square, id: "other" }, null, { [square.id]: own }, 1.5).own).toBe(false);
+    const planning = { analysis: null, priority: [] };
+    const image = { width: 1500, height: 1000 };
+    expect(formatCropOf(square, null, { [square.id]: own }, image, planning)).toEqual({
+      crop: own,
+      own: true,
+    });
+    expect(formatCropOf({ ...square, id: "other" }, null, { [square.id]: own }, image, planning).own).toBe(
+      false,
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { cropToAspect, fullCrop, tidyCrop } from "./cropGeometry.ts";
+import { type CropAnalysis, formatCropOnOriginal, type PriorityKind } from "@atelier/shared";
+import { tidyCrop } from "./cropGeometry.ts";
 import type { Crop } from "./editDocument.ts";
 
 export interface FormatInfo {
@@ -48,40 +49,45 @@ export function aspectPresets(formats: readonly FormatInfo[], imageWidth: number
   return presets;
 }
 
-/**
- * What a format shows when nobody set its own crop: the server fits the main crop to the format's size
- * with `cover`, i.e. the largest centred part of the main crop with the format's shape.
- */
-export function coverCrop(main: Crop | null, aspect: number, imageAspect: number): Crop {
-  const base = main ?? fullCrop;
-  // In fractions, an output of `aspect` needs width / height = aspect / imageAspect.
-  const ratio = aspect / imageAspect;
-  let width = base.width;
-  let height = width / ratio;
-  if (height > base.height) {
-    height = base.height;
-    width = height * ratio;
-  }
-  return tidyCrop({
-    x: base.x + (base.width - width) / 2,
-    y: base.y + (base.height - height) / 2,
-    width,
-    height,
-  });
+/** What the crop planner needs: the original's stored analysis and the organization's crop priority. */
+export interface Planning {
+  analysis: CropAnalysis | null;
+  priority: PriorityKind[];
 }
 
-/** The crop a format renders with: its own override, else the main crop fitted to its shape. */
+/**
+ * The crop a format renders with, as fractions of the original: its own crop when a person set one,
+ * else where the planner puts it from the analysis (faces, product, text), exactly as a `repurpose`
+ * job cuts it. A planned region that reaches past the image (the canvas is extended there) is shown
+ * shrunk to the image, keeping its shape.
+ */
 export function formatCropOf(
   format: Pick<FormatInfo, "id" | "width" | "height">,
   main: Crop | null,
   overrides: Record<string, Crop>,
-  imageAspect: number,
+  image: { width: number; height: number },
+  planning: Planning,
 ): { crop: Crop; own: boolean } {
-  const own = overrides[format.id];
-  if (own) return { crop: own, own: true };
-  return { crop: coverCrop(main, format.width / format.height, imageAspect), own: false };
+  const planned = formatCropOnOriginal({
+    format,
+    crop: main ?? undefined,
+    override: overrides[format.id],
+    analysis: planning.analysis,
+    priority: planning.priority,
+    imageWidth: image.width,
+    imageHeight: image.height,
+  });
+  return { crop: insideImage(planned.crop), own: planned.own };
 }
 
-/** A starting crop for a format the person begins to adjust: the same as it showed. */
-export const startFormatCrop = (crop: Crop, aspect: number, imageAspect: number): Crop =>
-  cropToAspect(crop, aspect, imageAspect);
+function insideImage(crop: Crop): Crop {
+  const shrink = Math.min(1, 1 / crop.width, 1 / crop.height);
+  const width = crop.width * shrink;
+  const height = crop.height * shrink;
+  return tidyCrop({
+    x: Math.min(1 - width, Math.max(0, crop.x + (crop.width - width) / 2)),
+    y: Math.min(1 - height, Math.max(0, crop.y + (crop.height - height) / 2)),
+    width,
+    height,
+  });
+}

@@ -1,3 +1,4 @@
+import { useOrgs } from "../session/OrgsContext.tsx";
 import { useApi, useSession } from "../session/SessionContext.tsx";
 import type { ReadyAsset } from "./AssetEditor.tsx";
 import { useEditorData } from "./useEditorData.ts";
@@ -15,5 +16,9 @@ export function useAssetPage(projectId: string, assetId: string, selection: stri
   const asset = data.asset;
   const ready: ReadyAsset | null =
     asset?.status === "ready" && asset.width && asset.height && asset.url ? (asset as ReadyAsset) : null;
-  return { selfId, data, session, asset, ready };
+  // Viewers get the same pages with read-only controls: the server would refuse every edit anyway.
+  const { orgs } = useOrgs();
+  const role = orgs.find((o) => o.id === data.project?.orgId)?.role;
+  const readOnly = role === undefined || role === "viewer";
+  return { selfId, data, session, asset, ready, readOnly };
 }

@@ -1,4 +1,4 @@
-import type { JobStatus, JobView } from "@atelier/shared";
+import { isInputErrorCode, type JobStatus, type JobView } from "@atelier/shared";
 import { useAction } from "../api/useAction.ts";
 import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
@@ -37,6 +37,9 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
   const firstImage = job.outputs.find((o) => o.thumbnailUrl);
   const preview = job.preview?.src ?? (job.status === "succeeded" ? (firstImage?.thumbnailUrl ?? undefined) : undefined);
   const active = isActive(job.status);
+  // The same parameters and images would fail the same way: a new job is the way on, not a retry.
+  const retryable =
+    job.status === "cancelled" || (job.status === "failed" && !isInputErrorCode(job.error?.code ?? ""));
 
   return (
     <li className={`job-card job-${job.status}`} data-job-id={job.id} data-status={job.status}>
@@ -97,7 +100,7 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
             <code>{job.error.code}</code> {job.error.message}
           </p>
         )}
-        {canControl && (active || job.status === "failed" || job.status === "cancelled") && (
+        {canControl && (active || retryable) && (
           <div className="job-actions">
             {active ? (
               <button

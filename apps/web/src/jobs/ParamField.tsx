@@ -1,15 +1,24 @@
 import { useId } from "react";
 import type { Field, FieldValue } from "./schemaForm.ts";
 
+/** Named things a list parameter must choose from (the organization's formats). */
+export interface Choice {
+  id: string;
+  label: string;
+  width: number;
+  height: number;
+}
+
 interface ParamFieldProps {
   field: Field;
   value: FieldValue;
   error: string | undefined;
+  choices?: Choice[];
   onChange(value: FieldValue): void;
 }
 
 /** One preset parameter, as the control its JSON Schema calls for. */
-export function ParamField({ field, value, error, onChange }: ParamFieldProps) {
+export function ParamField({ field, value, error, choices, onChange }: ParamFieldProps) {
   const id = useId();
   const errorId = `${id}-error`;
   const common = {
@@ -18,6 +27,11 @@ export function ParamField({ field, value, error, onChange }: ParamFieldProps) {
     "aria-describedby": error ? errorId : undefined,
   };
   const optional = field.optional ? <span className="muted"> (optional)</span> : null;
+  if (field.kind === "list" && choices) {
+    return (
+      <ChoiceList field={field} value={String(value)} error={error} choices={choices} onChange={onChange} />
+    );
+  }
 
   if (field.kind === "checkbox") {
     return (
@@ -114,4 +128,56 @@ function control(
         />
       );
   }
+}
+
+/** A list of names picked from what exists, so a typo cannot reach the server: one checkbox per choice. */
+function ChoiceList({
+  field,
+  value,
+  error,
+  choices,
+  onChange,
+}: {
+  field: Field;
+  value: string;
+  error: string | undefined;
+  choices: Choice[];
+  onChange(value: FieldValue): void;
+}) {
+  const id = useId();
+  const picked = new Set(
+    value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  const toggle = (choice: string, on: boolean) => {
+    const next = choices.map((c) => c.id).filter((c) => (c === choice ? on : picked.has(c)));
+    onChange(next.join(","));
+  };
+  return (
+    <fieldset className="field choice-list" aria-describedby={error ? `${id}-error` : undefined}>
+      <legend>
+        {field.label}
+        {field.optional && <span className="muted"> (all when none is ticked)</span>}
+      </legend>
+      <div className="choice-grid">
+        {choices.map((choice) => (
+          <label key={choice.id} className="choice">
+            <input
+              type="checkbox"
+              checked={picked.has(choice.id)}
+              onChange={(e) => toggle(choice.id, e.target.checked)}
+            />
+            {choice.label} <span className="muted">{`${choice.width}×${choice.height}`}</span>
+          </label>
+        ))}
+      </div>
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
 }

@@ -4,6 +4,7 @@ import { RunPresetPanel } from "./RunPresetPanel.tsx";
 
 interface RunPresetDialogProps {
   open: boolean;
+  orgId: string;
   projectId: string;
   assetIds: string[];
   onClose(): void;
@@ -11,10 +12,18 @@ interface RunPresetDialogProps {
 }
 
 /** The project page's "Run preset…": the panel in a modal, closed once the job is queued. */
-export function RunPresetDialog({ open, projectId, assetIds, onClose, onSubmitted }: RunPresetDialogProps) {
+export function RunPresetDialog({
+  open,
+  orgId,
+  projectId,
+  assetIds,
+  onClose,
+  onSubmitted,
+}: RunPresetDialogProps) {
   return (
     <Dialog open={open} title="Run a preset" onClose={onClose}>
       <RunPresetPanel
+        orgId={orgId}
         projectId={projectId}
         assetIds={assetIds}
         onCancel={onClose}

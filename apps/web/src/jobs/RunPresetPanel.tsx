@@ -10,6 +10,7 @@ import { buildParams, type FieldValue, fieldsOf, initialValues } from "./schemaF
 import "./jobs.css";
 
 export interface RunPresetPanelProps {
+  orgId: string;
   projectId: string;
   assetIds: string[];
   /** Preselects a preset by name. */
@@ -21,6 +22,7 @@ export interface RunPresetPanelProps {
 
 /** Choose a preset, fill in its parameters (a form made from its JSON Schema) and queue it on the assets. */
 export function RunPresetPanel({
+  orgId,
   projectId,
   assetIds,
   initialPreset,
@@ -29,6 +31,8 @@ export function RunPresetPanel({
 }: RunPresetPanelProps) {
   const client = useApi();
   const presets = useResource(() => client.catalogue.presets.query(), "presets");
+  // The organization's formats, offered as choices wherever a preset takes format names.
+  const formats = useResource(() => client.settings.formats.query({ orgId }), orgId);
   const [name, setName] = useState(initialPreset ?? "");
   const [values, setValues] = useState<Record<string, FieldValue>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -38,8 +42,10 @@ export function RunPresetPanel({
   const preset = presets.data?.find((p) => p.name === name);
   const fields = useMemo(() => fieldsOf(preset?.params), [preset]);
   useEffect(() => {
-    if (!name && presets.data?.[0]) setName(presets.data[0].name);
+    const first = presets.data?.find((p) => p.availability.available);
+    if (!name && first) setName(first.name);
   }, [name, presets.data]);
+  const unavailable = presets.data?.filter((p) => !p.availability.available) ?? [];
   useEffect(() => {
     setValues(initialValues(fields));
     setErrors({});
@@ -73,12 +79,22 @@ export function RunPresetPanel({
         <select id={selectId} value={name} onChange={(e) => setName(e.target.value)} disabled={!presets.data}>
           {!presets.data && <option value="">Loading presets…</option>}
           {presets.data?.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name}
+            <option key={p.name} value={p.name} disabled={!p.availability.available}>
+              {p.availability.available ? p.name : `${p.name} (unavailable)`}
             </option>
           ))}
         </select>
         {preset && <p className="field-hint">{preset.description}</p>}
+        {unavailable.length > 0 && (
+          <ul className="field-hint unavailable-presets" aria-label="Unavailable presets">
+            {unavailable.map((p) => (
+              <li key={p.name}>
+                <strong>{p.name}</strong> cannot run here:{" "}
+                {p.availability.available ? "" : p.availability.reason}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       {fields.length > 0 && (
         <fieldset className="param-fields">
@@ -89,6 +105,7 @@ export function RunPresetPanel({
               field={field}
               value={values[field.name] ?? field.default ?? ""}
               error={errors[field.name]}
+              choices={field.name === "formats" ? formats.data : undefined}
               onChange={(value) => setValues((v) => ({ ...v, [field.name]: value }))}
             />
           ))}
@@ -109,7 +126,7 @@ export function RunPresetPanel({
         <button
           type="submit"
           className="button button-primary"
-          disabled={!preset || count === 0 || submit.pending}
+          disabled={!preset || !preset.availability.available || count === 0 || submit.pending}
         >
           {submit.pending ? "Queuing…" : `Run on ${count} ${count === 1 ? "image" : "images"}`}
         </button>

@@ -33,13 +33,15 @@ function view(overrides: Partial<JobView> = {}): JobView {
 
 const output = {
   id: "o1",
-  name: "coffee.png",
+  name: "cutout",
+  fileName: "coffee.cutout.png",
   mediaType: "image/png",
   width: 10,
   height: 10,
   bytes: 100,
   url: "/storage/o1",
   moderation: { status: "passed" as const, scores: null, unsafe: 0.01, reason: null },
+  thumbnailUrl: "/storage/o1-thumb",
 };
 
 function apply(events: ProjectEvent[], state: JobsState = initialJobsState): JobsState {

@@ -13,7 +13,7 @@ export function AssetEditorPage({ projectId, assetId }: { projectId: string; ass
   const [before, setBefore] = useState(false);
   const [exporting, setExporting] = useState(false);
   const selection = selectedId ?? (cropActive ? "crop" : null);
-  const { selfId, data, session, asset, ready } = useAssetPage(projectId, assetId, selection);
+  const { selfId, data, session, asset, ready, readOnly } = useAssetPage(projectId, assetId, selection);
   const { live } = session;
 
   return (
@@ -29,6 +29,8 @@ export function AssetEditorPage({ projectId, assetId }: { projectId: string; ass
           canRedo={live.canRedo}
           before={before}
           saving={live.saving}
+          refused={live.error !== null}
+          readOnly={readOnly}
           onUndo={live.undo}
           onRedo={live.redo}
           onToggleBefore={() => setBefore((b) => !b)}
@@ -46,6 +48,7 @@ export function AssetEditorPage({ projectId, assetId }: { projectId: string; ass
           formats={data.formats}
           styles={data.styles}
           selfId={selfId}
+          readOnly={readOnly}
           before={before}
           setBefore={setBefore}
           selectedId={selectedId}

@@ -2,12 +2,13 @@ import { useState } from "react";
 import { FormError } from "../components/FormError.tsx";
 import { EditorFrame } from "../editor/EditorFrame.tsx";
 import { FormatGallery } from "../editor/FormatGallery.tsx";
+import { SaveState } from "../editor/SaveState.tsx";
 import { useAssetPage } from "../editor/useAssetPage.ts";
 
 /** The asset in every format of the organization, each croppable on its own. */
 export function FormatGalleryPage({ projectId, assetId }: { projectId: string; assetId: string }) {
   const [activeId, setActiveId] = useState<string | null>(null);
-  const { data, session, asset, ready } = useAssetPage(
+  const { data, session, asset, ready, readOnly } = useAssetPage(
     projectId,
     assetId,
     activeId ? `format:${activeId}` : null,
@@ -20,9 +21,7 @@ export function FormatGalleryPage({ projectId, assetId }: { projectId: string; a
       stream={session.stream}
       people={session.presence.people}
       actions={
-        <span className={`save-state${session.live.saving ? " is-saving" : ""}`} role="status">
-          {session.live.saving ? "Saving…" : "All changes saved"}
-        </span>
+        <SaveState saving={session.live.saving} refused={session.live.error !== null} readOnly={readOnly} />
       }
     >
       <FormError message={data.error ?? session.live.error} />
@@ -31,6 +30,7 @@ export function FormatGalleryPage({ projectId, assetId }: { projectId: string; a
           asset={ready}
           session={session}
           formats={data.formats}
+          readOnly={readOnly}
           activeId={activeId}
           setActiveId={setActiveId}
         />

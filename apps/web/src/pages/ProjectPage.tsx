@@ -66,6 +66,7 @@ export function ProjectPage({ project }: { project: ProjectView }) {
       </div>
       <RunPresetDialog
         open={running}
+        orgId={project.orgId}
         projectId={project.id}
         assetIds={selection.ids}
         onClose={() => setRunning(false)}

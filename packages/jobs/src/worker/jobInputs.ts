@@ -1,20 +1,37 @@
 import { and, eq, inArray, schema } from "@atelier/db";
-import { type Artifact, renderEditDocument } from "@atelier/pipeline";
-import { AppError, changesImage } from "@atelier/shared";
+import { type Artifact, type ImageAnalysis, renderEditDocument } from "@atelier/pipeline";
+import {
+  AppError,
+  analysisOfEdited,
+  changesImage,
+  type EditDocument,
+  overrideInEdited,
+  type Rect,
+} from "@atelier/shared";
+import { assetAnalysis } from "../assetAnalysis.ts";
 import type { JobRow } from "../jobRow.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { documentsAtRevisions } from "./documentsAtRevisions.ts";
 import type { WorkerContext } from "./workerContext.ts";
 
+/** Steps that choose crops or text places from an analysis of the image. */
+const stepsUsingAnalysis = new Set(["repurpose", "text-overlay"]);
+
 /**
  * The job's input assets as artifacts, in the order the job names them: each original with its edit
  * document applied at the revision pinned when the job was submitted, at full resolution. An asset without
  * edits (or submitted with source "original") is its original bytes, not re-encoded.
+ *
+ * For steps that plan crops, each input carries the asset's stored analysis moved into its pixels
+ * (`meta.analysis`) and the formats' own crops (`meta.formatRegions`), so the job cuts what the format
+ * gallery showed.
  */
 export async function loadJobInputs(
-  ctx: Pick<WorkerContext, "db" | "storage" | "maxInputBytes" | "pipelineEnv">,
+  ctx: Pick<WorkerContext, "db" | "storage" | "maxInputBytes" | "pipelineEnv" | "log">,
   job: JobRow,
 ): Promise<Artifact[]> {
+  const steps = (job.spec as { steps: Array<{ step: string }> }).steps;
+  const plansCrops = steps.some((s) => stepsUsingAnalysis.has(s.step));
   const rows = job.assetIds.length
     ? await ctx.db
         .select()
@@ -47,7 +64,8 @@ export async function loadJobInputs(
       const asset = byId.get(id)!;
       const data = await ctx.storage.get(asset.storageKey, { maxBytes: ctx.maxInputBytes });
       const name = asset.filename.replace(/\.[^.]+$/, "") || asset.id;
-      const document = documents.get(id);
+      const document: EditDocument | undefined = documents.get(id);
+      const analysis = plansCrops ? await assetAnalysis(ctx, asset) : null;
       if (document && changesImage(document)) {
         const edited = await renderEditDocument(data, document, {
           env: { ...ctx.pipelineEnv, org },
@@ -59,17 +77,44 @@ export async function loadJobInputs(
           data: edited.data,
           width: edited.width,
           height: edited.height,
-          meta: { assetId: asset.id, revision: pinned.get(id) },
+          meta: {
+            assetId: asset.id,
+            revision: pinned.get(id),
+            ...planningMeta(analysis, document, edited.width, edited.height),
+          },
         } satisfies Artifact;
       }
+      const size = { width: asset.width ?? analysis?.width, height: asset.height ?? analysis?.height };
       return {
         name,
         mediaType: asset.mediaType ?? asset.declaredType,
         data,
         width: asset.width ?? undefined,
         height: asset.height ?? undefined,
-        meta: { assetId: asset.id },
+        meta: {
+          assetId: asset.id,
+          ...(size.width && size.height ? planningMeta(analysis, document, size.width, size.height) : {}),
+        },
       } satisfies Artifact;
     }),
   );
+}
+
+/** The analysis and the formats' own crops, in the pixels of an input of width×height. */
+function planningMeta(
+  analysis: ImageAnalysis | null,
+  document: EditDocument | undefined,
+  width: number,
+  height: number,
+): {
+  analysis?: ImageAnalysis;
+  formatRegions?: { width: number; height: number; regions: Record<string, Rect> };
+} {
+  const meta: ReturnType<typeof planningMeta> = {};
+  if (analysis) meta.analysis = { ...analysis, ...analysisOfEdited(analysis, document?.crop, width, height) };
+  const overrides = Object.entries(document?.formatOverrides ?? {}).flatMap(([formatId, o]) =>
+    o.crop ? [[formatId, overrideInEdited(o.crop, document?.crop, width, height)] as const] : [],
+  );
+  if (overrides.length > 0) meta.formatRegions = { width, height, regions: Object.fromEntries(overrides) };
+  return meta;
 }

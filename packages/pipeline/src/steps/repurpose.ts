@@ -1,13 +1,20 @@
-import { AppError, canvasFillSchema, cropPriorityKindSchema, defaultOrgRules } from "@atelier/shared";
+import {
+  AppError,
+  type CropPlan,
+  canvasFillSchema,
+  cropPriorityKindSchema,
+  defaultOrgRules,
+  type Rect,
+} from "@atelier/shared";
 import { z } from "zod";
 import { imageAnalysisSchema } from "../analysisSchema.ts";
-import { planCrop } from "../cropPlan.ts";
+import { planCrop } from "@atelier/shared";
 import { type CanvasFill, fitToFormat } from "../fitToFormat.ts";
 import { availableFormats } from "../formats.ts";
 import { decodeRgba, openArtifact, type OutputFormat, throwIfAborted, toArtifact } from "../imageIo.ts";
 import { perImage } from "../perImage.ts";
 import { resolveAnalysis } from "../resolveAnalysis.ts";
-import { type AssetFormat, defineStep } from "../step.ts";
+import { type Artifact, type AssetFormat, defineStep } from "../step.ts";
 
 export const repurposeParams = z
   .object({
@@ -72,11 +79,15 @@ export const repurposeStep = defineStep({
         fillKind === "solid" ? { kind: "solid", colour: p.fillColour } : { kind: fillKind };
       const format: OutputFormat = p.output === "auto" ? (opened.hasAlpha ? "png" : "jpeg") : p.output;
 
+      const ownRegions = formatRegionsOf(input, source.width, source.height);
       const images = [];
       const crops: Record<string, unknown> = {};
       for (const [index, target] of formats.entries()) {
         throwIfAborted(ctx.signal);
-        const plan = planCrop(source.width, source.height, target.width, target.height, analysis, priority);
+        const own = ownRegions?.[target.id];
+        const plan: CropPlan = own
+          ? { region: own, kept: null, keptKinds: [], extended: false }
+          : planCrop(source.width, source.height, target.width, target.height, analysis, priority);
         const rendered = await fitToFormat(source, plan, target.width, target.height, fill);
         images.push(
           await toArtifact(target.id, rendered, format, {
@@ -90,3 +101,22 @@ export const repurposeStep = defineStep({
       return { images, data: { crops, analysed: analysis !== null } };
     }),
 });
+
+/**
+ * The formats' own crops a person set in the editor (`meta.formatRegions`, from the job's inputs), scaled
+ * to this image; none when an earlier step changed its shape, since they no longer point at the same part.
+ */
+function formatRegionsOf(input: Artifact, width: number, height: number): Record<string, Rect> | undefined {
+  const given = input.meta?.formatRegions as
+    | { width: number; height: number; regions: Record<string, Rect> }
+    | undefined;
+  if (!given || Math.abs(given.width / given.height - width / height) > 0.01 * (width / height))
+    return undefined;
+  const [sx, sy] = [width / given.width, height / given.height];
+  return Object.fromEntries(
+    Object.entries(given.regions).map(([id, r]) => [
+      id,
+      { x: r.x * sx, y: r.y * sy, width: r.width * sx, height: r.height * sy },
+    ]),
+  );
+}

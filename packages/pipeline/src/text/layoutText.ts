@@ -1,4 +1,4 @@
-import type { Rect } from "../cropPlan.ts";
+import type { Rect } from "@atelier/shared";
 import { type LaidOutBlock, wrapText } from "./textSvg.ts";
 import type { TextStyle } from "@atelier/shared";
 

@@ -1,4 +1,4 @@
-import type { Rect } from "../cropPlan.ts";
+import type { Rect } from "@atelier/shared";
 import { layoutBlocks, styleScale, type TextItem } from "./layoutText.ts";
 import { type Placement, safeRegions } from "./safeArea.ts";
 import { blocksToSvg } from "./textSvg.ts";

@@ -1,4 +1,4 @@
-import type { Rect } from "../cropPlan.ts";
+import type { Rect } from "@atelier/shared";
 import type { VerticalAnchor } from "./layoutText.ts";
 
 export type Placement = "auto" | "top" | "bottom" | "left" | "right";

@@ -1,6 +1,28 @@
-import type { Box, ImageAnalysis } from "./analysis.ts";
+import type { CropPriorityKind } from "../orgRules.ts";
 
-import type { CropPriorityKind } from "@atelier/shared";
+/**
+ * The crop planner of Atelier: `repurpose` jobs, the format gallery and "Adjust crop" all choose a
+ * format's crop with it (pure, so the server, the nodes and the browser run the same code).
+ */
+
+/** A rectangle in pixels of the image it was found in. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  score?: number;
+  label?: string;
+}
+
+/** What the planner needs of an image analysis: where the subject, faces and text are. */
+export interface CropAnalysis {
+  width: number;
+  height: number;
+  subject: Box | null;
+  faces: Box[];
+  texts: Box[];
+}
 
 export type PriorityKind = CropPriorityKind;
 
@@ -36,7 +58,7 @@ export function unionOf(boxes: readonly Rect[]): Rect | null {
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
-export function boxesOfKind(analysis: ImageAnalysis, kind: PriorityKind): Box[] {
+export function boxesOfKind(analysis: CropAnalysis, kind: PriorityKind): Box[] {
   if (kind === "face") return analysis.faces;
   if (kind === "text") return analysis.texts;
   return analysis.subject ? [analysis.subject] : [];
@@ -64,7 +86,7 @@ export function planCrop(
   imageHeight: number,
   targetWidth: number,
   targetHeight: number,
-  analysis: ImageAnalysis | null,
+  analysis: CropAnalysis | null,
   priority: readonly PriorityKind[],
 ): CropPlan {
   const aspect = targetWidth / targetHeight;

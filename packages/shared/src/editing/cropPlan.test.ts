@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ImageAnalysis } from "./analysis.ts";
+import type { CropAnalysis as ImageAnalysis } from "./cropPlan.ts";
 import { planCrop, type Rect } from "./cropPlan.ts";
 
 const inside = (box: Rect, region: Rect) =>
@@ -18,7 +18,6 @@ const analysis: ImageAnalysis = {
   subject: product,
   faces: [face],
   texts: [headline],
-  colours: [],
 };
 
 describe("planCrop", () => {
