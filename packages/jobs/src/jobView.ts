@@ -89,17 +89,27 @@ export async function loadJobView(db: Database, storage: ObjectStorage, jobId: s
  * has no outputs, so its view needs no query.
  */
 export function queuedJobView(job: JobRow): JobView {
-  const spec = job.spec as { steps: Array<{ step: string }> };
+  const spec = job.spec as { steps: Array<{ step: string; expectedMs?: number }> };
   return jobViewOf(
     job,
-    spec.steps.map((s, index) => ({ index, step: s.step, status: "pending", progress: 0 })),
+    spec.steps.map((s, index) => ({
+      index,
+      step: s.step,
+      status: "pending",
+      progress: 0,
+      expectedMs: s.expectedMs ?? null,
+      startedAt: null,
+      finishedAt: null,
+    })),
     [],
   );
 }
 
 function jobViewOf(
   job: JobRow,
-  steps: Array<Pick<StepRow, "index" | "step" | "status" | "progress">>,
+  steps: Array<
+    Pick<StepRow, "index" | "step" | "status" | "progress" | "expectedMs" | "startedAt" | "finishedAt">
+  >,
   outputs: JobOutputView[],
 ): JobView {
   const spec = job.spec as { preset?: string };
@@ -122,6 +132,9 @@ function jobViewOf(
         step: s.step,
         status: s.status as JobStepView["status"],
         progress: s.progress,
+        expectedMs: s.expectedMs,
+        startedAt: s.startedAt?.toISOString() ?? null,
+        finishedAt: s.finishedAt?.toISOString() ?? null,
       }),
     ),
     nodeId: job.nodeId,

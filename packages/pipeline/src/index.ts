@@ -11,7 +11,7 @@ export type {
   StepDefinition,
   StepResult,
 } from "./step.ts";
-export { defineStep } from "./step.ts";
+export { defineStep, expectedMsOf } from "./step.ts";
 
 // Decoding untrusted bytes
 export {

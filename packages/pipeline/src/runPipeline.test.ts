@@ -94,6 +94,31 @@ describe("runPipeline", () => {
     }
   });
 
+  it("weighs each step by its expected time, so a quick first step is not half the job", async () => {
+    const overallAt = new Map<number, number>();
+    const run = (weights?: number[]) =>
+      runPipeline(
+        { steps: [{ step: "normalize" }, { step: "busy", params: { ms: 50 } }] },
+        [fixture("coffee.png")],
+        {
+          env: testEnv,
+          catalogue: steps,
+          weights,
+          events: {
+            progress: (e) => {
+              if (e.index === 0 && e.fraction === 1) overallAt.set(weights?.[1] ?? -1, e.overall);
+            },
+          },
+        },
+      );
+    // normalize declares 150 ms a picture, the busy test step nothing (the default, 500 ms).
+    await run();
+    expect(overallAt.get(-1)).toBeCloseTo(150 / 650, 3);
+    // Durations learned from earlier jobs win over declared estimates.
+    await run([100, 3900]);
+    expect(overallAt.get(3900)).toBeCloseTo(100 / 4000, 3);
+  });
+
   it("stops between steps with CANCELLED when aborted", async () => {
     const controller = new AbortController();
     const finished: string[] = [];

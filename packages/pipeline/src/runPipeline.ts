@@ -8,7 +8,7 @@ import {
 } from "./pipelineSpec.ts";
 import { sourceOf } from "./imageIo.ts";
 import { type Preview, shrinkPreview } from "./preview.ts";
-import type { Artifact, PipelineEnv, StepContext, StepResult } from "./step.ts";
+import { type Artifact, expectedMsOf, type PipelineEnv, type StepContext, type StepResult } from "./step.ts";
 
 /** What a run reports while it works. The server, the GPU node and the CLI all implement this. */
 export interface PipelineEvents {
@@ -38,6 +38,11 @@ export interface RunPipelineOptions {
   progressIntervalMs?: number;
   /** Minimum time between previews a step asks for. Default 500 ms; each step's last output is always previewed. */
   previewIntervalMs?: number;
+  /**
+   * Each step's share of the run, e.g. its expected time: `overall` progress is weighted by it, so a
+   * quick first step does not read as half the job. Default: the steps' own estimates.
+   */
+  weights?: readonly number[];
 }
 
 export interface PipelineResult {
@@ -75,6 +80,11 @@ export async function runPipeline(
   const files: Artifact[] = [];
   const data: PipelineResult["data"] = [];
   const total = planned.length;
+  const weights = planned.map((p, i) =>
+    Math.max(1e-6, opts.weights?.[i] || expectedMsOf(p.definition, p.params)),
+  );
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  const weightBefore = weights.map((_, i) => weights.slice(0, i).reduce((a, b) => a + b, 0));
   let lastOverall = 0;
 
   for (const [index, { definition, params }] of planned.entries()) {
@@ -90,7 +100,7 @@ export async function runPipeline(
       if (!force && (clamped <= lastFraction || now - lastEmit < progressInterval)) return;
       lastFraction = clamped;
       lastEmit = now;
-      lastOverall = Math.max(lastOverall, (index + clamped) / total);
+      lastOverall = Math.max(lastOverall, (weightBefore[index]! + weights[index]! * clamped) / totalWeight);
       events.progress?.({ index, step: definition.name, fraction: clamped, overall: lastOverall, note });
     };
     const sendPreview = async (image: Buffer, force: boolean) => {

@@ -88,6 +88,11 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   gives: string;
   /** Peak memory estimate on an accelerator, in MiB (0 for CPU-only steps). */
   vramMb: number;
+  /**
+   * How long the step takes for one input image of about a megapixel on two CPU cores, in ms: its
+   * share of a job's progress and time left until durations recorded by the nodes say better.
+   */
+  expectedMs?: number | ((params: z.infer<S>) => number);
   /** Model names from the model registry this step loads. */
   models: string[];
   availability?(env: PipelineEnv): Availability;
@@ -102,4 +107,10 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
 
 export function defineStep<S extends z.ZodType>(step: StepDefinition<S>): StepDefinition<S> {
   return step;
+}
+
+/** A step's own estimate of its time per input image, in ms (a default for steps that give none). */
+export function expectedMsOf<S extends z.ZodType>(step: StepDefinition<S>, params: z.infer<S>): number {
+  const declared = typeof step.expectedMs === "function" ? step.expectedMs(params) : step.expectedMs;
+  return Math.max(1, declared ?? 500);
 }

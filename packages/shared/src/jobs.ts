@@ -74,6 +74,10 @@ export const jobStepViewSchema = z.object({
   step: z.string(),
   status: z.enum(["pending", "running", "succeeded", "failed", "skipped"]),
   progress: z.number(),
+  /** How long it is expected to take for this job's inputs (learned from earlier runs); null if unknown. */
+  expectedMs: z.number().nullable().default(null),
+  startedAt: z.string().nullable().default(null),
+  finishedAt: z.string().nullable().default(null),
 });
 export type JobStepView = z.infer<typeof jobStepViewSchema>;
 

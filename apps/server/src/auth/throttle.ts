@@ -6,6 +6,12 @@ const FREE_FAILURES = 5;
 const BASE_LOCK_MS = 1000;
 const MAX_LOCK_MS = 15 * 60 * 1000;
 
+/** "1 second", "40 seconds", "1 minute", "15 minutes": how long to wait, as a person says it. */
+export function waitOf(seconds: number): string {
+  const [n, unit] = seconds < 60 ? [seconds, "second"] : [Math.ceil(seconds / 60), "minute"];
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
 export async function assertNotThrottled(db: Database, keys: string[]): Promise<void> {
   for (const key of keys) {
     const [row] = await db.select().from(schema.loginThrottle).where(eq(schema.loginThrottle.key, key));
@@ -13,7 +19,7 @@ export async function assertNotThrottled(db: Database, keys: string[]): Promise<
       const retryAfterSec = Math.ceil((row.lockedUntil.getTime() - Date.now()) / 1000);
       throw new AppError(
         "RATE_LIMITED",
-        `Too many failed sign-in attempts. Try again in ${retryAfterSec} seconds.`,
+        `Too many failed sign-in attempts. Try again in ${waitOf(retryAfterSec)}.`,
         { retryAfterSec },
       );
     }

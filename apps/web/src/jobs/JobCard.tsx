@@ -3,6 +3,8 @@ import { useAction } from "../api/useAction.ts";
 import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 import { JobOutputs } from "./JobOutputs.tsx";
+import { formatDuration, jobClock } from "./jobClock.ts";
+import { useNow } from "./useNow.ts";
 import { isActive, type JobEntry } from "./jobsReducer.ts";
 
 const statusLabels: Record<JobStatus, string> = {
@@ -37,6 +39,8 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
   const firstImage = job.outputs.find((o) => o.thumbnailUrl);
   const preview = job.preview?.src ?? (job.status === "succeeded" ? (firstImage?.thumbnailUrl ?? undefined) : undefined);
   const active = isActive(job.status);
+  const now = useNow(job.status === "running" ? 1000 : null);
+  const clock = jobClock(job, now);
   // The same parameters and images would fail the same way: a new job is the way on, not a retry.
   const retryable =
     job.status === "cancelled" || (job.status === "failed" && !isInputErrorCode(job.error?.code ?? ""));
@@ -71,6 +75,24 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
             job.status === "queued" &&
             ` · retry at ${new Date(job.retryAt).toLocaleTimeString()}`}
         </p>
+        {clock.startedAt && (
+          <p className="job-times muted" data-left-ms={clock.leftMs ?? undefined}>
+            <span>
+              Started{" "}
+              <time dateTime={clock.startedAt.toISOString()}>{clock.startedAt.toLocaleTimeString()}</time>
+            </span>
+            {clock.elapsedMs !== null && (
+              <span className="job-duration">
+                {job.status === "running"
+                  ? `${formatDuration(clock.elapsedMs)} so far`
+                  : `took ${formatDuration(clock.elapsedMs)}`}
+              </span>
+            )}
+            {clock.leftMs !== null && (
+              <span className="job-left">about {formatDuration(Math.max(1000, clock.leftMs))} left</span>
+            )}
+          </p>
+        )}
         <div className="job-body">
           {preview ? (
             <img

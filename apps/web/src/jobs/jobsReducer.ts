@@ -81,7 +81,10 @@ function applyEvent(state: JobsState, event: ProjectEvent): JobsState {
       return put(state, {
         ...job,
         status: "running",
-        steps: withStep(job.steps, event.index, event.step, { status: "running" }),
+        steps: withStep(job.steps, event.index, event.step, {
+          status: "running",
+          startedAt: new Date().toISOString(),
+        }),
       });
     case "job.progress":
       if (!isActive(job.status)) return state;
@@ -108,7 +111,11 @@ function applyEvent(state: JobsState, event: ProjectEvent): JobsState {
       if (!isActive(job.status)) return state;
       return put(state, {
         ...job,
-        steps: withStep(job.steps, event.index, event.step, { status: "succeeded", progress: 1 }),
+        steps: withStep(job.steps, event.index, event.step, {
+          status: "succeeded",
+          progress: 1,
+          finishedAt: new Date().toISOString(),
+        }),
       });
     case "job.succeeded":
       return put(state, {
@@ -188,7 +195,20 @@ function withStep(
   change: Partial<JobStepView>,
 ): JobStepView[] {
   const found = steps.some((s) => s.index === index);
-  const list = found ? steps : [...steps, { index, step: name, status: "pending" as const, progress: 0 }];
+  const list: JobStepView[] = found
+    ? steps
+    : [
+        ...steps,
+        {
+          index,
+          step: name,
+          status: "pending",
+          progress: 0,
+          expectedMs: null,
+          startedAt: null,
+          finishedAt: null,
+        },
+      ];
   return list.map((s) => (s.index === index ? { ...s, ...change } : s)).sort((a, b) => a.index - b.index);
 }
 

@@ -81,6 +81,12 @@ export const jobSteps = pgTable(
     vramMb: integer("vram_mb").notNull().default(0),
     /** Measured peak, so estimates improve. */
     peakVramMb: integer("peak_vram_mb"),
+    /**
+     * How long the step is expected to take for this job's inputs, set at submission from the durations
+     * recorded here (started_at..finished_at) or the step's own estimate: overall progress and the time
+     * left are weighted by it.
+     */
+    expectedMs: integer("expected_ms"),
     outputs: jsonb("outputs"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

@@ -31,6 +31,7 @@ import { backoffDelayMs, type JobTiming } from "../timing.ts";
 import type { JobRun } from "../worker/jobRun.ts";
 import type { StoredOutput } from "../worker/storeOutputs.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
+import { StepEstimates } from "../stepEstimates.ts";
 import { checkSubmission, prepareSubmission, type SubmitJobInput } from "./submission.ts";
 
 export interface JobLifecycleOptions {
@@ -83,13 +84,19 @@ function queuedAgain(attempt: number | ReturnType<typeof sql>) {
  * only call these.
  */
 export class JobLifecycle {
-  constructor(private readonly options: JobLifecycleOptions) {}
+  private readonly estimates: StepEstimates;
+
+  constructor(private readonly options: JobLifecycleOptions) {
+    this.estimates = new StepEstimates(options.db);
+  }
 
   /** queued: the job, its steps and its outbox row in ONE statement, then published at once. */
   async submit(input: SubmitJobInput): Promise<{ job: JobRow; view: JobView }> {
-    const { job, steps, planned } = prepareSubmission(input, this.options.catalogue);
+    const { planned } = prepareSubmission(input, this.options.catalogue);
     const { pipelineEnv, db } = this.options;
-    if (pipelineEnv) await checkSubmission(planned, pipelineEnv, () => orgPipelineSettings(db, job.orgId));
+    if (pipelineEnv) await checkSubmission(planned, pipelineEnv, () => orgPipelineSettings(db, input.orgId));
+    const expectedMs = await this.estimates.expectedMs(planned, input.assetIds.length);
+    const { job, steps } = prepareSubmission({ ...input, expectedMs }, this.options.catalogue);
     // Fixed SQL text with the steps as one JSON parameter: the server keeps it prepared, and no
     // query builder runs on this path, which every submit takes.
     await this.options.db.execute(sql`
@@ -102,10 +109,10 @@ export class JobLifecycle {
                 ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()})
       ),
       steps as (
-        insert into job_steps (job_id, index, step, params, vram_mb)
-        select ${job.id}::uuid, s.index, s.step, s.params, s.vram_mb
+        insert into job_steps (job_id, index, step, params, vram_mb, expected_ms)
+        select ${job.id}::uuid, s.index, s.step, s.params, s.vram_mb, s.expected_ms
         from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
-          as s(index integer, step text, params jsonb, vram_mb integer)
+          as s(index integer, step text, params jsonb, vram_mb integer, expected_ms integer)
       )
       insert into outbox (topic, payload) values (${JOB_PUBLISH_TOPIC}, ${JSON.stringify(busMessageOf(job))}::jsonb)
     `);

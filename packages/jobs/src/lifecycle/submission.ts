@@ -25,6 +25,8 @@ export interface SubmitJobInput {
   maxAttempts?: number;
   /** Edit document revision per asset the job renders its inputs at; absent or 0 runs on the original. */
   inputRevisions?: Record<string, number>;
+  /** Expected ms of each step (StepEstimates), kept with the job's steps. */
+  expectedMs?: readonly number[];
 }
 
 export interface StepRow {
@@ -32,6 +34,8 @@ export interface StepRow {
   step: string;
   params: Record<string, unknown>;
   vram_mb: number;
+  /** Filled in by the lifecycle from the step estimates; progress and time left are weighted by it. */
+  expected_ms: number | null;
 }
 
 export interface Submission {
@@ -67,10 +71,15 @@ export function prepareSubmission(
       step: p.definition.name,
       params: (p.params ?? {}) as Record<string, unknown>,
       vram_mb: p.definition.vramMb,
+      expected_ms: input.expectedMs?.[index] ?? null,
     }),
   );
   const spec = {
-    steps: steps.map(({ step, params }) => ({ step, params })),
+    steps: steps.map(({ step, params, expected_ms }) => ({
+      step,
+      params,
+      ...(expected_ms !== null ? { expectedMs: expected_ms } : {}),
+    })),
     ...(input.preset !== undefined ? { preset: input.preset } : {}),
     ...(input.params !== undefined ? { params: input.params } : {}),
   };

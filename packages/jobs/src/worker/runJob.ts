@@ -29,6 +29,8 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
     const steps = new StepRecorder(db, log, job.id, () => run.attempt);
     const planned = parsePipelineSpec(job.spec, ctx.catalogue);
     const result = await runPipeline(planned, inputs, {
+      // Expected times set at submission: overall progress moves as the work does.
+      weights: (job.spec as { steps: Array<{ expectedMs?: number }> }).steps.map((s) => s.expectedMs ?? 0),
       env: { ...ctx.pipelineEnv, attempt: run.attempt, org },
       signal: run.controller.signal,
       log,

@@ -11,6 +11,7 @@ export const adjustStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  expectedMs: 250,
   models: [],
   run: (ctx) =>
     perImage(ctx, async (input) => {

@@ -16,6 +16,7 @@ export const analyzeStep = defineStep({
   takes: "image",
   gives: "analysis",
   vramMb: 1200,
+  expectedMs: 5000,
   models: ["isnet-medium", "ppocr-v4-det"],
   availability(env) {
     return modelsAvailable(["isnet-medium", "ppocr-v4-det", "tiny-face-detector-weights"], env);

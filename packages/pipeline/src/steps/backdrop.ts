@@ -50,6 +50,7 @@ export const backdropStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  expectedMs: 600,
   models: [],
   run: (ctx) =>
     perImage(ctx, async (input) => {

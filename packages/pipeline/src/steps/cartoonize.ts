@@ -36,6 +36,7 @@ export const cartoonizeStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  expectedMs: 1500,
   models: [],
   run: (ctx) =>
     perImage(ctx, async (input, progress) => {

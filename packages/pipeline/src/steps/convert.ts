@@ -16,6 +16,7 @@ export const convertStep = defineStep({
   takes: "image",
   gives: "image/*",
   vramMb: 0,
+  expectedMs: 200,
   models: [],
   run: (ctx) =>
     perImage(ctx, async (input) => {

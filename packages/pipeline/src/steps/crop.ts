@@ -41,6 +41,7 @@ export const cropStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  expectedMs: 100,
   models: [],
   run: (ctx) =>
     perImage(ctx, async (input) => {

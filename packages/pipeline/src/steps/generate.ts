@@ -39,6 +39,7 @@ export const generateStep = defineStep({
   takes: "images",
   gives: "image/*",
   vramMb: 0,
+  expectedMs: 20000,
   models: [],
   availability: (env: PipelineEnv) =>
     env.replicateToken

@@ -62,6 +62,7 @@ export const repurposeStep = defineStep({
   takes: "image",
   gives: "image/*",
   vramMb: 0,
+  expectedMs: 2500,
   models: [],
   checkParams: (p, env) => void resolveFormats(p.formats, env.org?.formats),
   run: (ctx) =>

@@ -25,6 +25,7 @@ export const resizeStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  expectedMs: 150,
   models: [],
   run: (ctx) =>
     perImage(ctx, async (input) => {

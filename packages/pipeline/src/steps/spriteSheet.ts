@@ -50,6 +50,7 @@ export const spriteSheetStep = defineStep({
   takes: "images",
   gives: "image/png + application/json",
   vramMb: 0,
+  expectedMs: 500,
   models: [],
   async run(ctx) {
     const p = ctx.params;

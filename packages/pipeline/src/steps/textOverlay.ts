@@ -41,6 +41,7 @@ export const textOverlayStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  expectedMs: 500,
   models: [],
   checkParams(p, env) {
     const known = Object.keys(resolveTextStyles(env.org?.textStyles));

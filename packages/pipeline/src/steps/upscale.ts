@@ -32,6 +32,7 @@ export const upscaleStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  expectedMs: 6000,
   models: [],
   run: (ctx) =>
     perImage(ctx, async (input, progress) => {
