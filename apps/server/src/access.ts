@@ -135,3 +135,22 @@ export const jobProcedure = (minRole: Role = "viewer") =>
       authorize(ctx.principal, access, minRole);
       return next({ ctx: { access } });
     });
+
+/**
+ * Who may delete a thing in a project, past the member role its procedure requires: whoever uploaded or
+ * ran it, or an admin or owner of the organization.
+ */
+export function authorizeDelete(
+  principal: Principal,
+  access: OrgAccess,
+  ownerId: string | null,
+  what: string,
+): void {
+  if (rank[access.role] < rank.admin && ownerId !== principal.user.id) {
+    throw new AppError(
+      "FORBIDDEN",
+      `Only whoever made this ${what} or an admin of the organization can delete it.`,
+      { role: access.role },
+    );
+  }
+}

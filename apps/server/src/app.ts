@@ -14,6 +14,7 @@ import type { Config } from "./env.ts";
 import { isOriginAllowed } from "./http/origin.ts";
 import { sendError } from "./http/sendError.ts";
 import { createStaticHandler } from "./http/staticFiles.ts";
+import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
 import { appRouter } from "./router.ts";
 import type { Services } from "./services.ts";
 import { createLocalStorageHandler, createStorage, type StorageRequestHandler } from "@atelier/storage";
@@ -69,6 +70,12 @@ export async function createApp(
     timing,
     pipelineEnv,
     republishAllOnStart: !config.redisUrl,
+  });
+  const purge = startPurgeSweeper({
+    db: database.db,
+    storage,
+    lifecycle: jobEngine.lifecycle,
+    log: log.child({ part: "purge" }),
   });
   const services: Services = {
     config,
@@ -176,6 +183,7 @@ export async function createApp(
       await new Promise((r) => setTimeout(r, 100));
       server.closeAllConnections();
       await worker?.stop({ drainTimeoutMs: 5_000 });
+      await purge.stop();
       await jobEngine.stop();
       await bus.close();
       await database.close();

@@ -1,4 +1,4 @@
-import { asc, type Database, eq, inArray, schema } from "@atelier/db";
+import { and, asc, type Database, eq, inArray, isNull, schema } from "@atelier/db";
 import { isWithheld, type JobOutputView, type JobStepView, type JobView } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
 import type { JobOutputRow, JobRow } from "./jobRow.ts";
@@ -64,7 +64,7 @@ export async function toJobViews(db: Database, storage: ObjectStorage, jobs: Job
     db
       .select()
       .from(schema.jobOutputs)
-      .where(inArray(schema.jobOutputs.jobId, ids))
+      .where(and(inArray(schema.jobOutputs.jobId, ids), isNull(schema.jobOutputs.deletedAt)))
       .orderBy(asc(schema.jobOutputs.createdAt)),
   ]);
   return Promise.all(
@@ -117,6 +117,7 @@ function jobViewOf(
   return {
     id: job.id,
     projectId: job.projectId,
+    createdBy: job.createdBy,
     status: job.status,
     priority: job.priority,
     vramMb: job.vramMb,

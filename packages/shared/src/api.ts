@@ -38,6 +38,8 @@ export const removeMemberInput = z.object({ orgId: id, userId: id });
 export const createProjectInput = z.object({ orgId: id, name: z.string().trim().min(1).max(200) });
 export const projectInput = z.object({ projectId: id });
 export const projectEventsInput = z.object({ projectId: id, lastEventId: z.string().max(64).nullish() });
+/** A person's own events (memberships): resumable like a project's. */
+export const myEventsInput = z.object({ lastEventId: z.string().max(64).nullish() });
 
 /** What a browser may declare; the server still checks the bytes. */
 export const uploadContentTypes = [
@@ -135,6 +137,8 @@ export const assetViewSchema = z.object({
   /** A signed URL of a small WebP thumbnail (ready assets only); heavily blurred while withheld. */
   thumbnailUrl: z.string().nullable(),
   moderation: moderationViewSchema,
+  /** Who uploaded it: a member may delete their own uploads, an admin anyone's. */
+  uploadedBy: z.string().nullable().default(null),
   createdAt: z.string(),
 });
 export type AssetView = z.infer<typeof assetViewSchema>;

@@ -18,6 +18,7 @@ export {
   moderationViewSchema,
   orgInput,
   password,
+  myEventsInput,
   projectEventsInput,
   projectInput,
   removeMemberInput,
@@ -48,7 +49,9 @@ export {
   createJobInput,
   deadLetterInput,
   JOB_STATUSES,
+  DELETE_UNDO_MS,
   jobInput,
+  outputIdInput,
   jobOutputViewSchema,
   jobStatusSchema,
   jobStepViewSchema,
@@ -82,7 +85,12 @@ export { id } from "./ids.ts";
 export { extensionOfMediaType } from "./mediaTypes.ts";
 export { commonSourceName, extensionOf, outputFileName, uniqueOutputFileNames } from "./outputNames.ts";
 export type { OutputNaming } from "./outputNames.ts";
-export { jobEventSchema, PROJECT_EVENTS_VERSION, projectEventSchema } from "./events/projectEvents.ts";
+export {
+  jobEventSchema,
+  PROJECT_EVENTS_VERSION,
+  projectEventSchema,
+  userStreamId,
+} from "./events/projectEvents.ts";
 export type {
   JobEvent,
   JobEventInput,

@@ -41,6 +41,14 @@ export const createJobInput = z
     path: ["spec"],
   });
 export const jobInput = z.object({ jobId: id });
+/** With `jobId`, one output of that job. */
+export const outputIdInput = z.object({ outputId: id });
+
+/**
+ * How long a deleted asset, job or output can be brought back with Undo; after it its files are
+ * removed from storage and the row is gone.
+ */
+export const DELETE_UNDO_MS = 10_000;
 export const listJobsInput = z.object({
   projectId: id,
   limit: z.number().int().min(1).max(200).default(50),
@@ -84,6 +92,8 @@ export type JobStepView = z.infer<typeof jobStepViewSchema>;
 export const jobViewSchema = z.object({
   id: z.string(),
   projectId: z.string(),
+  /** Who ran it: a member may delete their own jobs, an admin anyone's. */
+  createdBy: z.string().nullable().default(null),
   status: jobStatusSchema,
   priority: priorityClassSchema,
   vramMb: z.number(),

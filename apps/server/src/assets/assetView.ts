@@ -56,6 +56,7 @@ export async function toAssetView(
             contentType: "image/webp",
           }),
     moderation: moderationViewOf(row, reason),
+    uploadedBy: row.uploadedBy,
     createdAt: row.createdAt.toISOString(),
   };
 }

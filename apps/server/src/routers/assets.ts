@@ -1,7 +1,13 @@
-import { and, desc, eq, schema } from "@atelier/db";
+import { and, desc, eq, isNotNull, isNull, schema } from "@atelier/db";
 import { moderateImage, moderationThresholdPercent } from "@atelier/jobs";
-import { AppError, createUploadInput, exportAssetInput, uploadContentTypes } from "@atelier/shared";
-import { assetProcedure, projectProcedure } from "../access.ts";
+import {
+  AppError,
+  createUploadInput,
+  DELETE_UNDO_MS,
+  exportAssetInput,
+  uploadContentTypes,
+} from "@atelier/shared";
+import { assetProcedure, authorizeDelete, projectProcedure } from "../access.ts";
 import { assetKeys, toAssetView } from "../assets/assetView.ts";
 import { exportAsset } from "../assets/exportAsset.ts";
 import { inspectUpload } from "../assets/inspectUpload.ts";
@@ -14,12 +20,47 @@ export const assetsRouter = router({
     const rows = await ctx.services.db
       .select()
       .from(schema.assets)
-      .where(eq(schema.assets.projectId, ctx.access.project.id))
+      .where(and(eq(schema.assets.projectId, ctx.access.project.id), isNull(schema.assets.deletedAt)))
       .orderBy(desc(schema.assets.createdAt));
     return Promise.all(rows.map((row) => toAssetView(ctx.services.storage, row)));
   }),
 
   get: assetProcedure().query(({ ctx }) => toAssetView(ctx.services.storage, ctx.access.asset)),
+
+  /**
+   * Deletes an asset (a rejected upload too): gone from the project at once for everyone, back with
+   * `restore` for DELETE_UNDO_MS, then its files are removed. Members delete their own, admins any.
+   */
+  delete: assetProcedure("member").mutation(async ({ ctx }) => {
+    const { db, bus } = ctx.services;
+    const asset = ctx.access.asset;
+    authorizeDelete(ctx.principal, ctx.access, asset.uploadedBy, "image");
+    const [row] = await db
+      .update(schema.assets)
+      .set({ deletedAt: new Date() })
+      .where(and(eq(schema.assets.id, asset.id), isNull(schema.assets.deletedAt)))
+      .returning({ deletedAt: schema.assets.deletedAt });
+    if (!row) throw new AppError("NOT_FOUND", "That image was already deleted.");
+    const undoUntil = new Date(row.deletedAt!.getTime() + DELETE_UNDO_MS).toISOString();
+    await bus.appendEvent(asset.projectId, { type: "asset.deleted", assetId: asset.id, undoUntil });
+    return { undoUntil };
+  }),
+
+  /** Undoes `delete` within the undo window. */
+  restore: assetProcedure("member").mutation(async ({ ctx }) => {
+    const { db, bus, storage } = ctx.services;
+    const asset = ctx.access.asset;
+    authorizeDelete(ctx.principal, ctx.access, asset.uploadedBy, "image");
+    const [row] = await db
+      .update(schema.assets)
+      .set({ deletedAt: null })
+      .where(and(eq(schema.assets.id, asset.id), isNotNull(schema.assets.deletedAt)))
+      .returning();
+    if (!row) throw new AppError("CONFLICT", "That image is not deleted, or it is gone for good.");
+    const view = await toAssetView(storage, row);
+    await bus.appendEvent(asset.projectId, { type: "asset.restored", asset: view });
+    return view;
+  }),
 
   /** The asset as edited, at full resolution in PNG, JPEG, WebP or AVIF: a signed download link. A read. */
   export: assetProcedure()

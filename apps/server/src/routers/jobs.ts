@@ -1,8 +1,8 @@
-import { and, desc, eq, prepared, schema, sql } from "@atelier/db";
+import { and, desc, eq, isNull, prepared, schema, sql } from "@atelier/db";
 import { loadJobView, toJobViews } from "@atelier/jobs";
 import { presetSpec } from "@atelier/pipeline";
-import { AppError, createJobInput, listJobsInput, type PriorityClass } from "@atelier/shared";
-import { jobProcedure, projectProcedure } from "../access.ts";
+import { AppError, createJobInput, listJobsInput, outputIdInput, type PriorityClass } from "@atelier/shared";
+import { authorizeDelete, jobProcedure, projectProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
 
 /** A plan buys a priority class; anything unknown runs as standard. */
@@ -27,6 +27,7 @@ export const jobsRouter = router({
             .where(
               and(
                 eq(schema.assets.projectId, sql.placeholder("projectId")),
+                isNull(schema.assets.deletedAt),
                 sql`${schema.assets.id} = any(${sql.placeholder("assetIds")}::uuid[])`,
               ),
             )
@@ -76,7 +77,7 @@ export const jobsRouter = router({
       const rows = await ctx.services.db
         .select()
         .from(schema.jobs)
-        .where(eq(schema.jobs.projectId, ctx.access.project.id))
+        .where(and(eq(schema.jobs.projectId, ctx.access.project.id), isNull(schema.jobs.deletedAt)))
         .orderBy(desc(schema.jobs.createdAt))
         .limit(input.limit);
       return toJobViews(ctx.services.db, ctx.services.storage, rows);
@@ -92,6 +93,47 @@ export const jobsRouter = router({
     }
     return loadJobView(db, storage, ctx.access.job.id);
   }),
+
+  /**
+   * Deletes a job with its outputs: a queued or running job is cancelled first. Back with `restore` for
+   * DELETE_UNDO_MS, then its files are removed. Members delete their own jobs, admins any.
+   */
+  delete: jobProcedure("member").mutation(async ({ ctx }) => {
+    const job = ctx.access.job;
+    authorizeDelete(ctx.principal, ctx.access, job.createdBy, "job");
+    const deleted = await ctx.services.lifecycle.delete(job.id);
+    if (!deleted) throw new AppError("NOT_FOUND", "That job was already deleted.");
+    return { undoUntil: deleted.undoUntil.toISOString() };
+  }),
+
+  restore: jobProcedure("member").mutation(async ({ ctx }) => {
+    const { db, storage, lifecycle } = ctx.services;
+    authorizeDelete(ctx.principal, ctx.access, ctx.access.job.createdBy, "job");
+    if (!(await lifecycle.deletion.restore(ctx.access.job.id))) {
+      throw new AppError("CONFLICT", "That job is not deleted, or it is gone for good.");
+    }
+    return loadJobView(db, storage, ctx.access.job.id);
+  }),
+
+  /** Deletes one output of a job, undoable like a job. */
+  deleteOutput: jobProcedure("member")
+    .input(outputIdInput)
+    .mutation(async ({ ctx, input }) => {
+      authorizeDelete(ctx.principal, ctx.access, ctx.access.job.createdBy, "output");
+      const deleted = await ctx.services.lifecycle.deletion.deleteOutput(ctx.access.job, input.outputId);
+      if (!deleted) throw new AppError("NOT_FOUND", "That output was already deleted.");
+      return { undoUntil: deleted.undoUntil.toISOString() };
+    }),
+
+  restoreOutput: jobProcedure("member")
+    .input(outputIdInput)
+    .mutation(async ({ ctx, input }) => {
+      authorizeDelete(ctx.principal, ctx.access, ctx.access.job.createdBy, "output");
+      if (!(await ctx.services.lifecycle.deletion.restoreOutput(ctx.access.job, input.outputId))) {
+        throw new AppError("CONFLICT", "That output is not deleted, or it is gone for good.");
+      }
+      return loadJobView(ctx.services.db, ctx.services.storage, ctx.access.job.id);
+    }),
 
   retry: jobProcedure("member").mutation(async ({ ctx }) => {
     const { db, storage, lifecycle } = ctx.services;

@@ -1,7 +1,21 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, schema } from "@atelier/db";
-import { AppError, addMemberInput, createOrgInput, removeMemberInput, setRoleInput } from "@atelier/shared";
-import { orgProcedure } from "../access.ts";
+import {
+  AppError,
+  addMemberInput,
+  createOrgInput,
+  myEventsInput,
+  PROJECT_EVENTS_VERSION,
+  type ProjectEvent,
+  type ProjectEventInput,
+  removeMemberInput,
+  type Role,
+  setRoleInput,
+  userStreamId,
+} from "@atelier/shared";
+import { tracked } from "@trpc/server";
+import type { Services } from "../services.ts";
+import { type OrgAccess, orgProcedure } from "../access.ts";
 import { router, userProcedure } from "../trpc.ts";
 
 function slugOf(name: string): string {
@@ -72,6 +86,7 @@ export const orgsRouter = router({
         .from(schema.projects)
         .where(eq(schema.projects.orgId, ctx.access.orgId));
       for (const p of projects) await bus.appendEvent(p.id, { type: "member.joined", member });
+      await tellMember(ctx.services, ctx.access, user.id, "added", input.role, ctx.principal.user.name);
       return member;
     }),
 
@@ -79,7 +94,7 @@ export const orgsRouter = router({
     .input(setRoleInput)
     .mutation(async ({ ctx, input }) => {
       const { db } = ctx.services;
-      return db.transaction(async (tx) => {
+      const changed = await db.transaction(async (tx) => {
         const [current] = await tx
           .select()
           .from(schema.memberships)
@@ -100,12 +115,14 @@ export const orgsRouter = router({
           );
         return { userId: input.userId, role: input.role };
       });
+      await tellMember(ctx.services, ctx.access, input.userId, "role", input.role, ctx.principal.user.name);
+      return changed;
     }),
 
   removeMember: orgProcedure("admin")
     .input(removeMemberInput)
     .mutation(async ({ ctx, input }) => {
-      return ctx.services.db.transaction(async (tx) => {
+      const removed = await ctx.services.db.transaction(async (tx) => {
         const [current] = await tx
           .select()
           .from(schema.memberships)
@@ -125,8 +142,52 @@ export const orgsRouter = router({
           );
         return { ok: true };
       });
+      await tellMember(ctx.services, ctx.access, input.userId, "removed", null, ctx.principal.user.name);
+      return removed;
     }),
+
+  /**
+   * The signed-in person's own events: being added to an organization, a changed role, being removed.
+   * Resumable with `lastEventId` like a project's events.
+   */
+  myEvents: userProcedure.input(myEventsInput).subscription(async function* ({ ctx, input, signal }) {
+    const { bus } = ctx.services;
+    const stream = userStreamId(ctx.principal.user.id);
+    const after = input.lastEventId ?? (await bus.lastEventId(stream));
+    if (!input.lastEventId) {
+      const ready: ProjectEvent = { v: PROJECT_EVENTS_VERSION, type: "stream.ready" };
+      yield tracked(after, ready);
+    }
+    for await (const { id, event } of bus.events(stream, { afterId: after, signal }))
+      yield tracked(id, event);
+  }),
 });
+
+/** Tells a person, on their own stream, that their membership changed; a lost event is only logged. */
+async function tellMember(
+  services: Services,
+  access: OrgAccess,
+  userId: string,
+  change: "added" | "role" | "removed",
+  role: Role | null,
+  by: string,
+): Promise<void> {
+  const [org] = await services.db
+    .select({ name: schema.organizations.name })
+    .from(schema.organizations)
+    .where(eq(schema.organizations.id, access.orgId));
+  const event: ProjectEventInput = {
+    type: "membership.changed",
+    change,
+    orgId: access.orgId,
+    orgName: org?.name ?? "an organization",
+    role,
+    by,
+  };
+  await services.bus
+    .appendEvent(userStreamId(userId), event)
+    .catch((err: unknown) => services.log.warn({ err, userId }, "membership event not appended"));
+}
 
 type Tx = Parameters<Parameters<import("@atelier/db").Database["transaction"]>[0]>[0];
 

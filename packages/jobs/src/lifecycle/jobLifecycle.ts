@@ -32,6 +32,7 @@ import type { JobRun } from "../worker/jobRun.ts";
 import type { StoredOutput } from "../worker/storeOutputs.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { StepEstimates } from "../stepEstimates.ts";
+import { JobDeletion } from "./jobDeletion.ts";
 import { checkSubmission, prepareSubmission, type SubmitJobInput } from "./submission.ts";
 
 export interface JobLifecycleOptions {
@@ -86,8 +87,12 @@ function queuedAgain(attempt: number | ReturnType<typeof sql>) {
 export class JobLifecycle {
   private readonly estimates: StepEstimates;
 
+  /** Deleting jobs and outputs with undo, and cleaning up after the undo window. */
+  readonly deletion: JobDeletion;
+
   constructor(private readonly options: JobLifecycleOptions) {
     this.estimates = new StepEstimates(options.db);
+    this.deletion = new JobDeletion(options, (projectId, event) => this.emit(projectId, event));
   }
 
   /** queued: the job, its steps and its outbox row in ONE statement, then published at once. */
@@ -121,6 +126,15 @@ export class JobLifecycle {
     await this.emit(job.projectId, { type: "job.queued", jobId: job.id, job: view });
     await this.options.publisher?.publishNow(job);
     return { job, view };
+  }
+
+  /**
+   * Deleted by a person: a job still queued or running is cancelled first (its node stops between
+   * steps), then hidden from every list until `deletion` restores it or purges it.
+   */
+  async delete(jobId: string): Promise<{ job: JobRow; undoUntil: Date } | null> {
+    await this.cancel(jobId);
+    return this.deletion.markDeleted(jobId);
   }
 
   /** queued | running → cancelled; the node running it stops between steps. Null when it had ended. */

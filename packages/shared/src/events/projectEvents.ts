@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { assetViewSchema, memberViewSchema, reviewDecisionSchema } from "../api.ts";
+import { assetViewSchema, memberViewSchema, reviewDecisionSchema, roleSchema } from "../api.ts";
 import { editOpSchema } from "../editing/editOps.ts";
 import { failureSchema } from "../failure.ts";
 import { jobOutputViewSchema, jobViewSchema } from "../jobs.ts";
@@ -55,6 +55,11 @@ export const jobEventSchema = z.discriminatedUnion("type", [
     attempt: z.number().int().min(1),
   }),
   z.object({ v, type: z.literal("job.cancelled"), jobId }),
+  /** Deleted by a person; `undoUntil` is when it can no longer be brought back. */
+  z.object({ v, type: z.literal("job.deleted"), jobId, undoUntil: z.string() }),
+  z.object({ v, type: z.literal("job.restored"), jobId, job: jobViewSchema }),
+  z.object({ v, type: z.literal("job.output.deleted"), jobId, outputId: z.string(), undoUntil: z.string() }),
+  z.object({ v, type: z.literal("job.output.restored"), jobId, output: jobOutputViewSchema }),
   /** An attempt failed with a transient error; `attempt` runs again at `at`. */
   z.object({
     v,
@@ -105,8 +110,27 @@ export const projectEventSchema = z.discriminatedUnion("type", [
     output: jobOutputViewSchema,
     decision: reviewDecisionSchema,
   }),
+  z.object({ v, type: z.literal("asset.deleted"), assetId: z.string(), undoUntil: z.string() }),
+  z.object({ v, type: z.literal("asset.restored"), asset: assetViewSchema }),
   z.object({ v, type: z.literal("member.joined"), member: memberViewSchema }),
+  /**
+   * On a person's own stream (`userStreamId`): they were added to an organization, their role there
+   * changed, or they were removed (`role` null), so their pages follow without a reload.
+   */
+  z.object({
+    v,
+    type: z.literal("membership.changed"),
+    change: z.enum(["added", "role", "removed"]),
+    orgId: z.string(),
+    orgName: z.string(),
+    role: roleSchema.nullable(),
+    /** The name of whoever made the change. */
+    by: z.string(),
+  }),
 ]);
+
+/** The event stream of one person (not of a project): news about their memberships. */
+export const userStreamId = (userId: string) => `user-${userId}`;
 
 /** An event as subscribers receive it (always with `v`). */
 export type ProjectEvent = z.output<typeof projectEventSchema>;
