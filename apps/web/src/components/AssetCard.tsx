@@ -8,9 +8,11 @@ interface AssetCardProps {
   onImageError(): void;
   /** Present when ready assets can be selected (to run a preset on them). */
   selection?: { selected: boolean; toggle(): void } | undefined;
+  /** Present when this person may delete the asset. */
+  onDelete?: (() => void) | undefined;
 }
 
-export function AssetCard({ asset, onImageError, selection }: AssetCardProps) {
+export function AssetCard({ asset, onImageError, selection, onDelete }: AssetCardProps) {
   const src = asset.thumbnailUrl ?? asset.url;
   const selected = selection?.selected === true;
   const withheld = isWithheld(asset.moderation.status);
@@ -76,6 +78,17 @@ export function AssetCard({ asset, onImageError, selection }: AssetCardProps) {
           </span>
         )}
       </div>
+      {onDelete && asset.status !== "uploading" && (
+        <button
+          type="button"
+          className="asset-delete button button-small button-quiet"
+          onClick={onDelete}
+          aria-label={`Delete ${asset.filename}`}
+          title={`Delete ${asset.filename}`}
+        >
+          Delete
+        </button>
+      )}
     </li>
   );
 }

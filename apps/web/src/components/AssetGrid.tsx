@@ -7,9 +7,11 @@ interface AssetGridProps {
   onImageError(assetId: string): void;
   /** Selected asset ids and how to toggle one; without it the cards cannot be selected. */
   selection?: { selected: ReadonlySet<string>; toggle(assetId: string): void };
+  /** Whether this person may delete an asset, and how. */
+  deletable?: { allowed(asset: AssetView): boolean; remove(asset: AssetView): void };
 }
 
-export function AssetGrid({ assets, listed, onImageError, selection }: AssetGridProps) {
+export function AssetGrid({ assets, listed, onImageError, selection, deletable }: AssetGridProps) {
   return (
     <section aria-labelledby="assets-heading">
       <h2 id="assets-heading">
@@ -30,6 +32,7 @@ export function AssetGrid({ assets, listed, onImageError, selection }: AssetGrid
                   toggle: () => selection.toggle(asset.id),
                 }
               }
+              onDelete={deletable?.allowed(asset) ? () => deletable.remove(asset) : undefined}
             />
           ))}
         </ul>

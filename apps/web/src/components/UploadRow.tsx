@@ -26,11 +26,14 @@ export function UploadRow({ item }: { item: UploadItem }) {
         <span className="upload-name">{item.filename}</span>
         <span className="muted">{formatBytes(item.bytes)}</span>
       </div>
-      <progress
-        max={1}
-        value={item.phase === "queued" ? 0 : item.progress}
-        aria-label={`Upload progress of ${item.filename}`}
-      />
+      {/* A settled upload says how it ended; a full bar would read as success for a rejected file. */}
+      {!settled && (
+        <progress
+          max={1}
+          value={item.phase === "queued" ? 0 : item.progress}
+          aria-label={`Upload progress of ${item.filename}`}
+        />
+      )}
       <p className="upload-status" role={settled ? "status" : undefined}>
         {statusText(item)}
       </p>

@@ -1,6 +1,7 @@
 import { isInputErrorCode, type JobStatus, type JobView } from "@atelier/shared";
 import { useAction } from "../api/useAction.ts";
 import { FormError } from "../components/FormError.tsx";
+import type { UndoOffer } from "../components/UndoToast.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 import { JobOutputs } from "./JobOutputs.tsx";
 import { formatDuration, jobClock } from "./jobClock.ts";
@@ -20,6 +21,8 @@ interface JobCardProps {
   /** Asset id → file name, to say what the job works on. */
   assetNames: Record<string, string>;
   canControl: boolean;
+  canDelete: boolean;
+  offerUndo(offer: UndoOffer): void;
   onChanged(job: JobView): void;
 }
 
@@ -28,11 +31,21 @@ export function jobTitle(job: JobView): string {
 }
 
 /** One job, live: status, node, each step's progress, the latest preview, errors, controls and outputs. */
-export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps) {
+export function JobCard({ job, assetNames, canControl, canDelete, offerUndo, onChanged }: JobCardProps) {
   const client = useApi();
   const cancel = useAction(() => client.jobs.cancel.mutate({ jobId: job.id }).then(onChanged));
   const retry = useAction(() => client.jobs.retry.mutate({ jobId: job.id }).then(onChanged));
   const title = jobTitle(job);
+  // A running job is cancelled by the server before it goes; undo brings it back cancelled.
+  const remove = useAction(() =>
+    client.jobs.delete.mutate({ jobId: job.id }).then(({ undoUntil }) =>
+      offerUndo({
+        message: `Deleted the ${title} job`,
+        until: undoUntil,
+        undo: () => client.jobs.restore.mutate({ jobId: job.id }),
+      }),
+    ),
+  );
   const subject =
     job.assetIds.length === 1 ? (assetNames[job.assetIds[0]!] ?? "1 image") : `${job.assetIds.length} images`;
   // A small rendition of the first image; held outputs have none.
@@ -122,9 +135,9 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
             <code>{job.error.code}</code> {job.error.message}
           </p>
         )}
-        {canControl && (active || retryable) && (
+        {((canControl && (active || retryable)) || canDelete) && (
           <div className="job-actions">
-            {active ? (
+            {canControl && active && (
               <button
                 type="button"
                 className="button button-small button-danger"
@@ -133,7 +146,8 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
               >
                 Cancel job
               </button>
-            ) : (
+            )}
+            {canControl && !active && retryable && (
               <button
                 type="button"
                 className="button button-small"
@@ -143,11 +157,28 @@ export function JobCard({ job, assetNames, canControl, onChanged }: JobCardProps
                 Retry job
               </button>
             )}
+            {canDelete && (
+              <button
+                type="button"
+                className="button button-small button-quiet"
+                onClick={() => void remove.run()}
+                disabled={remove.pending}
+                aria-label={`Delete job ${title}`}
+              >
+                Delete job
+              </button>
+            )}
           </div>
         )}
-        <FormError message={cancel.error ?? retry.error} />
+        <FormError message={cancel.error ?? retry.error ?? remove.error} />
         {job.status === "succeeded" && (
-          <JobOutputs outputs={job.outputs} archiveName={`${title}-${job.id.slice(0, 8)}.zip`} />
+          <JobOutputs
+            jobId={job.id}
+            outputs={job.outputs}
+            archiveName={`${title}-${job.id.slice(0, 8)}.zip`}
+            canDelete={canDelete}
+            offerUndo={offerUndo}
+          />
         )}
       </article>
     </li>

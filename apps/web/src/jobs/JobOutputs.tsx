@@ -1,14 +1,34 @@
 import { isWithheld, type JobOutputView } from "@atelier/shared";
 import { useAction } from "../api/useAction.ts";
 import { FormError } from "../components/FormError.tsx";
+import type { UndoOffer } from "../components/UndoToast.tsx";
+import { useApi } from "../session/SessionContext.tsx";
 import { formatBytes } from "../components/format.ts";
 import { downloadAll } from "./downloadAll.ts";
 import { ModelViewer } from "./ModelViewer.tsx";
 import { PrintReportPanel } from "./PrintReportPanel.tsx";
 
 /** A job's results: a thumbnail and a download link per output, and all of them as one ZIP. */
-export function JobOutputs({ outputs, archiveName }: { outputs: JobOutputView[]; archiveName: string }) {
+interface JobOutputsProps {
+  jobId: string;
+  outputs: JobOutputView[];
+  archiveName: string;
+  canDelete: boolean;
+  offerUndo(offer: UndoOffer): void;
+}
+
+export function JobOutputs({ jobId, outputs, archiveName, canDelete, offerUndo }: JobOutputsProps) {
+  const client = useApi();
   const zip = useAction(() => downloadAll(outputs, archiveName));
+  const remove = useAction((output: JobOutputView) =>
+    client.jobs.deleteOutput.mutate({ jobId, outputId: output.id }).then(({ undoUntil }) =>
+      offerUndo({
+        message: `Deleted ${output.fileName}`,
+        until: undoUntil,
+        undo: () => client.jobs.restoreOutput.mutate({ jobId, outputId: output.id }),
+      }),
+    ),
+  );
   if (outputs.length === 0) return null;
   const downloadable = outputs.filter((o) => o.url !== null);
   const model = outputs.find((o) => o.mediaType === "model/gltf-binary" && o.url);
@@ -55,6 +75,16 @@ export function JobOutputs({ outputs, archiveName }: { outputs: JobOutputView[];
                   Download
                 </a>
               )}
+              {canDelete && (
+                <button
+                  type="button"
+                  className="button button-small button-quiet"
+                  onClick={() => void remove.run(output)}
+                  aria-label={`Delete ${fileName}`}
+                >
+                  Delete
+                </button>
+              )}
             </li>
           );
         })}
@@ -69,7 +99,7 @@ export function JobOutputs({ outputs, archiveName }: { outputs: JobOutputView[];
           {zip.pending ? "Preparing ZIP…" : `Download all (${downloadable.length}) as ZIP`}
         </button>
       )}
-      <FormError message={zip.error} />
+      <FormError message={zip.error ?? remove.error} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { AssetView } from "@atelier/shared";
 import { useMemo } from "react";
 import { FormError } from "../components/FormError.tsx";
+import type { UndoOffer } from "../components/UndoToast.tsx";
 import { JobCard } from "./JobCard.tsx";
 import type { ProjectJobs } from "./useProjectJobs.ts";
 import "./jobs.css";
@@ -9,10 +10,13 @@ interface JobsPanelProps {
   jobs: ProjectJobs;
   assets: AssetView[];
   canControl: boolean;
+  /** Whether this person may delete a job (or its outputs) run by `ownerId`. */
+  canDelete(ownerId: string | null): boolean;
+  offerUndo(offer: UndoOffer): void;
 }
 
 /** The project's jobs, newest first, live from the project's stream. */
-export function JobsPanel({ jobs, assets, canControl }: JobsPanelProps) {
+export function JobsPanel({ jobs, assets, canControl, canDelete, offerUndo }: JobsPanelProps) {
   const assetNames = useMemo(() => Object.fromEntries(assets.map((a) => [a.id, a.filename])), [assets]);
   const running = jobs.jobs.filter((j) => j.status === "running" || j.status === "queued").length;
   return (
@@ -37,6 +41,8 @@ export function JobsPanel({ jobs, assets, canControl }: JobsPanelProps) {
               job={job}
               assetNames={assetNames}
               canControl={canControl}
+              canDelete={canDelete(job.createdBy)}
+              offerUndo={offerUndo}
               onChanged={jobs.refreshed}
             />
           ))}

@@ -8,6 +8,7 @@ function view(overrides: Partial<JobView> = {}): JobView {
   return {
     id: jobId,
     projectId: "p",
+    createdBy: "u",
     status: "queued",
     priority: "standard",
     vramMb: 0,
@@ -175,6 +176,19 @@ describe("jobs reducer", () => {
     const older = view({ id: "older", createdAt: "2025-01-01T09:00:00.000Z" });
     const state = jobsReducer(initialJobsState, { type: "listed", jobs: [older, view()] });
     expect(sortedJobs(state).map((j) => j.id)).toEqual([jobId, "older"]);
+  });
+
+  it("drops a job deleted by anyone, keeps it out of later lists, and brings it back on undo", () => {
+    let state = jobsReducer(initialJobsState, { type: "listed", jobs: [view()] });
+    state = jobsReducer(state, {
+      type: "event",
+      event: { v: 1, type: "job.deleted", jobId, undoUntil: "2026-01-01T00:00:10Z" },
+    });
+    expect(sortedJobs(state)).toEqual([]);
+    state = jobsReducer(state, { type: "listed", jobs: [view()] });
+    expect(sortedJobs(state)).toEqual([]);
+    state = jobsReducer(state, { type: "event", event: { v: 1, type: "job.restored", jobId, job: view() } });
+    expect(sortedJobs(state).map((j) => j.id)).toEqual([jobId]);
   });
 });
 

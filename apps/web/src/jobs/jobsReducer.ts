@@ -18,6 +18,8 @@ export interface JobEntry extends JobView {
 export interface JobsState {
   byId: Record<string, JobEntry>;
   listed: boolean;
+  /** Deleted while this tab watched: late copies do not bring them back. */
+  deleted: Record<string, true>;
 }
 
 export type JobsAction =
@@ -26,16 +28,17 @@ export type JobsAction =
   /** A fresh copy returned by this tab's own call (create, cancel, retry). */
   | { type: "refreshed"; job: JobView };
 
-export const initialJobsState: JobsState = { byId: {}, listed: false };
+export const initialJobsState: JobsState = { byId: {}, listed: false, deleted: {} };
 
 export function jobsReducer(state: JobsState, action: JobsAction): JobsState {
   switch (action.type) {
     case "listed": {
       const byId = { ...state.byId };
-      for (const job of action.jobs) byId[job.id] = mergeView(byId[job.id], job);
-      return { byId, listed: true };
+      for (const job of action.jobs) if (!state.deleted[job.id]) byId[job.id] = mergeView(byId[job.id], job);
+      return { ...state, byId, listed: true };
     }
     case "refreshed":
+      if (state.deleted[action.job.id]) return state;
       return put(state, mergeView(state.byId[action.job.id], action.job));
     case "event":
       return applyEvent(state, action.event);
@@ -61,6 +64,15 @@ function applyEvent(state: JobsState, event: ProjectEvent): JobsState {
     return put(state, { ...job, outputs });
   }
   if (!event.type.startsWith("job.") || !("jobId" in event)) return state;
+  if (event.type === "job.deleted") {
+    const { [event.jobId]: _gone, ...byId } = state.byId;
+    return { ...state, byId, deleted: { ...state.deleted, [event.jobId]: true } };
+  }
+  if (event.type === "job.restored") {
+    const { [event.jobId]: _back, ...deleted } = state.deleted;
+    return put({ ...state, deleted }, mergeView(state.byId[event.jobId], event.job));
+  }
+  if (state.deleted[event.jobId]) return state;
   if (event.type === "job.queued") return put(state, mergeView(state.byId[event.jobId], event.job));
   const job = state.byId[event.jobId];
   // An event for a job this tab has not listed yet (e.g. it joined mid-run): the next list brings it.
@@ -144,6 +156,11 @@ function applyEvent(state: JobsState, event: ProjectEvent): JobsState {
         status: "cancelled",
         finishedAt: job.finishedAt ?? new Date().toISOString(),
       });
+    case "job.output.deleted":
+      return put(state, { ...job, outputs: job.outputs.filter((o) => o.id !== event.outputId) });
+    case "job.output.restored":
+      if (job.outputs.some((o) => o.id === event.output.id)) return state;
+      return put(state, { ...job, outputs: [...job.outputs, event.output] });
     case "job.retrying":
       return put(state, {
         ...job,

@@ -1,4 +1,5 @@
-import type { ProjectView } from "@atelier/shared";
+import type { AssetView, ProjectView } from "@atelier/shared";
+import { errorMessage } from "../api/errorMessage.ts";
 import { useCallback, useState } from "react";
 import { AssetGrid } from "../components/AssetGrid.tsx";
 import { DropZone } from "../components/DropZone.tsx";
@@ -16,7 +17,9 @@ import { useUploads } from "../project/useUploads.ts";
 import { Link } from "../router/Link.tsx";
 import { pathOf } from "../router/routes.ts";
 import { useOrgs } from "../session/OrgsContext.tsx";
-import { useApi } from "../session/SessionContext.tsx";
+import { useApi, useSession } from "../session/SessionContext.tsx";
+import { UndoToast, useUndoOffer } from "../components/UndoToast.tsx";
+import { canDelete } from "../project/canDelete.ts";
 
 export function ProjectPage({ project }: { project: ProjectView }) {
   const client = useApi();
@@ -30,6 +33,21 @@ export function ProjectPage({ project }: { project: ProjectView }) {
   const [running, setRunning] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const openRun = useCallback(() => setRunning(true), []);
+  const selfId = useSession().user?.id ?? "";
+  const undo = useUndoOffer();
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const deleteAsset = (asset: AssetView) => {
+    setDeleteError(null);
+    client.assets.delete.mutate({ assetId: asset.id }).then(
+      ({ undoUntil }) =>
+        undo.offerUndo({
+          message: `Deleted ${asset.filename}`,
+          until: undoUntil,
+          undo: () => client.assets.restore.mutate({ assetId: asset.id }),
+        }),
+      (err: unknown) => setDeleteError(errorMessage(err)),
+    );
+  };
 
   return (
     <>
@@ -46,7 +64,7 @@ export function ProjectPage({ project }: { project: ProjectView }) {
         <div className="project-main">
           {canUpload && <DropZone onFiles={uploads.addFiles} />}
           <UploadList items={uploads.items} onClearFinished={uploads.clearFinished} />
-          <FormError message={assets.error} />
+          <FormError message={assets.error ?? deleteError} />
           {canUpload && (
             <SelectionBar
               selection={selection}
@@ -60,9 +78,19 @@ export function ProjectPage({ project }: { project: ProjectView }) {
             listed={assets.listed}
             onImageError={assets.refetch}
             selection={canUpload ? selection : undefined}
+            deletable={{
+              allowed: (asset) => canDelete(org?.role, selfId, asset.uploadedBy),
+              remove: deleteAsset,
+            }}
           />
         </div>
-        <JobsPanel jobs={jobs} assets={assets.assets} canControl={canUpload} />
+        <JobsPanel
+          jobs={jobs}
+          assets={assets.assets}
+          canControl={canUpload}
+          canDelete={(ownerId) => canDelete(org?.role, selfId, ownerId)}
+          offerUndo={undo.offerUndo}
+        />
       </div>
       <RunPresetDialog
         open={running}
@@ -72,6 +100,7 @@ export function ProjectPage({ project }: { project: ProjectView }) {
         onClose={() => setRunning(false)}
         onSubmitted={jobs.refreshed}
       />
+      <UndoToast offer={undo.offer} dismiss={undo.dismiss} />
       <ProjectShortcuts
         selection={selection}
         canRun={canUpload}

@@ -17,6 +17,7 @@ function asset(id: string, status: AssetView["status"], createdAt = "2026-01-01T
     url: null,
     thumbnailUrl: null,
     moderation: { status: "passed", scores: null, unsafe: null, reason: null },
+    uploadedBy: null,
     createdAt,
   };
 }
@@ -66,5 +67,21 @@ describe("a project's asset grid", () => {
       ],
     });
     expect(sortedAssets(state).map((a) => a.id)).toEqual(["new", "old"]);
+  });
+
+  it("takes a deleted asset out of the grid and its count, even if a late list still has it", () => {
+    let state = assetsReducer(initialAssetsState, { type: "listed", assets: [asset("a", "rejected")] });
+    state = assetsReducer(state, {
+      type: "event",
+      event: { v: 1, type: "asset.deleted", assetId: "a", undoUntil: "2026-01-01T00:00:10Z" },
+    });
+    expect(sortedAssets(state)).toEqual([]);
+    state = assetsReducer(state, { type: "listed", assets: [asset("a", "rejected")] });
+    expect(sortedAssets(state)).toEqual([]);
+    state = assetsReducer(state, {
+      type: "event",
+      event: { v: 1, type: "asset.restored", asset: asset("a", "rejected") },
+    });
+    expect(sortedAssets(state).map((a) => a.id)).toEqual(["a"]);
   });
 });

@@ -5,6 +5,8 @@ export interface AssetsState {
   byId: Record<string, AssetView>;
   /** True once the first `assets.list` answered. */
   listed: boolean;
+  /** Deleted while this tab watched: a late copy from a list or an older event does not bring them back. */
+  deleted: Record<string, true>;
 }
 
 export type AssetsAction =
@@ -13,14 +15,16 @@ export type AssetsAction =
   /** A fresher copy from a call this tab made itself (upload, completion, signed-URL refresh). */
   | { type: "refreshed"; asset: AssetView };
 
-export const initialAssetsState: AssetsState = { byId: {}, listed: false };
+export const initialAssetsState: AssetsState = { byId: {}, listed: false, deleted: {} };
 
 export function assetsReducer(state: AssetsState, action: AssetsAction): AssetsState {
   switch (action.type) {
     case "listed": {
       const byId = { ...state.byId };
-      for (const asset of action.assets) byId[asset.id] = newer(byId[asset.id], asset);
-      return { byId, listed: true };
+      for (const asset of action.assets) {
+        if (!state.deleted[asset.id]) byId[asset.id] = newer(byId[asset.id], asset);
+      }
+      return { ...state, byId, listed: true };
     }
     case "event": {
       const event = action.event;
@@ -32,6 +36,14 @@ export function assetsReducer(state: AssetsState, action: AssetsAction): AssetsS
         event.type === "asset.reviewed"
       ) {
         return withAsset(state, event.asset);
+      }
+      if (event.type === "asset.deleted") {
+        const { [event.assetId]: _gone, ...byId } = state.byId;
+        return { ...state, byId, deleted: { ...state.deleted, [event.assetId]: true } };
+      }
+      if (event.type === "asset.restored") {
+        const { [event.asset.id]: _back, ...deleted } = state.deleted;
+        return withAsset({ ...state, deleted }, event.asset);
       }
       return state;
     }
@@ -48,6 +60,7 @@ export function sortedAssets(state: AssetsState): AssetView[] {
 }
 
 function withAsset(state: AssetsState, asset: AssetView): AssetsState {
+  if (state.deleted[asset.id]) return state;
   const merged = newer(state.byId[asset.id], asset);
   if (merged === state.byId[asset.id]) return state;
   return { ...state, byId: { ...state.byId, [asset.id]: merged } };
