@@ -7,7 +7,7 @@ import { lastChangeOf } from "./changeLog.ts";
 import { CropPanel } from "./CropPanel.tsx";
 import { cropToAspect } from "./cropGeometry.ts";
 import { EditorCanvas } from "./EditorCanvas.tsx";
-import { readDocument } from "./editDocument.ts";
+import { type Overlay, readDocument } from "./editDocument.ts";
 import {
   addOverlay,
   removeOverlay,
@@ -17,6 +17,7 @@ import {
   setOverlayField,
 } from "./editOps.ts";
 import { aspectPresets, type FormatInfo } from "./formatCrop.ts";
+import { freeSpot } from "./placeOverlay.ts";
 import { HistoryPanel } from "./HistoryPanel.tsx";
 import { TextPanel } from "./TextPanel.tsx";
 import type { StyleGroup } from "./textStyles.ts";
@@ -55,12 +56,18 @@ export function AssetEditor(props: AssetEditorProps) {
   );
   const [presetId, setPresetId] = useState("free");
   const aspect = presets.find((p) => p.id === presetId)?.aspect ?? null;
-  const selected = doc.overlays.find((o) => o.id === selectedId) ?? null;
+  // A new text is a draft here until its first word: the placeholder is never content, for anyone.
+  const [draftText, setDraftText] = useState<Overlay | null>(null);
+  const selected =
+    doc.overlays.find((o) => o.id === selectedId) ?? (draftText?.id === selectedId ? draftText : null);
   const focusText = useRef(false);
 
   const preview = useRenderedPreview(client, asset.id, live.revision, !live.saving);
   const previewCurrent = preview !== null && preview.revision === live.revision && !live.saving;
 
+  useEffect(() => {
+    if (draftText && selectedId !== draftText.id) setDraftText(null);
+  }, [draftText, selectedId]);
   useEffect(() => {
     if (selectedId && !selected) setSelectedId(null);
     if (selected && focusText.current) {
@@ -73,15 +80,26 @@ export function AssetEditor(props: AssetEditorProps) {
 
   const addText = () => {
     const id = crypto.randomUUID();
-    const n = doc.overlays.length;
-    live.change(addOverlay({ id, text: "Your text", styleSet: "title", x: 0.06, y: 0.06 + (n % 6) * 0.14 }));
+    setDraftText({ id, text: "", styleSet: "title", ...freeSpot(doc.overlays, props.selfId) });
     focusText.current = true;
     setSelectedId(id);
   };
   const remove = (id: string) => {
-    live.change(removeOverlay(id));
+    if (draftText?.id === id) setDraftText(null);
+    else live.change(removeOverlay(id));
     setSelectedId(null);
   };
+  const setText = (id: string, text: string) => {
+    if (draftText?.id === id) {
+      live.change(addOverlay({ ...draftText, text }), { gesture: `text:${id}` });
+      setDraftText(null);
+    } else live.change(setOverlayField(id, "text", text), { gesture: `text:${id}` });
+  };
+  const setStyle = (id: string, styleSet: string) => {
+    if (draftText?.id === id) setDraftText({ ...draftText, styleSet });
+    else live.change(setOverlayField(id, "styleSet", styleSet));
+  };
+  const shownDoc = draftText ? { ...doc, overlays: [...doc.overlays, draftText] } : doc;
 
   const { readOnly } = props;
   const none = () => {};
@@ -112,7 +130,7 @@ export function AssetEditor(props: AssetEditorProps) {
       <div className="editor-main">
         <EditorCanvas
           asset={asset}
-          doc={doc}
+          doc={shownDoc}
           styles={props.styles}
           before={props.before}
           preview={preview}
@@ -132,9 +150,11 @@ export function AssetEditor(props: AssetEditorProps) {
             live.change(setCrop(crop), { gesture: "crop" });
           }}
           onMoveOverlay={(id, x, y) =>
-            live.change([...setOverlayField(id, "x", x), ...setOverlayField(id, "y", y)], {
-              gesture: `move:${id}`,
-            })
+            draftText?.id === id
+              ? setDraftText({ ...draftText, x, y })
+              : live.change([...setOverlayField(id, "x", x), ...setOverlayField(id, "y", y)], {
+                  gesture: `move:${id}`,
+                })
           }
           onEndGesture={live.endGesture}
           onEditOverlay={(id) => {
@@ -173,14 +193,15 @@ export function AssetEditor(props: AssetEditorProps) {
             }
           />
           <TextPanel
-            overlays={doc.overlays}
+            overlays={shownDoc.overlays}
             selected={selected}
             styles={props.styles}
             lastChange={selected ? lastChangeOf(changes, ["overlays", selected.id]) : null}
+            selfId={props.selfId}
             onAdd={addText}
             onSelect={setSelectedId}
-            onText={(id, text) => live.change(setOverlayField(id, "text", text), { gesture: `text:${id}` })}
-            onStyle={(id, styleSet) => live.change(setOverlayField(id, "styleSet", styleSet))}
+            onText={setText}
+            onStyle={setStyle}
             onRemove={remove}
             onEnd={live.endGesture}
           />
@@ -193,7 +214,15 @@ export function AssetEditor(props: AssetEditorProps) {
             onEnd={live.endGesture}
           />
         </fieldset>
-        <HistoryPanel changes={changes} people={presence.people} selfId={props.selfId} />
+        <HistoryPanel
+          changes={changes}
+          people={presence.people}
+          selfId={props.selfId}
+          context={{
+            texts: Object.fromEntries(doc.overlays.map((o) => [o.id, o.text])),
+            formats: Object.fromEntries(props.formats.map((f) => [f.id, f.label])),
+          }}
+        />
       </aside>
     </div>
   );

@@ -1,17 +1,19 @@
 import { useEffect, useState } from "react";
 import type { PresenceMap } from "../presence/presenceState.ts";
-import { type ChangeEntry, timeAgo } from "./changeLog.ts";
-import { describeOps } from "./editOps.ts";
+import { type ChangeEntry, historyRows, timeAgo } from "./changeLog.ts";
+import { type DescribeContext, describeOps } from "./editOps.ts";
 
 /** Who changed what, newest first, each name in that person's presence colour when they are here. */
 export function HistoryPanel({
   changes,
   people,
   selfId,
+  context,
 }: {
   changes: ChangeEntry[];
   people: PresenceMap;
   selfId: string;
+  context: DescribeContext;
 }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -25,25 +27,35 @@ export function HistoryPanel({
         <p className="field-hint">No edits yet.</p>
       ) : (
         <ol className="history-list" aria-label="Edit history">
-          {changes.slice(0, 30).map((entry) => {
-            const colour = entry.userId ? people.get(entry.userId)?.colour : undefined;
-            return (
-              <li key={entry.revision} className="history-row">
-                <span
-                  className="history-dot"
-                  style={colour ? { backgroundColor: colour } : undefined}
-                  aria-hidden="true"
-                />
-                <span className="history-who">
-                  {entry.userId === selfId ? "You" : (entry.userName ?? "Someone")}
-                </span>
-                <span className="history-what">{describeOps(entry.ops)}</span>
-                <time className="muted" dateTime={entry.at}>
-                  {timeAgo(entry.at, now)}
-                </time>
-              </li>
-            );
-          })}
+          {historyRows(changes)
+            .slice(0, 30)
+            .map((entry) => {
+              const colour = entry.userId ? people.get(entry.userId)?.colour : undefined;
+              return (
+                <li
+                  key={entry.revision}
+                  className={`history-row history-${entry.kind}`}
+                  data-kind={entry.kind}
+                >
+                  <span
+                    className="history-dot"
+                    style={colour ? { backgroundColor: colour } : undefined}
+                    aria-hidden="true"
+                  />
+                  <span className="history-who">
+                    {entry.userId === selfId ? "You" : (entry.userName ?? "Someone")}
+                  </span>
+                  <span className="history-what">
+                    {entry.kind === "edit"
+                      ? describeOps(entry.ops, context)
+                      : `${entry.kind === "undo" ? "Undid" : "Redid"}: ${describeOps(entry.ops, context).toLowerCase()}`}
+                  </span>
+                  <time className="muted" dateTime={entry.at}>
+                    {timeAgo(entry.at, now)}
+                  </time>
+                </li>
+              );
+            })}
         </ol>
       )}
     </section>

@@ -54,6 +54,8 @@ export class LiveDocument {
   private undoStack: UndoEntry[] = [];
   private redoStack: UndoEntry[] = [];
   private openGesture: string | null = null;
+  /** Set while an undo or redo is sent: its id says so, and the history shows it as one. */
+  private replaying: "undo" | "redo" | null = null;
   private closed = false;
   private readonly opts: Required<LiveDocumentOptions>;
 
@@ -122,11 +124,11 @@ export class LiveDocument {
   }
 
   undo(): void {
-    this.replay(this.undoStack, this.redoStack);
+    this.replay(this.undoStack, this.redoStack, "undo");
   }
 
   redo(): void {
-    this.replay(this.redoStack, this.undoStack);
+    this.replay(this.redoStack, this.undoStack, "redo");
   }
 
   /** A `document.op` from the project stream (anyone's, ours included). */
@@ -161,7 +163,8 @@ export class LiveDocument {
     if (this.draft.length === 0) return;
     const ops = this.draft;
     this.draft = [];
-    this.session.local(ops, this.opts.newId());
+    const id = this.opts.newId();
+    this.session.local(ops, this.replaying ? `${this.replaying}:${id}` : id);
     this.pump();
   }
 
@@ -177,13 +180,19 @@ export class LiveDocument {
     this.opts.onChange();
   }
 
-  private replay(from: UndoEntry[], to: UndoEntry[]): void {
+  private replay(from: UndoEntry[], to: UndoEntry[], kind: "undo" | "redo"): void {
     const entry = from.pop();
     if (!entry) return;
     this.openGesture = null;
+    this.flush();
     const inverse = invertEditOps(this.document, entry.inverse);
     to.push({ ops: entry.inverse, inverse, gesture: null });
-    this.record(entry.inverse, false);
+    this.replaying = kind;
+    try {
+      this.record(entry.inverse, false);
+    } finally {
+      this.replaying = null;
+    }
   }
 
   private rebuild(document: EditDocumentJson, revision: number, keep: readonly PendingEdit[]): void {

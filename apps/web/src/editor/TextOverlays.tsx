@@ -39,7 +39,7 @@ export function TextOverlays(props: TextOverlaysProps) {
             key={overlay.id}
             className={`text-overlay${selected ? " is-selected" : ""}${editor ? " is-remote" : ""}${props.textInImage ? " text-in-image" : ""}`}
             data-overlay-id={overlay.id}
-            aria-label={`Text: ${overlay.text}`}
+            aria-label={overlay.text ? `Text: ${overlay.text}` : "New text, not written yet"}
             aria-pressed={selected}
             style={{
               left: `${overlay.x * 100}%`,
@@ -55,9 +55,16 @@ export function TextOverlays(props: TextOverlaysProps) {
             onClick={() => props.onSelect(overlay.id)}
             onDoubleClick={() => props.onEdit(overlay.id)}
           >
-            <span className="text-overlay-text" style={cssOfLook(look)}>
-              {overlay.text}
-            </span>
+            {overlay.text ? (
+              <span className="text-overlay-text" style={cssOfLook(look)}>
+                {overlay.text}
+              </span>
+            ) : (
+              // A text not yet written: its placeholder, shown only to whoever is adding it.
+              <span className="text-overlay-text is-placeholder" style={cssOfLook(look)} aria-hidden="true">
+                Your text
+              </span>
+            )}
             {editor && (
               <span className="selection-tag" style={{ backgroundColor: editor.colour }}>
                 {editor.name}

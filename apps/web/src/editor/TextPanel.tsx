@@ -8,6 +8,7 @@ interface TextPanelProps {
   selected: Overlay | null;
   styles: StyleGroup[];
   lastChange: ChangeEntry | null;
+  selfId: string;
   onAdd(): void;
   onSelect(id: string | null): void;
   onText(id: string, text: string): void;
@@ -40,7 +41,7 @@ export function TextPanel(props: TextPanelProps) {
                 aria-pressed={o.id === selected?.id}
                 onClick={() => props.onSelect(o.id === selected?.id ? null : o.id)}
               >
-                {o.text}
+                {o.text || <span className="muted">New text</span>}
               </button>
             </li>
           ))}
@@ -54,6 +55,7 @@ export function TextPanel(props: TextPanelProps) {
               id="overlay-text"
               rows={2}
               value={value}
+              placeholder="Your text"
               onChange={(e) => {
                 setDraft({ id: selected.id, text: e.target.value });
                 if (e.target.value.trim()) props.onText(selected.id, e.target.value);
@@ -91,9 +93,10 @@ export function TextPanel(props: TextPanelProps) {
             >
               Delete text
             </button>
-            {props.lastChange?.userName && (
+            {props.lastChange && (
               <span className="muted" data-testid="overlay-last-change">
-                Last changed by {props.lastChange.userName}
+                Last changed by{" "}
+                {props.lastChange.userId === props.selfId ? "you" : (props.lastChange.userName ?? "someone")}
               </span>
             )}
           </div>

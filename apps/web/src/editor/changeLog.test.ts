@@ -1,6 +1,13 @@
 import type { EditOp } from "@atelier/shared";
 import { describe, expect, it } from "vitest";
-import { addChanges, type ChangeEntry, lastChangeOf, ownUndoable, timeAgo } from "./changeLog.ts";
+import {
+  addChanges,
+  type ChangeEntry,
+  historyRows,
+  lastChangeOf,
+  ownUndoable,
+  timeAgo,
+} from "./changeLog.ts";
 
 const op = (path: string[], value: unknown = 1): EditOp => ({ kind: "set", path, value });
 const entry = (revision: number, userId: string, ops: EditOp[], inverse?: EditOp[]): ChangeEntry => ({
@@ -74,5 +81,40 @@ describe("who changed what", () => {
     const at = "2026-01-01T00:00:00.000Z";
     expect(timeAgo(at, Date.parse(at) + 10_000)).toBe("just now");
     expect(timeAgo(at, Date.parse(at) + 5 * 60_000)).toBe("5 min ago");
+  });
+
+  it("shows one drag as one row, undos as undos, and keeps different people's edits apart", () => {
+    const t = (ms: number) => new Date(Date.parse("2026-11-30T10:00:00Z") + ms).toISOString();
+    const crop = (x: number) => [
+      { kind: "set" as const, path: ["crop"], value: { x, y: 0, width: 0.5, height: 0.5 } },
+    ];
+    const logged = (
+      revision: number,
+      userId: string,
+      ops: EditOp[],
+      ms: number,
+      clientOpId = `c${revision}`,
+    ) => ({
+      revision,
+      userId,
+      userName: userId,
+      clientOpId,
+      ops,
+      at: t(ms),
+    });
+    // Newest first, as the log keeps it: four edits of one crop drag, an undo, then Grace's drag.
+    const log = [
+      logged(7, "grace", crop(0.3), 9_000),
+      logged(6, "ada", crop(0.1), 5_000, "undo:abc"),
+      logged(5, "ada", crop(0.4), 1_300),
+      logged(4, "ada", crop(0.3), 900),
+      logged(3, "ada", crop(0.2), 500),
+      logged(2, "ada", crop(0.1), 100),
+    ];
+    expect(historyRows(log).map((r) => [r.userId, r.kind, r.edits])).toEqual([
+      ["grace", "edit", 1],
+      ["ada", "undo", 1],
+      ["ada", "edit", 4],
+    ]);
   });
 });

@@ -5,6 +5,8 @@ export interface ChangeEntry {
   revision: number;
   userId: string | null;
   userName: string | null;
+  /** "undo:…" / "redo:…" for an undo or redo, as LiveDocument names them. */
+  clientOpId?: string;
   ops: EditOp[];
   /** Absent for edits heard live (the event carries no inverse). */
   inverse?: EditOp[];
@@ -74,4 +76,63 @@ export function timeAgo(at: string, now: number): string {
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
   return new Date(at).toLocaleDateString();
+}
+
+/** An undo or redo, from the id its edit was sent under; null for an edit. */
+export function replayKind(entry: Pick<ChangeEntry, "clientOpId">): "undo" | "redo" | null {
+  const prefix = entry.clientOpId?.split(":")[0];
+  return prefix === "undo" || prefix === "redo" ? prefix : null;
+}
+
+/** One line of the history: one person's gesture (a drag, a run of typing), however many edits it took. */
+export interface HistoryRow {
+  /** The newest revision in it, a stable key. */
+  revision: number;
+  userId: string | null;
+  userName: string | null;
+  kind: "edit" | "undo" | "redo";
+  /** What the newest edit changed and the oldest one's inverse (the state before the gesture). */
+  ops: EditOp[];
+  edits: number;
+  at: string;
+}
+
+/**
+ * The history as people think of it, newest first: consecutive edits of the same fields by the same
+ * person within two seconds (one crop drag, typing in one field) are one row; undos and redos are rows
+ * of their own kind.
+ */
+export function historyRows(log: readonly ChangeEntry[]): HistoryRow[] {
+  const rows: Array<HistoryRow & { paths: string | null; oldest: number }> = [];
+  for (const entry of log) {
+    const kind = replayKind(entry) ?? "edit";
+    const paths = setPaths(entry.ops);
+    const at = Date.parse(entry.at);
+    const last = rows.at(-1);
+    if (
+      last &&
+      kind === "edit" &&
+      last.kind === "edit" &&
+      last.userId === entry.userId &&
+      paths !== null &&
+      last.paths === paths &&
+      last.oldest - at < gestureGapMs
+    ) {
+      last.edits += 1;
+      last.oldest = at;
+      continue;
+    }
+    rows.push({
+      revision: entry.revision,
+      userId: entry.userId,
+      userName: entry.userName,
+      kind,
+      ops: entry.ops,
+      edits: 1,
+      at: entry.at,
+      paths,
+      oldest: at,
+    });
+  }
+  return rows.map(({ paths: _paths, oldest: _oldest, ...row }) => row);
 }

@@ -1,7 +1,14 @@
 import { applyEditOps } from "@atelier/shared";
 import { describe, expect, it } from "vitest";
 import { readDocument } from "./editDocument.ts";
-import { addOverlay, describeOps, setAdjustment, setFormatCrop, setOverlayField } from "./editOps.ts";
+import {
+  addOverlay,
+  describeOps,
+  setAdjustment,
+  setCrop,
+  setFormatCrop,
+  setOverlayField,
+} from "./editOps.ts";
 
 describe("editor operations", () => {
   it("writes a format's crop only under formatOverrides, leaving the main crop alone", () => {
@@ -24,10 +31,21 @@ describe("editor operations", () => {
     expect(read.crop).toBeNull();
   });
 
-  it("says in the history what an edit changed", () => {
-    expect(describeOps(setOverlayField("a", "x", 0.3))).toBe("moved text");
-    expect(describeOps([...setAdjustment("brightness", 1.2), ...setAdjustment("contrast", 1.1)])).toBe(
-      "brightness, contrast",
+  it("says in the history what an edit changed, in words for people", () => {
+    const context = { texts: { a: "Summer sale" }, formats: { "instagram-story": "Instagram story" } };
+    expect(describeOps(setOverlayField("a", "x", 0.3), context)).toBe("Moved “Summer sale”");
+    expect(describeOps(setOverlayField("a", "styleSet", "subtitle"), context)).toBe(
+      "Changed the style of “Summer sale”",
     );
+    expect(describeOps(setOverlayField("a", "text", "Summer sale!"), context)).toBe(
+      "Edited the text “Summer sale”",
+    );
+    expect(describeOps([...setAdjustment("brightness", 1.2), ...setAdjustment("contrast", 1.1)])).toBe(
+      "Changed the brightness, changed the contrast",
+    );
+    expect(
+      describeOps(setFormatCrop("instagram-story", { x: 0, y: 0, width: 0.5, height: 1 }), context),
+    ).toBe("Cropped the Instagram story format");
+    expect(describeOps(setCrop(null))).toBe("Reset the crop");
   });
 });
