@@ -10,16 +10,18 @@ type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
 /** A labelled input whose hint and error are tied to it for screen readers. */
 export function TextField({ label, error, hint, ...input }: TextFieldProps) {
   const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
+  // An error says what the hint said, as a problem: showing both would say it twice.
+  const shownHint = error ? undefined : hint;
+  const hintId = shownHint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-      {hint && (
+      {shownHint && (
         <p id={hintId} className="field-hint">
-          {hint}
+          {shownHint}
         </p>
       )}
       {error && (

@@ -10,9 +10,10 @@ export function ThemeToggle() {
       aria-pressed={theme === "dark"}
       aria-keyshortcuts="t"
       onClick={toggleTheme}
-      title="Dark mode (t)"
+      title={`${theme === "dark" ? "Switch to light mode" : "Switch to dark mode"} (t)`}
     >
-      <span aria-hidden="true">{theme === "dark" ? "☾" : "☀"}</span> Dark mode
+      <span aria-hidden="true">{theme === "dark" ? "☾" : "☀"}</span> Dark mode:{" "}
+      {theme === "dark" ? "on" : "off"}
     </button>
   );
 }

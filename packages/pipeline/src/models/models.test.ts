@@ -1,3 +1,4 @@
+import { createLogger } from "@atelier/shared";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -132,5 +133,18 @@ describe("session pool", () => {
     expect(isAppError(err, "STEP_UNAVAILABLE")).toBe(true);
     const fixed = { ...env, executionProviders: ["cpu"] };
     expect((await getSession(name, fixed)).provider).toBe("cpu");
+  });
+
+  it("logs each line with one name key, the model's part under its own key", async () => {
+    const lines: string[] = [];
+    const log = createLogger("server", "info", { write: (line: string) => void lines.push(line) });
+    const name = uniqueName();
+    // A session that also reports a refused provider: two lines from the pool's child logger.
+    await getSession(name, { ...operatorEnv(name, CLS_SHA256, ["cuda", "cpu"]), log });
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) {
+      expect(line.match(/"name":/g)).toHaveLength(1);
+      expect(JSON.parse(line)).toMatchObject({ name: "server", part: "models" });
+    }
   });
 });

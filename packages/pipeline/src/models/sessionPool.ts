@@ -45,7 +45,7 @@ export async function getSession(
     pending = createSession(
       spec,
       env.executionProviders,
-      env.log?.child({ name: "pipeline.models" }) ?? quiet,
+      env.log?.child({ part: "models" }) ?? quiet,
       env.leanMemory ?? false,
     );
     sessions.set(spec.name, pending);
