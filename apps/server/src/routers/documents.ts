@@ -64,7 +64,7 @@ export const documentsRouter = router({
               ),
             ),
         ]);
-        if (done) return { revision: done.revision, duplicate: true };
+        if (done) return { revision: done.revision, duplicate: true, inverse: [] as EditOp[] };
 
         const before = (current!.document ?? {}) as EditDocumentJson;
         const after = applyEditOps(before, input.ops);
@@ -80,6 +80,7 @@ export const documentsRouter = router({
           );
         }
         const revision = current!.revision + 1;
+        const inverse = invertEditOps(before, input.ops);
         await Promise.all([
           tx
             .update(schema.assetDocuments)
@@ -93,12 +94,12 @@ export const documentsRouter = router({
             clientOpId: input.clientOpId,
             operation: {
               ops: input.ops,
-              inverse: invertEditOps(before, input.ops),
+              inverse,
               baseRevision: input.baseRevision,
             },
           }),
         ]);
-        return { revision, duplicate: false };
+        return { revision, duplicate: false, inverse };
       });
       if (!result.duplicate) {
         await bus.appendEvent(asset.projectId, {
@@ -106,6 +107,7 @@ export const documentsRouter = router({
           assetId: asset.id,
           revision: result.revision,
           ops: input.ops,
+          inverse: result.inverse,
           clientOpId: input.clientOpId,
           userId: user.id,
           userName: user.name,

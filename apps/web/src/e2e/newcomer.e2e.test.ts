@@ -242,12 +242,18 @@ describe("a newcomer's first hour, again", () => {
     await members.orgs.setRole.mutate({ orgId, userId: graceId, role: "viewer" });
     await pageB.getByRole("status").filter({ hasText: "made you viewer in Lovelace Studio" }).waitFor();
     await pageB.getByText("View only").waitFor();
+    await shot(pageB, "debug-viewer");
+    console.log(
+      await pageB.getByRole("button", { name: "Undo" }).evaluateAll((els) => els.map((e) => e.outerHTML)),
+    );
     await expect(pageB.getByRole("button", { name: "Undo" }).count()).resolves.toBe(0);
     await expect(pageB.getByRole("button", { name: "Add text" }).isDisabled()).resolves.toBe(true);
     await expect(pageB.getByLabel("Brightness").isDisabled()).resolves.toBe(true);
     await expect(pageB.locator(".crop-handle").count()).resolves.toBe(0);
+    // T adds no text, and the selected text's field cannot be typed in.
     await pageB.keyboard.press("t");
-    await expect(pageB.getByLabel("Overlay text").count()).resolves.toBe(0);
+    await expect(pageB.locator(".text-overlay").count()).resolves.toBe(2);
+    await expect(pageB.getByLabel("Overlay text").isDisabled()).resolves.toBe(true);
     await expect(pageB.getByText("All changes saved").count()).resolves.toBe(0);
     await shot(pageB, "12-viewer-read-only");
   });
@@ -259,13 +265,23 @@ describe("a newcomer's first hour, again", () => {
     await expect(toggle.textContent()).resolves.toContain("Dark mode: off");
     await toggle.click();
     await expect(toggle.textContent()).resolves.toContain("Dark mode: on");
-    await pageA.getByLabel("Select astronaut.png").check();
-    // A checked box in the dark theme has a visible tick: its colours differ from the box's fill.
+    // An unticked box sits on a badge of the dark theme, not on a white one (a dark square on white
+    // looked like a stop button).
     const checkbox = pageA.getByLabel("Select astronaut.png");
+    await checkbox.uncheck();
+    const badge = await pageA
+      .locator(".asset-select")
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    const [r, g, b] = (badge.match(/[\d.]+/g) ?? []).map(Number) as [number, number, number];
+    expect(r + g + b).toBeLessThan(3 * 100);
+    await shot(pageA, "13-dark-mode-unticked");
+    await checkbox.check();
+    // A ticked box has a visible tick: its colours differ from the box's fill.
     const look = await checkbox.screenshot();
     const { channels } = await sharp(look).stats();
     expect(Math.max(...channels.slice(0, 3).map((c) => c.max - c.min))).toBeGreaterThan(100);
-    await shot(pageA, "13-dark-mode");
+    await shot(pageA, "14-dark-mode-ticked");
     await toggle.click();
   });
 });

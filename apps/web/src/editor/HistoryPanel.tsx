@@ -48,7 +48,7 @@ export function HistoryPanel({
                   <span className="history-what">
                     {entry.kind === "edit"
                       ? describeOps(entry.ops, context)
-                      : `${entry.kind === "undo" ? "Undid" : "Redid"}: ${describeOps(entry.ops, context).toLowerCase()}`}
+                      : `${entry.kind === "undo" ? "Undid" : "Redid"}: ${lowerFirst(describeOps(entry.inverse ?? entry.ops, context))}`}
                   </span>
                   <time className="muted" dateTime={entry.at}>
                     {timeAgo(entry.at, now)}
@@ -61,3 +61,5 @@ export function HistoryPanel({
     </section>
   );
 }
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

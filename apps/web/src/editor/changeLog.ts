@@ -91,8 +91,10 @@ export interface HistoryRow {
   userId: string | null;
   userName: string | null;
   kind: "edit" | "undo" | "redo";
-  /** What the newest edit changed and the oldest one's inverse (the state before the gesture). */
+  /** What the newest edit changed. */
   ops: EditOp[];
+  /** What undoes it: for an undo, the edit it undid (so the row can name it). */
+  inverse?: EditOp[];
   edits: number;
   at: string;
 }
@@ -128,6 +130,7 @@ export function historyRows(log: readonly ChangeEntry[]): HistoryRow[] {
       userName: entry.userName,
       kind,
       ops: entry.ops,
+      ...(entry.inverse ? { inverse: entry.inverse } : {}),
       edits: 1,
       at: entry.at,
       paths,

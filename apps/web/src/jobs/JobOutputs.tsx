@@ -65,26 +65,28 @@ export function JobOutputs({ jobId, outputs, archiveName, canDelete, offerUndo }
                 {output.width && output.height ? `${output.width}×${output.height} · ` : ""}
                 {formatBytes(output.bytes)}
               </span>
-              {output.url && (
-                <a
-                  className="button button-small"
-                  href={output.url}
-                  download={fileName}
-                  aria-label={`Download ${fileName}`}
-                >
-                  Download
-                </a>
-              )}
-              {canDelete && (
-                <button
-                  type="button"
-                  className="button button-small button-quiet"
-                  onClick={() => void remove.run(output)}
-                  aria-label={`Delete ${fileName}`}
-                >
-                  Delete
-                </button>
-              )}
+              <span className="job-output-actions">
+                {output.url && (
+                  <a
+                    className="button button-small"
+                    href={output.url}
+                    download={fileName}
+                    aria-label={`Download ${fileName}`}
+                  >
+                    Download
+                  </a>
+                )}
+                {canDelete && (
+                  <button
+                    type="button"
+                    className="button button-small button-quiet"
+                    onClick={() => void remove.run(output)}
+                    aria-label={`Delete ${fileName}`}
+                  >
+                    Delete
+                  </button>
+                )}
+              </span>
             </li>
           );
         })}

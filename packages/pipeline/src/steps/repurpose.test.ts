@@ -52,6 +52,26 @@ async function redBox(image: Buffer) {
 }
 
 describe("repurpose", () => {
+  it("writes an opaque photo as JPEG even with an alpha channel, and PNG only where it is transparent", async () => {
+    const opaque = await sharp({ create: { width: 300, height: 200, channels: 4, background: "#336699ff" } })
+      .png()
+      .toBuffer();
+    const cutout = await sharp({ create: { width: 300, height: 200, channels: 4, background: "#33669900" } })
+      .png()
+      .toBuffer();
+    // No analysis wanted: a stored one (nothing in it) keeps the models out of this.
+    const analysis = { width: 300, height: 200, subject: null, faces: [], texts: [], colours: [] };
+    const formats = ["x-post"];
+    const photo = await runStep(repurposeStep, { formats }, [
+      { name: "photo", mediaType: "image/png", data: opaque },
+    ]);
+    expect(photo.result.images[0]!.mediaType).toBe("image/jpeg");
+    const clear = await runStep(repurposeStep, { formats }, [
+      { name: "cut", mediaType: "image/png", data: cutout },
+    ]);
+    expect(clear.result.images[0]!.mediaType).toBe("image/png");
+  });
+
   it("makes every built-in format at its exact size for every fixture", async () => {
     for (const name of ["chelsea.png", "coffee.png", "text.png"]) {
       const input = fixture(name);

@@ -78,7 +78,9 @@ export const repurposeStep = defineStep({
       const fillKind = p.fill ?? ctx.env.org?.canvasFill ?? defaultOrgRules.canvasFill;
       const fill: CanvasFill =
         fillKind === "solid" ? { kind: "solid", colour: p.fillColour } : { kind: fillKind };
-      const format: OutputFormat = p.output === "auto" ? (opened.hasAlpha ? "png" : "jpeg") : p.output;
+      // An alpha channel alone says nothing (normalize adds one to every image): only real transparency
+      // needs PNG; a photo stays a JPEG a tenth the size.
+      const format: OutputFormat = p.output === "auto" ? (isTransparent(source) ? "png" : "jpeg") : p.output;
 
       const ownRegions = formatRegionsOf(input, source.width, source.height);
       const images = [];
@@ -120,4 +122,9 @@ function formatRegionsOf(input: Artifact, width: number, height: number): Record
       { x: r.x * sx, y: r.y * sy, width: r.width * sx, height: r.height * sy },
     ]),
   );
+}
+
+function isTransparent(image: { data: Buffer }): boolean {
+  for (let i = 3; i < image.data.length; i += 4) if (image.data[i]! < 255) return true;
+  return false;
 }

@@ -81,6 +81,8 @@ export const projectEventSchema = z.discriminatedUnion("type", [
     assetId: z.string(),
     revision: z.number().int().min(0),
     ops: z.array(editOpSchema),
+    /** What undoes it (the ops against the document before it): history names undone edits by it. */
+    inverse: z.array(editOpSchema).optional(),
     clientOpId: z.string(),
     userId: z.string(),
     userName: z.string(),
