@@ -67,13 +67,13 @@ describe("the format gallery shows the crop a repurpose job cuts", () => {
       expect(done.status).not.toBe("failed");
     }
     const output = (id: string) => done.outputs.find((o) => o.name === id)!;
-    const cut = Buffer.from(await (await fetch(output("facebook-feed").url)).arrayBuffer());
+    const cut = Buffer.from(await (await fetch(output("facebook-feed").url!)).arrayBuffer());
     expect(meanDiff(await look(shown), await look(cut))).toBeLessThan(6);
     // Not white paper: the cup is in it.
     const { dominant } = await sharp(shown).stats();
     expect(dominant.r + dominant.g + dominant.b).toBeLessThan(3 * 250);
 
-    const story = Buffer.from(await (await fetch(output("instagram-story").url)).arrayBuffer());
+    const story = Buffer.from(await (await fetch(output("instagram-story").url!)).arrayBuffer());
     expect(meanDiff(await look(await rendition("instagram-story")), await look(story))).toBeLessThan(6);
   });
 
@@ -99,7 +99,7 @@ describe("the format gallery shows the crop a repurpose job cuts", () => {
       done = await client.trpc.jobs.get.query({ jobId: job.id });
       expect(done.status).not.toBe("failed");
     }
-    const cut = Buffer.from(await (await fetch(done.outputs[0]!.url)).arrayBuffer());
+    const cut = Buffer.from(await (await fetch(done.outputs[0]!.url!)).arrayBuffer());
     expect(meanDiff(await look(shown), await look(cut))).toBeLessThan(6);
     // The bottom-right of the page is white paper, where the person put the frame.
     expect((await sharp(cut).stats()).channels[0]!.mean).toBeGreaterThan(250);

@@ -126,7 +126,7 @@ describe("jobs.create checks a job before it is queued", () => {
     expect(done.outputs.map((o) => o.fileName)).toEqual(["coffee.instagram-story.jpg", "coffee.x-post.jpg"]);
     const story = done.outputs[0]!;
     expect([story.width, story.height]).toEqual([1080, 1920]);
-    const download = await fetch(story.url);
+    const download = await fetch(story.url!);
     expect(download.headers.get("content-disposition")).toContain('filename="coffee.instagram-story.jpg"');
     const thumb = await sharp(Buffer.from(await (await fetch(story.thumbnailUrl!)).arrayBuffer())).metadata();
     expect([thumb.format, Math.max(thumb.width, thumb.height)]).toEqual(["webp", 320]);

@@ -50,7 +50,8 @@ export function JobCard({ job, assetNames, canControl, canDelete, offerUndo, onC
     job.assetIds.length === 1 ? (assetNames[job.assetIds[0]!] ?? "1 image") : `${job.assetIds.length} images`;
   // A small rendition of the first image; held outputs have none.
   const firstImage = job.outputs.find((o) => o.thumbnailUrl);
-  const preview = job.preview?.src ?? (job.status === "succeeded" ? (firstImage?.thumbnailUrl ?? undefined) : undefined);
+  const preview =
+    job.preview?.src ?? (job.status === "succeeded" ? (firstImage?.thumbnailUrl ?? undefined) : undefined);
   const active = isActive(job.status);
   const now = useNow(job.status === "running" ? 1000 : null);
   const clock = jobClock(job, now);

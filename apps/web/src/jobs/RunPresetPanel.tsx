@@ -126,7 +126,7 @@ export function RunPresetPanel({
         <button
           type="submit"
           className="button button-primary"
-          disabled={!preset || !preset.availability.available || count === 0 || submit.pending}
+          disabled={!preset?.availability.available || count === 0 || submit.pending}
         >
           {submit.pending ? "Queuing…" : `Run on ${count} ${count === 1 ? "image" : "images"}`}
         </button>

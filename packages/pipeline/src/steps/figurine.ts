@@ -49,6 +49,8 @@ export const figurineStep = defineStep({
   takes: "image",
   gives: "model/gltf-binary",
   vramMb: 0,
+  // Meshing, booleans and three file formats of a solid: seconds, not milliseconds.
+  expectedMs: 20_000,
   models: [],
   run: (ctx) =>
     perImage(ctx, async (input, progress) => {

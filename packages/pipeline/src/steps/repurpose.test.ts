@@ -62,11 +62,11 @@ describe("repurpose", () => {
     // No analysis wanted: a stored one (nothing in it) keeps the models out of this.
     const analysis = { width: 300, height: 200, subject: null, faces: [], texts: [], colours: [] };
     const formats = ["x-post"];
-    const photo = await runStep(repurposeStep, { formats }, [
+    const photo = await runStep(repurposeStep, { formats, analysis }, [
       { name: "photo", mediaType: "image/png", data: opaque },
     ]);
     expect(photo.result.images[0]!.mediaType).toBe("image/jpeg");
-    const clear = await runStep(repurposeStep, { formats }, [
+    const clear = await runStep(repurposeStep, { formats, analysis }, [
       { name: "cut", mediaType: "image/png", data: cutout },
     ]);
     expect(clear.result.images[0]!.mediaType).toBe("image/png");
