@@ -89,7 +89,7 @@ describe("a printable figurine from the editor", () => {
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      jobCard.getByRole("link", { name: "Download figurine.stl" }).click(),
+      jobCard.getByRole("link", { name: "Download coffee.figurine.stl" }).click(),
     ]);
     const stlPath = join(screenshotDir, "figurine.stl");
     await download.saveAs(stlPath);

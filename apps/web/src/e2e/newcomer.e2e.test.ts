@@ -188,8 +188,9 @@ describe("a newcomer's first hour, again", () => {
   it("keeps a new text a placeholder until written, and puts two people's texts apart", async () => {
     const assetPath = new URL(pageA.url()).pathname.replace(/\/formats$/, "");
     await Promise.all([pageA.goto(`${server.url}${assetPath}`), pageB.goto(`${server.url}${assetPath}`)]);
-    for (const page of [pageA, pageB]) await page.locator('.editor-toolbar [data-saving="false"]').waitFor();
-    await Promise.all([pageA.keyboard.press("t"), pageB.keyboard.press("t")]);
+    // The editor is there once its stage shows the document.
+    for (const page of [pageA, pageB]) await page.getByTestId("editor-stage").waitFor({ timeout: 30_000 });
+    await Promise.all([pageA.locator("body").press("t"), pageB.locator("body").press("t")]);
     for (const page of [pageA, pageB]) {
       const field = page.getByLabel("Overlay text");
       await expect(field.inputValue()).resolves.toBe("");

@@ -84,7 +84,7 @@ describe.each(flavours)("a resize job runs end to end ($name)", (flavour) => {
     const outputs = await db.select().from(schema.jobOutputs).where(eq(schema.jobOutputs.jobId, job.id));
     expect(outputs).toHaveLength(1);
     const output = outputs[0]!;
-    expect(output.storageKey).toBe(`orgs/${seeded.orgId}/jobs/${job.id}/attempt-1/chelsea.png`);
+    expect(output.storageKey).toBe(`orgs/${seeded.orgId}/jobs/${job.id}/attempt-1/chelsea.resize.png`);
     const stored = await storage.get(output.storageKey);
     const meta = await sharp(stored).metadata();
     expect(meta.format).toBe("png");

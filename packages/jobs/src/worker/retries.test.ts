@@ -30,7 +30,7 @@ describe("retries and dead letters", () => {
     ]);
     const outputs = await env.db.select().from(schema.jobOutputs).where(eq(schema.jobOutputs.jobId, job.id));
     expect(outputs.map((o) => o.storageKey)).toEqual([
-      `orgs/${env.seeded.orgId}/jobs/${job.id}/attempt-3/chelsea.png`,
+      `orgs/${env.seeded.orgId}/jobs/${job.id}/attempt-3/chelsea.diagnostic.png`,
     ]);
     const events = await jobEvents(env.bus, env.seeded.projectId, job.id);
     const retrying = events.filter((e) => e.type === "job.retrying");
