@@ -18,6 +18,23 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** Runs `main` in this process with the given environment, as the executable would; stderr collected. */
+async function inProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stderr: string }> {
+  let stderr = "";
+  const io = {
+    stdout: new PassThrough(),
+    stderr: Object.assign(new PassThrough(), { isTTY: false }).on("data", (d: Buffer) => {
+      stderr += d;
+    }),
+    env,
+  };
+  const code = await main(args, io);
+  return { code, stderr };
+}
+
 /** Runs the real executable the way `npx atelier` does, stdio piped (so not a TTY). */
 function atelier(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -185,18 +202,7 @@ describe("atelier run", () => {
 
   it("refuses a wrong command line before any work, with one line and exit 2", async () => {
     const out = join(dir, "bad");
-    const run = async (...args: string[]) => {
-      let stderr = "";
-      const io = {
-        stdout: new PassThrough(),
-        stderr: Object.assign(new PassThrough(), { isTTY: false }).on("data", (d: Buffer) => {
-          stderr += d;
-        }),
-        env: {},
-      };
-      const code = await main(args, io);
-      return { code, stderr };
-    };
+    const run = (...args: string[]) => inProcess(args);
     const missing = await run("run", "repurpose", join(dir, "nope.png"), "--out", out);
     expect(missing).toEqual({ code: 2, stderr: `atelier: no such file: ${join(dir, "nope.png")}\n` });
 
@@ -272,39 +278,21 @@ describe("atelier presets", () => {
   });
 
   it("reads the server's setting names, and says so when an old name is set", async () => {
-    const io = (env: NodeJS.ProcessEnv) => {
-      let stderr = "";
-      return {
-        io: {
-          stdout: new PassThrough(),
-          stderr: Object.assign(new PassThrough(), { isTTY: false }).on("data", (d: Buffer) => {
-            stderr += d;
-          }),
-          env,
-        },
-        stderr: () => stderr,
-      };
-    };
-    const tiny = io({ MAX_INPUT_PIXELS: "1000" });
-    expect(
-      await main(
-        [
-          "run",
-          "cartoon-figurine",
-          `${fixtures}/chelsea.png`,
-          "--out",
-          join(dir, "tiny"),
-          "-p",
-          "cutout=false",
-        ],
-        tiny.io,
-      ),
-    ).toBe(1);
-    expect(tiny.stderr()).toContain("[IMAGE_TOO_LARGE]");
-    const old = io({ ATELIER_MAX_PIXELS: "1000" });
-    expect(await main(["presets"], old.io)).toBe(0);
-    expect(old.stderr()).toBe(
-      "atelier: ATELIER_MAX_PIXELS is not read any more; set MAX_INPUT_PIXELS instead.\n",
-    );
+    const cartoon = [
+      "run",
+      "cartoon-figurine",
+      `${fixtures}/chelsea.png`,
+      "--out",
+      join(dir, "tiny"),
+      "-p",
+      "cutout=false",
+    ];
+    const tiny = await inProcess(cartoon, { MAX_INPUT_PIXELS: "1000" });
+    expect(tiny.code).toBe(1);
+    expect(tiny.stderr).toContain("[IMAGE_TOO_LARGE]");
+    expect(await inProcess(["presets"], { ATELIER_MAX_PIXELS: "1000" })).toEqual({
+      code: 0,
+      stderr: "atelier: ATELIER_MAX_PIXELS is not read any more; set MAX_INPUT_PIXELS instead.\n",
+    });
   });
 });
