@@ -233,7 +233,8 @@ describe("a newcomer's first hour, again", () => {
     await expect(history.getByText("Cropped the image").count()).resolves.toBe(1);
     await pageA.getByRole("button", { name: "Undo" }).click();
     await history.locator('[data-kind="undo"]', { hasText: "Undid: cropped the image" }).waitFor();
-    await shot(pageA, "11-history-in-words");
+    await shot(pageA, "11-editor-after-undo");
+    await history.screenshot({ path: join(screenshotDir, "11-history-in-words.png") });
   });
 
   it("gives a member made viewer read-only controls at once, and never claims a refused save", async () => {
