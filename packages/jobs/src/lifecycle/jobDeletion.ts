@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNotNull, isNull, lt, schema } from "@atelier/db";
-import { DELETE_UNDO_MS, type ProjectEventInput } from "@atelier/shared";
+import { and, type Database, eq, inArray, isNotNull, isNull, lt, schema } from "@atelier/db";
+import { DELETE_UNDO_MS, type Logger, type ProjectEventInput } from "@atelier/shared";
+import type { ObjectStorage } from "@atelier/storage";
 import type { JobRow } from "../jobRow.ts";
 import { loadJobView, toOutputView } from "../jobView.ts";
-import type { JobLifecycleOptions } from "./jobLifecycle.ts";
 
 const { jobs, jobOutputs } = schema;
 
@@ -13,7 +13,7 @@ const { jobs, jobOutputs } = schema;
  */
 export class JobDeletion {
   constructor(
-    private readonly options: Pick<JobLifecycleOptions, "db" | "storage" | "log">,
+    private readonly options: { db: Database; storage: ObjectStorage; log: Logger },
     private readonly emit: (projectId: string, event: ProjectEventInput) => Promise<void>,
   ) {}
 
