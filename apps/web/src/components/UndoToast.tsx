@@ -13,11 +13,16 @@ export interface UndoOffer {
 export function useUndoOffer() {
   const [offer, setOffer] = useState<UndoOffer | null>(null);
   const offerUndo = useCallback((next: UndoOffer) => setOffer(next), []);
-  return { offer, offerUndo, dismiss: useCallback(() => setOffer(null), []) };
+  // Only the offer on screen is dismissed: a late answer to an earlier undo leaves a newer offer alone.
+  const dismiss = useCallback(
+    (which: UndoOffer) => setOffer((current) => (current === which ? null : current)),
+    [],
+  );
+  return { offer, offerUndo, dismiss };
 }
 
 /** "Deleted coffee.png · Undo (8 s)": at the bottom of the page while undo is possible. */
-export function UndoToast({ offer, dismiss }: { offer: UndoOffer | null; dismiss(): void }) {
+export function UndoToast({ offer, dismiss }: { offer: UndoOffer | null; dismiss(offer: UndoOffer): void }) {
   const [now, setNow] = useState(() => Date.now());
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -29,7 +34,7 @@ export function UndoToast({ offer, dismiss }: { offer: UndoOffer | null; dismiss
   }, [offer]);
   const left = offer ? Math.ceil((Date.parse(offer.until) - now) / 1000) : 0;
   useEffect(() => {
-    if (offer && left <= 0) dismiss();
+    if (offer && left <= 0) dismiss(offer);
   }, [offer, left, dismiss]);
   if (!offer || left <= 0) return null;
   return (
@@ -44,7 +49,7 @@ export function UndoToast({ offer, dismiss }: { offer: UndoOffer | null; dismiss
           offer.undo().then(
             () => {
               setPending(false);
-              dismiss();
+              dismiss(offer);
             },
             (err: unknown) => {
               setPending(false);

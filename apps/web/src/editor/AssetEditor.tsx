@@ -17,7 +17,7 @@ import {
   setOverlayField,
 } from "./editOps.ts";
 import { aspectPresets, type FormatInfo } from "./formatCrop.ts";
-import { freeSpot } from "./placeOverlay.ts";
+import { freeSpot, settleClash } from "./placeOverlay.ts";
 import { HistoryPanel } from "./HistoryPanel.tsx";
 import { TextPanel } from "./TextPanel.tsx";
 import type { StyleGroup } from "./textStyles.ts";
@@ -92,6 +92,7 @@ export function AssetEditor(props: AssetEditorProps) {
   const setText = (id: string, text: string) => {
     if (draftText?.id === id) {
       live.change(addOverlay({ ...draftText, text }), { gesture: `text:${id}` });
+      justAdded.current.set(id, Date.now());
       setDraftText(null);
     } else live.change(setOverlayField(id, "text", text), { gesture: `text:${id}` });
   };
@@ -100,6 +101,20 @@ export function AssetEditor(props: AssetEditorProps) {
     else live.change(setOverlayField(id, "styleSet", styleSet));
   };
   const shownDoc = draftText ? { ...doc, overlays: [...doc.overlays, draftText] } : doc;
+
+  // Someone else may have added a text on the same line at the same moment: once both are here, the one
+  // with the greater id moves (each side decides alike, so exactly one does).
+  const justAdded = useRef(new Map<string, number>());
+  useEffect(() => {
+    for (const [id, at] of justAdded.current) {
+      if (Date.now() - at > 10_000) justAdded.current.delete(id);
+      const mine = doc.overlays.find((o) => o.id === id);
+      const spot = mine && settleClash(mine, doc.overlays, props.selfId);
+      if (!mine || !spot) continue;
+      justAdded.current.delete(id);
+      live.change([...setOverlayField(id, "x", spot.x), ...setOverlayField(id, "y", spot.y)]);
+    }
+  }, [doc.overlays, live, props.selfId]);
 
   const { readOnly } = props;
   const none = () => {};
