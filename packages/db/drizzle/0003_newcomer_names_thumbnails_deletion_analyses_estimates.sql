@@ -6,6 +6,7 @@ CREATE TABLE "asset_analyses" (
 );
 --> statement-breakpoint
 ALTER TABLE "assets" ADD COLUMN "deleted_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "assets" ADD COLUMN "export_keys" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "job_outputs" ADD COLUMN "file_name" text;--> statement-breakpoint
 ALTER TABLE "job_outputs" ADD COLUMN "thumbnail_key" text;--> statement-breakpoint
 ALTER TABLE "job_outputs" ADD COLUMN "deleted_at" timestamp with time zone;--> statement-breakpoint

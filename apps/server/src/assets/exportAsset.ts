@@ -1,4 +1,4 @@
-import { eq, schema } from "@atelier/db";
+import { eq, schema, sql } from "@atelier/db";
 import { orgPipelineSettings } from "@atelier/jobs";
 import { renderEditDocument } from "@atelier/pipeline";
 import {
@@ -59,6 +59,11 @@ export async function exportAsset(
       quality,
     });
     await storage.put(key, rendition.data, mediaType);
+    // Remembered with the asset: deleting it later removes its renditions too.
+    await db
+      .update(schema.assets)
+      .set({ exportKeys: sql`array_append(array_remove(${schema.assets.exportKeys}, ${key}), ${key})` })
+      .where(eq(schema.assets.id, asset.id));
     bytes = rendition.data.length;
   }
   const filename = `${asset.filename.replace(/\.[^.]+$/, "") || asset.id}${revision > 0 ? "-edited" : ""}.${extension}`;

@@ -12,7 +12,7 @@ export interface PurgeSweeper {
 
 /**
  * What people deleted, gone for good once its undo window has passed: assets' originals, display
- * copies and thumbnails, jobs' and outputs' files, then their rows. Safe on several servers at once
+ * copies, thumbnails and export renditions, jobs' and outputs' files, then their rows. Safe on several servers at once
  * (a second delete of a missing file or row does nothing).
  */
 export function startPurgeSweeper(options: {
@@ -34,7 +34,15 @@ export function startPurgeSweeper(options: {
     if (dead.length === 0) return;
     for (const asset of dead) {
       const keys = assetKeys(asset.orgId, asset.id);
-      for (const key of [asset.storageKey, keys.display, keys.thumbnail]) await storage.delete(key);
+      for (const key of [
+        asset.storageKey,
+        keys.display,
+        keys.thumbnail,
+        keys.blurredThumbnail,
+        ...asset.exportKeys,
+      ]) {
+        await storage.delete(key);
+      }
     }
     await db.delete(schema.assets).where(
       inArray(

@@ -71,17 +71,20 @@ describe("delete with undo", () => {
     expect(await listed()).toContain(mine.id);
     await until(() => events.some((e) => e.type === "asset.restored" && e.asset.id === mine.id));
 
-    // An admin deletes someone else's; after the window its original is gone from storage.
-    const [{ storageKey }] = (await app.services.db
-      .select({ storageKey: schema.assets.storageKey })
+    // An admin deletes someone else's; after the window its original and its export are gone from storage.
+    await member.trpc.assets.export.query({ assetId: mine.id, format: "webp" });
+    const [{ storageKey, exportKeys }] = (await app.services.db
+      .select({ storageKey: schema.assets.storageKey, exportKeys: schema.assets.exportKeys })
       .from(schema.assets)
-      .where(eq(schema.assets.id, mine.id))) as [{ storageKey: string }];
+      .where(eq(schema.assets.id, mine.id))) as [{ storageKey: string; exportKeys: string[] }];
+    expect(exportKeys).toHaveLength(1);
     await owner.trpc.assets.delete.mutate({ assetId: mine.id });
     expect(await app.services.storage.head(storageKey)).not.toBeNull();
     const rowGone = async () =>
       (await app.services.db.select().from(schema.assets).where(eq(schema.assets.id, mine.id))).length === 0;
     await until(rowGone, DELETE_UNDO_MS + 15_000);
     expect(await app.services.storage.head(storageKey)).toBeNull();
+    expect(await app.services.storage.head(exportKeys[0]!)).toBeNull();
     expect(await codeOf(owner.trpc.assets.restore.mutate({ assetId: mine.id }))).toBe("NOT_FOUND");
   }, 60_000);
 

@@ -75,6 +75,8 @@ export const assets = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     /** Deleted by a person: hidden at once, undoable until its files are cleaned up. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    /** Every export rendition stored for it (keys are per revision, format and quality), so a purge finds them. */
+    exportKeys: text("export_keys").array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [index("assets_project_idx").on(t.projectId, t.createdAt), index("assets_org_idx").on(t.orgId)],
 );
