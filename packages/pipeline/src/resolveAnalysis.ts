@@ -17,9 +17,11 @@ export async function resolveAnalysis(
   given: ImageAnalysis | undefined,
   want: AnalysisWant,
 ): Promise<ImageAnalysis | null> {
-  const found = given ?? (input.meta?.analysis as ImageAnalysis | undefined);
-  // An analysis of a picture of another shape (an earlier step cropped or extended it) points elsewhere.
-  if (found && sameShape(found, size)) return scaleAnalysis(found, size.width, size.height);
+  // A caller's analysis is taken as given; one carried from an earlier step only while the picture
+  // keeps its shape (a step that cropped or extended it leaves it pointing elsewhere).
+  if (given) return scaleAnalysis(given, size.width, size.height);
+  const carried = input.meta?.analysis as ImageAnalysis | undefined;
+  if (carried && sameShape(carried, size)) return scaleAnalysis(carried, size.width, size.height);
   try {
     const { analyzeImage } = await import("./analysis/analyzeImage.ts");
     return scaleAnalysis(

@@ -30,8 +30,9 @@ export async function loadJobInputs(
   ctx: Pick<WorkerContext, "db" | "storage" | "maxInputBytes" | "pipelineEnv" | "log">,
   job: JobRow,
 ): Promise<Artifact[]> {
-  const steps = (job.spec as { steps: Array<{ step: string }> }).steps;
-  const plansCrops = steps.some((s) => stepsUsingAnalysis.has(s.step));
+  const steps = (job.spec as { steps: Array<{ step: string; params?: Record<string, unknown> }> }).steps;
+  // A step handed an analysis in its params needs none from the asset.
+  const plansCrops = steps.some((s) => stepsUsingAnalysis.has(s.step) && s.params?.analysis === undefined);
   const rows = job.assetIds.length
     ? await ctx.db
         .select()
