@@ -68,9 +68,11 @@ async function throughAtelier(): Promise<Measure> {
       () => new WebSocket(url, { headers: owner.headers(), perMessageDeflate: false }),
       (raw) => {
         // A tracked event arrives as { result: { type: "data", id, data: { id, data: event } } }.
-        const msg = JSON.parse(raw) as { result?: { type: string; data?: { data?: { sentAt?: number } } } };
-        const sentAt = msg.result?.type === "data" ? msg.result.data?.data?.sentAt : undefined;
-        if (sentAt === undefined) return;
+        // The event protocol has no field for a timestamp: the send time rides in the job id.
+        const msg = JSON.parse(raw) as { result?: { type: string; data?: { data?: { jobId?: string } } } };
+        const jobId = msg.result?.type === "data" ? msg.result.data?.data?.jobId : undefined;
+        if (!jobId?.startsWith("bench-")) return;
+        const sentAt = Number(jobId.slice("bench-".length));
         measure.delivered++;
         measure.latencies.push(performance.timeOrigin + performance.now() - sentAt);
       },
@@ -88,12 +90,11 @@ async function throughAtelier(): Promise<Measure> {
     await publishAtRate(async (i) => {
       await app.services.bus.appendEvent(project.id, {
         type: "job.progress",
-        jobId: "bench",
+        jobId: `bench-${performance.timeOrigin + performance.now()}`,
         index: 0,
         step: "resize",
         fraction: i / EVENTS,
         overall: i / EVENTS,
-        sentAt: performance.timeOrigin + performance.now(),
       });
     });
     for (const ws of sockets) ws.terminate();
