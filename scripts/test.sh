@@ -57,6 +57,9 @@ npx biome check . || failed+=("lint")
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 say "types (tsc in every workspace)"
 npx turbo run typecheck --continue --output-logs=errors-only || failed+=("types")
+# The benchmarks and root tooling are no workspace: checked here so a change cannot break them unseen.
+npx tsc -p bench/tsconfig.json --noEmit || failed+=("bench types")
+npx tsc -p tsconfig.tooling.json --noEmit || failed+=("tooling types")
 
 say "web app build (the browser tests open it)"
 npm run build -w @atelier/web --silent || failed+=("web build")
