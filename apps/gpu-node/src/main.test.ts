@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const LEASE_MS = 1500;
 
 function spawnNode(env: JobsEnv, nodeId: string, extra: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/gpu-node/src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/gpu-node/src/testing/testNodeMain.ts"], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

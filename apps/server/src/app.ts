@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
 import { jobTiming, startJobEngine, startWorker } from "@atelier/jobs";
+import { catalogue as productionCatalogue, type StepCatalogue } from "@atelier/pipeline";
 import { AppError, createLogger, type Logger, toAppError } from "@atelier/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
@@ -20,6 +21,11 @@ import type { Services } from "./services.ts";
 import { createLocalStorageHandler, createStorage, type StorageRequestHandler } from "@atelier/storage";
 import type { Context } from "./trpc.ts";
 
+export interface AppOptions {
+  /** Steps jobs may name; the production catalogue unless a test passes its own (see testing/). */
+  catalogue?: StepCatalogue;
+}
+
 export interface App {
   url: string;
   services: Services;
@@ -34,7 +40,9 @@ const KEEPALIVE_IDLE_MS = 65_000;
 export async function createApp(
   config: Config,
   log: Logger = createLogger("server", config.logLevel),
+  options: AppOptions = {},
 ): Promise<App> {
+  const catalogue = options.catalogue ?? productionCatalogue;
   const server = createServer();
   // Longer than any client's or proxy's idle timeout, so a client never reuses a socket the server
   // is closing at that moment (ECONNRESET on the next request).
@@ -69,6 +77,7 @@ export async function createApp(
     log: log.child({ part: "jobs" }),
     timing,
     pipelineEnv,
+    catalogue,
     republishAllOnStart: !config.redisUrl,
   });
   const purge = startPurgeSweeper({
@@ -84,6 +93,7 @@ export async function createApp(
     bus,
     log,
     pipelineEnv,
+    catalogue,
     lifecycle: jobEngine.lifecycle,
   };
   const worker = config.embeddedWorker.enabled
@@ -96,6 +106,7 @@ export async function createApp(
         vramBudgetMb: config.embeddedWorker.vramBudgetMb,
         memoryBudgetMb: config.embeddedWorker.memoryBudgetMb,
         timing,
+        catalogue,
         log: log.child({ part: "worker" }),
       })
     : null;

@@ -1,6 +1,6 @@
 import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
-import type { PipelineEnv } from "@atelier/pipeline";
+import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
 import type { JobLifecycle } from "@atelier/jobs";
 import type { Logger } from "@atelier/shared";
 import type { Config } from "./env.ts";
@@ -17,4 +17,6 @@ export interface Services {
   log: Logger;
   /** What steps run with in this installation: limits, providers, models, tokens. */
   pipelineEnv: PipelineEnv;
+  /** Steps jobs may name in this installation. */
+  catalogue: StepCatalogue;
 }

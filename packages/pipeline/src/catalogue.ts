@@ -14,7 +14,6 @@ import { cartoonizeStep } from "./steps/cartoonize.ts";
 import { convertStep } from "./steps/convert.ts";
 import { cropStep } from "./steps/crop.ts";
 import { detectTextStep } from "./steps/detectText.ts";
-import { diagnosticStep0, diagnosticStep4g, diagnosticStep8g } from "./steps/diagnostic.ts";
 import { figurineStep } from "./steps/figurine.ts";
 import { generateStep } from "./steps/generate.ts";
 import { harmonizeStep } from "./steps/harmonize.ts";
@@ -46,9 +45,6 @@ export const allSteps: readonly AnyStep[] = [
   figurineStep,
   generateStep,
   backdropStep,
-  diagnosticStep0,
-  diagnosticStep4g,
-  diagnosticStep8g,
 ];
 
 export const catalogue: StepCatalogue = buildCatalogue(allSteps);

@@ -1,4 +1,4 @@
-import { catalogue, describePresets, describeSteps } from "@atelier/pipeline";
+import { describePresets, describeSteps } from "@atelier/pipeline";
 import { publicProcedure, router } from "../trpc.ts";
 
 /**
@@ -6,6 +6,8 @@ import { publicProcedure, router } from "../trpc.ts";
  * this installation (an unavailable one says why), and every step.
  */
 export const catalogueRouter = router({
-  presets: publicProcedure.query(({ ctx }) => describePresets(ctx.services.pipelineEnv, catalogue)),
-  steps: publicProcedure.query(({ ctx }) => describeSteps(ctx.services.pipelineEnv)),
+  presets: publicProcedure.query(({ ctx }) =>
+    describePresets(ctx.services.pipelineEnv, ctx.services.catalogue),
+  ),
+  steps: publicProcedure.query(({ ctx }) => describeSteps(ctx.services.pipelineEnv, ctx.services.catalogue)),
 });

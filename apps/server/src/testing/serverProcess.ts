@@ -18,29 +18,34 @@ export interface RunningServer {
 }
 
 /**
- * Starts `apps/server/src/main.ts` as its own process on a free port and a fresh data folder:
- * embedded mode unless `env` points it at Postgres and Redis.
+ * Starts the server as its own process on a free port and a fresh data folder: embedded mode unless
+ * `env` points it at Postgres and Redis. It runs `testServerMain.ts`, the production server with the
+ * diagnostic steps in its catalogue.
  */
 export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), "atelier-web-e2e-"));
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child = spawn(join(repoRoot, "node_modules", ".bin", "tsx"), ["apps/server/src/main.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      ATELIER_DATA_DIR: dataDir,
-      ATELIER_PUBLIC_URL: url,
-      LOG_LEVEL: "warn",
-      ...options.env,
+  const child = spawn(
+    join(repoRoot, "node_modules", ".bin", "tsx"),
+    ["apps/server/src/testing/testServerMain.ts"],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        ATELIER_DATA_DIR: dataDir,
+        ATELIER_PUBLIC_URL: url,
+        LOG_LEVEL: "warn",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so stopping it also stops the node process tsx starts.
+      detached: true,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so stopping it also stops the node process tsx starts.
-    detached: true,
-  });
+  );
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });

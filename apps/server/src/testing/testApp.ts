@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase } from "@atelier/db/testing";
+import { testCatalogue } from "@atelier/pipeline/testing";
 import { createLogger } from "@atelier/shared";
 import { createTRPCClient, createWSClient, httpLink, splitLink, wsLink } from "@trpc/client";
 import { startS3rver } from "@atelier/storage/testing";
@@ -63,7 +64,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     });
     cleanups.push(() => s3.close());
   }
-  const app = await createApp(loadConfig(env), createLogger("test", "silent"));
+  const app = await createApp(loadConfig(env), createLogger("test", "silent"), {
+    catalogue: testCatalogue,
+  });
   return {
     ...app,
     client: () => createClient(app.url),

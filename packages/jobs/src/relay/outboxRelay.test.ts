@@ -1,5 +1,6 @@
 import type { JobBus } from "@atelier/bus";
 import { eq, isNull, schema } from "@atelier/db";
+import { testCatalogue } from "@atelier/pipeline/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobLifecycle } from "../lifecycle/jobLifecycle.ts";
 import { testLog, waitFor } from "../testing/jobsHarness.ts";
@@ -29,6 +30,7 @@ describe("the outbox relay", () => {
       storage: env.storage,
       log: testLog,
       timing: env.timing,
+      catalogue: testCatalogue,
     });
     const { job } = await lifecycle.submit({
       orgId: env.seeded.orgId,

@@ -1,5 +1,6 @@
 import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
+import { testCatalogue } from "@atelier/pipeline/testing";
 import type { PriorityClass } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
 import { type JobEngine, startJobEngine } from "../jobEngine.ts";
@@ -60,7 +61,10 @@ export function testTiming(overrides: Partial<JobTiming> = {}): JobTiming {
   });
 }
 
-/** Postgres, Redis (random prefix), local storage and one seeded project, all removed by close(). */
+/**
+ * Postgres, Redis (random prefix), local storage and one seeded project, all removed by close().
+ * Submits and nodes use the test catalogue, so the diagnostic steps run here.
+ */
 export async function createJobsEnv(
   options: { timing?: Partial<JobTiming>; redisUrl?: string; republishAllOnStart?: boolean } = {},
 ): Promise<JobsEnv> {
@@ -78,6 +82,7 @@ export async function createJobsEnv(
     storage: store.storage,
     log: testLog,
     timing,
+    catalogue: testCatalogue,
     republishAllOnStart: options.republishAllOnStart,
   });
   const workers: Worker[] = [];
@@ -115,6 +120,7 @@ export async function createJobsEnv(
         vramBudgetMb: 0,
         log: testLog,
         nvidiaSmi: false,
+        catalogue: testCatalogue,
         timing: { ...timing, ...nodeTiming },
         ...rest,
       });

@@ -16,9 +16,11 @@ const diagnosticParams = z
 type DiagnosticParams = z.infer<typeof diagnosticParams>;
 
 /**
- * A step that only waits, reports progress and fails on request: tests and operators use it to
- * check queues, retries, cancellation and VRAM claiming without loading a model. It hands its
- * inputs on unchanged. The VRAM variants exist because a step's memory is declared, not a param.
+ * A step that only waits, reports progress and fails on request: tests use it to check queues,
+ * retries, cancellation and VRAM claiming without loading a model. It hands its inputs on
+ * unchanged. The VRAM variants exist because a step's memory is declared, not a param.
+ * Never in the production catalogue: anyone who may submit a job could hold a worker for ten
+ * minutes or claim 8 GiB with it. Tests get it through `testCatalogue`.
  */
 function diagnosticStep(name: string, vramMb: number): StepDefinition<typeof diagnosticParams> {
   return defineStep({
@@ -66,6 +68,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export const diagnosticStep0 = diagnosticStep("diagnostic", 0);
-export const diagnosticStep4g = diagnosticStep("diagnostic-4g", 4096);
-export const diagnosticStep8g = diagnosticStep("diagnostic-8g", 8192);
+export const diagnosticSteps = [
+  diagnosticStep("diagnostic", 0),
+  diagnosticStep("diagnostic-4g", 4096),
+  diagnosticStep("diagnostic-8g", 8192),
+] as const;

@@ -1,6 +1,7 @@
 import { AppError } from "@atelier/shared";
 import { describe, expect, it } from "vitest";
 import { catalogue } from "../catalogue.ts";
+import { testCatalogue } from "./index.ts";
 import { runPipeline } from "../runPipeline.ts";
 import type { Artifact, PipelineEnv } from "../step.ts";
 
@@ -15,6 +16,7 @@ describe("diagnostic step", () => {
       [input],
       {
         env,
+        catalogue: testCatalogue,
         progressIntervalMs: 0,
         events: { progress: (e) => fractions.push(e.fraction) },
       },
@@ -26,9 +28,11 @@ describe("diagnostic step", () => {
 
   it("fails with the asked code while the attempt is within failTimes", async () => {
     const spec = { steps: [{ step: "diagnostic", params: { failTimes: 2, failWith: "TIMEOUT" } }] };
-    const second = runPipeline(spec, [input], { env: { ...env, attempt: 2 } });
+    const second = runPipeline(spec, [input], { env: { ...env, attempt: 2 }, catalogue: testCatalogue });
     await expect(second).rejects.toMatchObject({ code: "TIMEOUT" });
-    await expect(runPipeline(spec, [input], { env: { ...env, attempt: 3 } })).resolves.toBeTruthy();
+    await expect(
+      runPipeline(spec, [input], { env: { ...env, attempt: 3 }, catalogue: testCatalogue }),
+    ).resolves.toBeTruthy();
   });
 
   it("stops within a tick of being cancelled", async () => {
@@ -37,6 +41,7 @@ describe("diagnostic step", () => {
     setTimeout(() => controller.abort(), 50);
     const run = runPipeline({ steps: [{ step: "diagnostic", params: { ms: 5000 } }] }, [input], {
       env,
+      catalogue: testCatalogue,
       signal: controller.signal,
     });
     await expect(run).rejects.toBeInstanceOf(AppError);
@@ -44,8 +49,12 @@ describe("diagnostic step", () => {
   });
 
   it("declares its memory per variant", () => {
-    expect(catalogue.get("diagnostic")?.vramMb).toBe(0);
-    expect(catalogue.get("diagnostic-4g")?.vramMb).toBe(4096);
-    expect(catalogue.get("diagnostic-8g")?.vramMb).toBe(8192);
+    expect(testCatalogue.get("diagnostic")?.vramMb).toBe(0);
+    expect(testCatalogue.get("diagnostic-4g")?.vramMb).toBe(4096);
+    expect(testCatalogue.get("diagnostic-8g")?.vramMb).toBe(8192);
+  });
+
+  it("is not in the production catalogue, so no installation can run it", () => {
+    expect([...catalogue.keys()].filter((name) => name.startsWith("diagnostic"))).toEqual([]);
   });
 });

@@ -1,0 +1,64 @@
+import { createBus } from "@atelier/bus";
+import { createDatabase } from "@atelier/db";
+import { jobTiming, startWorker } from "@atelier/jobs";
+import type { StepCatalogue } from "@atelier/pipeline";
+import { createLogger } from "@atelier/shared";
+import { createStorage } from "@atelier/storage";
+import { loadNodeConfig } from "./env.ts";
+
+export interface RunNodeOptions {
+  /** Steps this node runs; the production catalogue unless a test entry point passes its own. */
+  catalogue?: StepCatalogue;
+}
+
+/** The GPU node process: one worker until SIGTERM or SIGINT, then a drain and a clean exit. */
+export async function runNode(options: RunNodeOptions = {}): Promise<void> {
+  let config: ReturnType<typeof loadNodeConfig>;
+  try {
+    config = loadNodeConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(78);
+  }
+  const log = createLogger("gpu-node", config.logLevel);
+  const timing = jobTiming({ leaseMs: config.leaseMs, drainTimeoutMs: config.drainTimeoutMs });
+  const database = await createDatabase({ url: config.databaseUrl, maxConnections: 5 });
+  const bus = createBus({
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+    tuning: { leaseMs: timing.leaseMs },
+    logger: log.child({ part: "bus" }),
+  });
+  const storage = createStorage(config.storage);
+  const worker = await startWorker({
+    nodeId: config.nodeId,
+    db: database.db,
+    bus,
+    storage,
+    pipelineEnv: { ...config.pipeline, log },
+    vramBudgetMb: config.vramBudgetMb,
+    memoryBudgetMb: config.memoryBudgetMb,
+    jobMemoryMb: config.jobMemoryMb,
+    timing,
+    log,
+    catalogue: options.catalogue,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping: draining running jobs");
+    try {
+      await worker.stop();
+      await bus.close();
+      await database.close();
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, "unclean shutdown");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}

@@ -1,0 +1,27 @@
+import { createLogger, isAppError } from "@atelier/shared";
+import { type AppOptions, createApp } from "./app.ts";
+import { loadConfig } from "./env.ts";
+
+/** The server process: configuration from the environment, the app, and a clean exit on SIGTERM/SIGINT. */
+export async function runServer(options: AppOptions = {}): Promise<void> {
+  const log = createLogger("server");
+  try {
+    const config = loadConfig();
+    log.level = config.logLevel;
+    const app = await createApp(config, log, options);
+    process.stdout.write(`\n  Atelier is running: open ${app.url}\n\n`);
+    const shutdown = async (signal: string) => {
+      log.info({ signal }, "shutting down");
+      await app.close();
+      process.exit(0);
+    };
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+  } catch (err) {
+    if (isAppError(err)) {
+      process.stderr.write(`\n${err.message}\n\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
