@@ -4,21 +4,24 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
-import { jobTiming, startJobEngine, startWorker } from "@atelier/jobs";
+import { jobTiming, startJobEngine, startWorker, type WorkerStatus } from "@atelier/jobs";
 import { catalogue as productionCatalogue, type StepCatalogue } from "@atelier/pipeline";
-import { AppError, createLogger, type Logger, toAppError } from "@atelier/shared";
+import { createLogger, type Logger } from "@atelier/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { authenticate, type Principal } from "./auth/authenticate.ts";
 import type { Config } from "./env.ts";
 import { isOriginAllowed } from "./http/origin.ts";
-import { sendError } from "./http/sendError.ts";
+import { createRequestHandler } from "./http/handleRequest.ts";
+import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
+import { rpcResponseMeta } from "./http/rpcResponseMeta.ts";
+import { s3Origins, securityHeaders } from "./http/securityHeaders.ts";
 import { createStaticHandler } from "./http/staticFiles.ts";
 import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
 import { appRouter } from "./router.ts";
 import type { Services } from "./services.ts";
-import { createLocalStorageHandler, createStorage, type StorageRequestHandler } from "@atelier/storage";
+import { createLocalStorageHandler, createStorage } from "@atelier/storage";
 import type { Context } from "./trpc.ts";
 
 export interface AppOptions {
@@ -30,6 +33,8 @@ export interface App {
   url: string;
   services: Services;
   server: Server;
+  /** The embedded worker's state (null without one): for tests and the operator, never for /healthz. */
+  workerStatus(): WorkerStatus | null;
   close(): Promise<void>;
 }
 
@@ -125,45 +130,39 @@ export async function createApp(
     router: appRouter,
     basePath: "/trpc/",
     createContext: ({ req, res }) => createContext({ req, res }),
+    maxBatchSize: MAX_BATCH_SIZE,
+    // Bodies without a Content-Length (chunked) are cut off here; declared ones before a byte is read.
+    maxBodySize: MAX_RPC_BODY_BYTES,
+    responseMeta: rpcResponseMeta,
   });
-  const storageHandler: StorageRequestHandler | null =
-    storage.kind === "local"
-      ? createLocalStorageHandler(storage, { allowedOrigins: [...allowedOrigins], logger: log })
-      : null;
-  const staticFiles = createStaticHandler(config.webDist);
-
-  server.on("request", async (req, res) => {
-    try {
-      const path = (req.url ?? "/").split("?")[0]!;
-      if (path === "/healthz") {
+  server.on(
+    "request",
+    createRequestHandler({
+      trpc: trpcHttp,
+      storage:
+        storage.kind === "local"
+          ? createLocalStorageHandler(storage, { allowedOrigins: [...allowedOrigins], logger: log })
+          : null,
+      staticFiles: createStaticHandler(config.webDist),
+      healthy: async () => {
         await services.db.execute("select 1");
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            status: "ok",
-            database: database.kind,
-            storage: storage.kind,
-            bus: config.redisUrl ? "redis" : "in-process",
-            worker: worker?.status() ?? null,
-          }),
-        );
-        return;
-      }
-      if (path.startsWith("/trpc/")) return trpcHttp(req, res);
-      if (storageHandler && (await storageHandler(req, res))) return;
-      if (req.method === "GET" || req.method === "HEAD") return await staticFiles(req, res);
-      sendError(res, new AppError("NOT_FOUND", `Nothing answers ${req.method} ${path}.`));
-    } catch (err) {
-      const error = toAppError(err);
-      if (error.code === "INTERNAL") log.error({ err }, "request failed");
-      sendError(res, error);
-    }
-  });
+        return true;
+      },
+      headers: securityHeaders({ storageOrigins: config.s3 ? s3Origins(config.s3) : [] }),
+      log,
+    }),
+  );
 
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    // ws would accept 100 MiB frames; a bigger frame closes the socket with 1009 before it is buffered.
+    maxPayload: MAX_RPC_BODY_BYTES,
+  });
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
+    maxBatchSize: MAX_BATCH_SIZE,
     createContext: ({ req }) => createContext({ req }),
     keepAlive: { enabled: true, pingMs: KEEPALIVE_PING_MS, pongWaitMs: 5_000 },
   });
@@ -203,5 +202,5 @@ export async function createApp(
   };
 
   log.info({ url, database: database.kind, storage: storage.kind }, "Atelier is ready");
-  return { url, services, server, close };
+  return { url, services, server, workerStatus: () => worker?.status() ?? null, close };
 }

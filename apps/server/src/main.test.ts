@@ -65,7 +65,8 @@ describe("the server process", () => {
     expect(output()).toContain(`http://localhost:${port}`);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: "ok", database: "pglite" });
+    // Only whether it is healthy: which database, bus or jobs it runs is the operator's business.
+    expect(await health.json()).toEqual({ status: "ok" });
 
     const second = start({ PORT: String(Number(port) + 1) });
     const [secondCode] = await once(second.child, "exit");

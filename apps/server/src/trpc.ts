@@ -4,6 +4,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import type { Principal } from "./auth/authenticate.ts";
+import { checkInputShape } from "./http/inputShape.ts";
+import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
 import type { Services } from "./services.ts";
 
 export interface Context {
@@ -32,6 +34,7 @@ const trpcCodeOf: Partial<Record<ErrorCode, TRPC_ERROR_CODE_KEY>> = {
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   UNSUPPORTED_MEDIA: "UNSUPPORTED_MEDIA_TYPE",
   FILE_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  REQUEST_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   IMAGE_TOO_LARGE: "UNPROCESSABLE_CONTENT",
   EMPTY_FILE: "UNPROCESSABLE_CONTENT",
   CORRUPT_IMAGE: "UNPROCESSABLE_CONTENT",
@@ -44,7 +47,7 @@ const trpcCodeOf: Partial<Record<ErrorCode, TRPC_ERROR_CODE_KEY>> = {
   UPSTREAM_ERROR: "BAD_GATEWAY",
 };
 
-function appErrorOf(error: TRPCError): AppError | null {
+export function appErrorOf(error: TRPCError): AppError | null {
   if (error.cause instanceof AppError) return error.cause;
   if (error.cause instanceof ZodError) {
     const issues = error.cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -54,7 +57,31 @@ function appErrorOf(error: TRPCError): AppError | null {
       .join("; ");
     return new AppError("VALIDATION_ERROR", message || "The input is not valid.", { issues });
   }
-  return null;
+  return transportErrorOf(error);
+}
+
+/** tRPC's own refusals (before any procedure runs) in the API's codes and words. */
+function transportErrorOf(error: TRPCError): AppError | null {
+  switch (error.code) {
+    case "PAYLOAD_TOO_LARGE":
+      return new AppError("REQUEST_TOO_LARGE", "The request is larger than the server accepts.", {
+        maxBytes: MAX_RPC_BODY_BYTES,
+      });
+    case "BAD_REQUEST":
+      return /batch/i.test(error.message)
+        ? new AppError("REQUEST_TOO_LARGE", `Send at most ${MAX_BATCH_SIZE} calls in one batch.`, {
+            maxBatchSize: MAX_BATCH_SIZE,
+          })
+        : new AppError("VALIDATION_ERROR", error.message);
+    case "PARSE_ERROR":
+      return new AppError("VALIDATION_ERROR", "The request is not valid JSON.");
+    case "METHOD_NOT_SUPPORTED":
+      return new AppError("VALIDATION_ERROR", error.message);
+    case "NOT_FOUND":
+      return new AppError("NOT_FOUND", error.message);
+    default:
+      return null;
+  }
 }
 
 const t = initTRPC
@@ -89,14 +116,21 @@ const appErrors = t.middleware(async ({ next, ctx, path }) => {
   return result;
 });
 
+/** Every call's raw input is checked for shapes no schema should ever meet (see inputShape.ts). */
+const inputShape = t.middleware(async ({ getRawInput, next }) => {
+  checkInputShape(await getRawInput());
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-export const publicProcedure = t.procedure.use(appErrors).meta({ scope: "public" });
+export const publicProcedure = t.procedure.use(appErrors).use(inputShape).meta({ scope: "public" });
 
 export const userProcedure = t.procedure
   .use(appErrors)
+  .use(inputShape)
   .meta({ scope: "user" })
   .use(({ ctx, next }) => {
     if (!ctx.principal) throw new AppError("UNAUTHORIZED", "Sign in first.");

@@ -11,6 +11,8 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   UNSUPPORTED_MEDIA: "UNSUPPORTED_MEDIA",
   FILE_TOO_LARGE: "FILE_TOO_LARGE",
+  /** A request body, batch or WebSocket frame over the server's limits. */
+  REQUEST_TOO_LARGE: "REQUEST_TOO_LARGE",
   IMAGE_TOO_LARGE: "IMAGE_TOO_LARGE",
   EMPTY_FILE: "EMPTY_FILE",
   CORRUPT_IMAGE: "CORRUPT_IMAGE",
@@ -39,6 +41,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   UNSUPPORTED_MEDIA: 415,
   FILE_TOO_LARGE: 413,
+  REQUEST_TOO_LARGE: 413,
   IMAGE_TOO_LARGE: 422,
   EMPTY_FILE: 422,
   CORRUPT_IMAGE: 422,

@@ -1,9 +1,43 @@
 import type { ServerResponse } from "node:http";
 import { type AppError, httpStatusOf } from "@atelier/shared";
+import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
+function headersOf(error: AppError, closing: boolean): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const retryAfterSec = error.details.retryAfterSec;
+  if (error.code === "RATE_LIMITED" && typeof retryAfterSec === "number")
+    headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfterSec)));
+  if (closing) headers.connection = "close";
+  return headers;
+}
 
 /** Plain HTTP endpoints answer `{ "error": { code, message, details } }`. */
-export function sendError(res: ServerResponse, error: AppError): void {
+export function sendError(res: ServerResponse, error: AppError, options: { closing?: boolean } = {}): void {
   if (res.headersSent) return void res.end();
-  res.writeHead(httpStatusOf[error.code], { "content-type": "application/json" });
+  res.writeHead(httpStatusOf[error.code], headersOf(error, options.closing ?? false));
   res.end(JSON.stringify({ error: error.toJSON() }));
+}
+
+/**
+ * A refusal on a tRPC path before tRPC ran (a body over the limit): shaped like tRPC's own error
+ * responses, so tRPC clients read the code and message as they do for any other error.
+ */
+export function sendRpcError(
+  res: ServerResponse,
+  error: AppError,
+  trpcCode: TRPC_ERROR_CODE_KEY,
+  options: { closing?: boolean } = {},
+): void {
+  if (res.headersSent) return void res.end();
+  const httpStatus = httpStatusOf[error.code];
+  res.writeHead(httpStatus, headersOf(error, options.closing ?? false));
+  res.end(
+    JSON.stringify({
+      error: {
+        message: error.message,
+        code: TRPC_ERROR_CODES_BY_KEY[trpcCode],
+        data: { code: trpcCode, httpStatus, appCode: error.code, details: error.details },
+      },
+    }),
+  );
 }

@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { decodedPath } from "./requestPath.ts";
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -20,6 +21,7 @@ const contentTypes: Record<string, string> = {
 export function createStaticHandler(root: string) {
   const index = join(root, "index.html");
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const pathname = decodedPath(req);
     if (!existsSync(index)) {
       res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
       res.end(
@@ -27,7 +29,6 @@ export function createStaticHandler(root: string) {
       );
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const candidate = normalize(join(root, pathname));
     let file = index;
     if (candidate.startsWith(root + sep)) {
@@ -38,7 +39,6 @@ export function createStaticHandler(root: string) {
     res.writeHead(200, {
       "content-type": contentTypes[extname(file)] ?? "application/octet-stream",
       "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-      "x-content-type-options": "nosniff",
     });
     if (req.method === "HEAD") return void res.end();
     createReadStream(file).pipe(res);

@@ -87,11 +87,9 @@ describe.each([
     const asked = Date.now();
     const cancelled = await client.trpc.jobs.cancel.mutate({ jobId: job.id });
     expect(cancelled.status).toBe("cancelled");
-    const health = async () =>
-      (await (await fetch(`${app.url}/healthz`)).json()) as { worker: { runningJobs: string[] } };
     let freed = false;
     while (Date.now() - asked < 1500 && !freed) {
-      freed = !(await health()).worker.runningJobs.includes(job.id);
+      freed = !app.workerStatus()!.runningJobs.includes(job.id);
       if (!freed) await new Promise((r) => setTimeout(r, 50));
     }
     expect(freed).toBe(true);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase } from "@atelier/db/testing";
 import { testCatalogue } from "@atelier/pipeline/testing";
-import { createLogger } from "@atelier/shared";
+import { createLogger, type Logger } from "@atelier/shared";
 import { createTRPCClient, createWSClient, httpLink, splitLink, wsLink } from "@trpc/client";
 import { startS3rver } from "@atelier/storage/testing";
 import { Redis } from "ioredis";
@@ -19,6 +19,8 @@ export interface TestAppOptions {
   /** Redis Streams with a prefix of its own, or the in-process bus. */
   bus?: "in-process" | "redis";
   env?: Record<string, string>;
+  /** Where the server logs; silent by default. */
+  log?: Logger;
 }
 
 export interface TestApp extends App {
@@ -64,7 +66,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     });
     cleanups.push(() => s3.close());
   }
-  const app = await createApp(loadConfig(env), createLogger("test", "silent"), {
+  const app = await createApp(loadConfig(env), options.log ?? createLogger("test", "silent"), {
     catalogue: testCatalogue,
   });
   return {

@@ -40,6 +40,8 @@ export function createApiConnection(origin: string = window.location.origin): Ap
         true: wsLink({ client: wsClient }),
         false: httpBatchLink({
           url: `${origin}/trpc`,
+          // The server refuses batches of more than 50 calls (REQUEST_TOO_LARGE).
+          maxItems: 25,
           fetch: (url, opts) => fetch(url, { ...(opts as RequestInit), credentials: "include" }),
         }),
       }),
