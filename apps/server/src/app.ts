@@ -14,11 +14,13 @@ import { authenticate, type Principal } from "./auth/authenticate.ts";
 import type { Config } from "./env.ts";
 import { isOriginAllowed } from "./http/origin.ts";
 import { createRequestHandler } from "./http/handleRequest.ts";
+import { cachedHealth } from "./http/healthCheck.ts";
 import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
 import { rpcResponseMeta } from "./http/rpcResponseMeta.ts";
 import { s3Origins, securityHeaders } from "./http/securityHeaders.ts";
 import { createStaticHandler } from "./http/staticFiles.ts";
 import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
+import { guardFrames } from "./http/wsFrameGuard.ts";
 import { appRouter } from "./router.ts";
 import type { Services } from "./services.ts";
 import { createLocalStorageHandler, createStorage } from "@atelier/storage";
@@ -144,10 +146,7 @@ export async function createApp(
           ? createLocalStorageHandler(storage, { allowedOrigins: [...allowedOrigins], logger: log })
           : null,
       staticFiles: createStaticHandler(config.webDist),
-      healthy: async () => {
-        await services.db.execute("select 1");
-        return true;
-      },
+      healthy: cachedHealth(() => services.db.execute("select 1")),
       headers: securityHeaders({ storageOrigins: config.s3 ? s3Origins(config.s3) : [] }),
       log,
     }),
@@ -159,6 +158,7 @@ export async function createApp(
     // ws would accept 100 MiB frames; a bigger frame closes the socket with 1009 before it is buffered.
     maxPayload: MAX_RPC_BODY_BYTES,
   });
+  guardFrames(wss, MAX_BATCH_SIZE);
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,

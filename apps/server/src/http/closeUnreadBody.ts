@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** Bytes read and thrown away after answering early, so the client can finish sending and read the answer. */
-const MAX_DISCARD_BYTES = 1024 * 1024;
-const DISCARD_GRACE_MS = 2_000;
+const MAX_DISCARD_BYTES = 64 * 1024;
+const DISCARD_GRACE_MS = 1_000;
 
 /**
  * After an answer was sent before the request's body was read (refused, or unknown path), the
