@@ -12,6 +12,7 @@ import type {
   Unsubscribe,
 } from "./JobBus.ts";
 import type {
+  AccessChange,
   AttemptError,
   BusMessage,
   ControlMessage,
@@ -149,6 +150,14 @@ export abstract class ComposedBus implements JobBus {
 
   onControl(listener: (message: ControlMessage) => void): Promise<Unsubscribe> {
     return this.channels.onControl(listener);
+  }
+
+  publishAccessChange(change: AccessChange): Promise<void> {
+    return this.channels.publishAccessChange(change);
+  }
+
+  onAccessChange(listener: (change: AccessChange) => void): Promise<Unsubscribe> {
+    return this.channels.onAccessChange(listener);
   }
 
   onDataLoss(listener: () => void): Unsubscribe {

@@ -1,6 +1,7 @@
 import type { PriorityClass, ProjectEvent, ProjectEventInput } from "@atelier/shared";
 import type { VramTier } from "./tiers.ts";
 import type {
+  AccessChange,
   AttemptError,
   BusMessage,
   ControlMessage,
@@ -131,6 +132,10 @@ export interface JobBus {
   publishControl(jobId: string, signal: ControlSignal): Promise<void>;
   /** Resolves once the listener is live; signals sent after that reach it. */
   onControl(listener: (message: ControlMessage) => void): Promise<Unsubscribe>;
+  /** Tells every server instance that an access changed (see `AccessChange`). */
+  publishAccessChange(change: AccessChange): Promise<void>;
+  /** Resolves once the listener is live; changes published after that reach it, on every instance. */
+  onAccessChange(listener: (change: AccessChange) => void): Promise<Unsubscribe>;
   /**
    * Called when the bus finds, on reconnecting, that its store lost every message (a Redis
    * restarted without persistence). Whoever owns the truth (the dispatcher) publishes again.

@@ -1,7 +1,7 @@
 import { createLogger, isAppError } from "@atelier/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BusTuning, Delivery, JobBus, ProjectEventEntry } from "./JobBus.ts";
-import type { BusMessage, ControlMessage } from "./message.ts";
+import type { AccessChange, BusMessage, ControlMessage } from "./message.ts";
 import { InProcessBus } from "./memory/InProcessBus.ts";
 import { RedisStreamsBus } from "./redis/RedisStreamsBus.ts";
 import { numbered, numberOf } from "./testing/numberedEvents.ts";
@@ -333,6 +333,24 @@ describe.each(implementations)("%s (bus contract)", (_name, makeBus) => {
       await waitFor(() => received.length === 1);
       expect(Date.now() - sentAt).toBeLessThan(1000);
       expect(received).toEqual([{ jobId: "job-7", type: "cancel" }]);
+      stop();
+    });
+
+    it("tells listeners about an access change within a second, and refuses an unknown one", async () => {
+      const bus = makeBus();
+      const received: AccessChange[] = [];
+      const stop = await bus.onAccessChange((c) => received.push(c));
+      const sentAt = Date.now();
+      await bus.publishAccessChange({ kind: "session.ended", sessionId: "s-1" });
+      await bus.publishAccessChange({ kind: "membership.changed", orgId: "o-1", userId: "u-1" });
+      await waitFor(() => received.length === 2);
+      expect(Date.now() - sentAt).toBeLessThan(1000);
+      expect(received).toEqual([
+        { kind: "session.ended", sessionId: "s-1" },
+        { kind: "membership.changed", orgId: "o-1", userId: "u-1" },
+      ]);
+      const bogus = { kind: "everyone.admin" } as unknown as AccessChange;
+      await expect(bus.publishAccessChange(bogus)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
       stop();
     });
 

@@ -20,6 +20,7 @@ export type {
   Unsubscribe,
 } from "./JobBus.ts";
 export {
+  accessChangeSchema,
   attemptErrorSchema,
   busMessageSchema,
   controlSignalSchema,
@@ -27,6 +28,7 @@ export {
   nodeHeartbeatSchema,
 } from "./message.ts";
 export type {
+  AccessChange,
   AttemptError,
   BusMessage,
   ControlMessage,

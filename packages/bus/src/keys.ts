@@ -6,7 +6,7 @@ import { VRAM_TIERS_GIB, type VramTier } from "./tiers.ts";
  * Every Redis key and stream name of the bus. Keys that a Lua script touches together share a
  * hash tag, so the bus works on Redis Cluster: `{jobs}` (job streams, retries, dead letters,
  * dedupe marks), `{nodes}` (node registry), `{events}` (project event streams, the control
- * stream and wake-up keys, so one XREAD covers every followed project). The in-process bus uses
+ * stream, the access-change stream and wake-up keys, so one XREAD covers every followed project). The in-process bus uses
  * the same names so deliveries and stats look alike in both modes.
  */
 export const CONSUMER_GROUP = "workers";
@@ -56,6 +56,8 @@ export function busKeys(prefix: string) {
     node: (id: string): string => `${nodes}:node:${id}`,
     projectEvents: (projectId: string): string => `${events}:project:${projectId}`,
     control: `${events}:control`,
+    /** Access changes (sign-outs, revoked keys, memberships) every server instance follows. */
+    access: `${events}:access`,
     wake: (instanceId: string): string => `${events}:wake:${instanceId}`,
     connectionName: (role: string): string => `${prefix}:bus:${role}`.replace(/[^A-Za-z0-9_.:-]/g, "_"),
   };

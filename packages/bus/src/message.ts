@@ -32,6 +32,22 @@ export type ControlSignal = z.infer<typeof controlSignalSchema>;
 export const controlMessageSchema = controlSignalSchema.extend({ jobId: z.string().min(1).max(200) });
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
 
+/**
+ * A change of who may do what, told to every server instance so each drops what it cached and
+ * closes the live subscriptions it no longer allows: a session ended (sign-out), an API key
+ * revoked, a person's membership of an organization changed or ended.
+ */
+export const accessChangeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("session.ended"), sessionId: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal("apiKey.revoked"), apiKeyId: z.string().min(1).max(200) }),
+  z.object({
+    kind: z.literal("membership.changed"),
+    orgId: z.string().min(1).max(200),
+    userId: z.string().min(1).max(200),
+  }),
+]);
+export type AccessChange = z.infer<typeof accessChangeSchema>;
+
 export const nodeHeartbeatSchema = z.object({
   id: z.string().min(1).max(200),
   totalVramMb: z.number().int().min(0),

@@ -7,12 +7,20 @@ import {
 } from "@atelier/shared";
 import { z } from "zod";
 import type { ProjectEventEntry, Unsubscribe } from "../JobBus.ts";
-import { type ControlMessage, type ControlSignal, controlMessageSchema } from "../message.ts";
+import {
+  type AccessChange,
+  accessChangeSchema,
+  type ControlMessage,
+  type ControlSignal,
+  controlMessageSchema,
+} from "../message.ts";
 import { isStreamId } from "../streamId.ts";
 import { type Decode, EventHub, iterateTopic, type TopicEntry, type TopicSource } from "./EventHub.ts";
 
 export const CONTROL_TOPIC = "control";
+export const ACCESS_TOPIC = "access";
 const CONTROL_MAX_LEN = 1000;
+const ACCESS_MAX_LEN = 1000;
 const PROJECT_PREFIX = "project:";
 
 export function projectTopic(projectId: string): string {
@@ -22,9 +30,11 @@ export function projectTopic(projectId: string): string {
 /** Maps a topic back to its stream key; shared by the sources so topics mean the same everywhere. */
 export function topicKey(
   topic: string,
-  keys: { control: string; projectEvents: (projectId: string) => string },
+  keys: { control: string; access: string; projectEvents: (projectId: string) => string },
 ): string {
-  return topic === CONTROL_TOPIC ? keys.control : keys.projectEvents(topic.slice(PROJECT_PREFIX.length));
+  if (topic === CONTROL_TOPIC) return keys.control;
+  if (topic === ACCESS_TOPIC) return keys.access;
+  return keys.projectEvents(topic.slice(PROJECT_PREFIX.length));
 }
 
 const projectIdSchema = z.string().min(1).max(200);
@@ -42,12 +52,14 @@ function decoderOf<T>(schema: z.ZodType<T>, what: string, log: Logger): Decode<T
 }
 
 /**
- * Two typed channels over one topic source: project events (checked against the shared protocol
- * when they enter the bus and decoded once per process when they leave it) and job control signals.
+ * Three typed channels over one topic source: project events (checked against the shared protocol
+ * when they enter the bus and decoded once per process when they leave it), job control signals,
+ * and access changes.
  */
 export class BusChannels {
   private readonly projects: EventHub<ProjectEvent>;
   private readonly control: EventHub<ControlMessage>;
+  private readonly access: EventHub<AccessChange>;
 
   constructor(
     private readonly source: TopicSource,
@@ -65,8 +77,12 @@ export class BusChannels {
       decoderOf(controlMessageSchema, "control signal", log),
       onListenerError,
     );
-    source.sink = (topic, entries) =>
-      (topic === CONTROL_TOPIC ? this.control : this.projects).dispatch(topic, entries);
+    this.access = new EventHub(source, decoderOf(accessChangeSchema, "access change", log), onListenerError);
+    source.sink = (topic, entries) => {
+      if (topic === CONTROL_TOPIC) this.control.dispatch(topic, entries);
+      else if (topic === ACCESS_TOPIC) this.access.dispatch(topic, entries);
+      else this.projects.dispatch(topic, entries);
+    };
   }
 
   async appendEvent(projectId: string, event: ProjectEventInput): Promise<string> {
@@ -131,9 +147,24 @@ export class BusChannels {
     return this.control.subscribe(CONTROL_TOPIC, undefined, (entry) => listener(entry.body));
   }
 
+  async publishAccessChange(change: AccessChange): Promise<void> {
+    const parsed = accessChangeSchema.safeParse(change);
+    if (!parsed.success) {
+      throw new AppError("VALIDATION_ERROR", "That access change is not one the bus knows.", {
+        issues: z.treeifyError(parsed.error),
+      });
+    }
+    await this.source.append(ACCESS_TOPIC, parsed.data, ACCESS_MAX_LEN);
+  }
+
+  onAccessChange(listener: (change: AccessChange) => void): Promise<Unsubscribe> {
+    return this.access.subscribe(ACCESS_TOPIC, undefined, (entry) => listener(entry.body));
+  }
+
   close(): void {
     this.projects.close();
     this.control.close();
+    this.access.close();
   }
 }
 
