@@ -1,8 +1,7 @@
 import { and, type Database, eq, prepared, schema, sql } from "@atelier/db";
 import { AppError, id, type Role } from "@atelier/shared";
 import { z } from "zod";
-import type { Principal } from "./auth/authenticate.ts";
-import { userProcedure } from "./trpc.ts";
+import { scopeForRole, userProcedure } from "./trpc.ts";
 
 const param = (name: string) => sql.placeholder(name);
 
@@ -13,8 +12,8 @@ export interface OrgAccess {
   role: Role;
 }
 
-/** The one place that decides whether a principal may act in an organization, and how. */
-export function authorize(principal: Principal, access: OrgAccess, minRole: Role): void {
+/** The one place that decides whether a member's role lets them act in an organization. */
+export function authorize(access: OrgAccess, minRole: Role): void {
   if (rank[access.role] < rank[minRole]) {
     throw new AppError(
       "FORBIDDEN",
@@ -23,10 +22,6 @@ export function authorize(principal: Principal, access: OrgAccess, minRole: Role
         : `This needs the ${minRole} role in this organization; you are ${access.role}.`,
       { role: access.role, required: minRole },
     );
-  }
-  const scope = minRole === "viewer" ? "read" : rank[minRole] >= rank.admin ? "admin" : "write";
-  if (!principal.scopes.has(scope)) {
-    throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`, { scope });
   }
 }
 
@@ -95,44 +90,44 @@ export async function resolveJob(db: Database, userId: string, jobId: string) {
 /** Procedures on an organization named by `orgId`; `ctx.access` carries the caller's role. */
 export const orgProcedure = (minRole: Role = "viewer") =>
   userProcedure
-    .meta({ scope: "org", minRole })
+    .meta({ resource: "org", minRole, scope: scopeForRole(minRole) })
     .input(z.object({ orgId: id }))
     .use(async ({ ctx, input, next }) => {
       const access = await resolveOrg(ctx.services.db, ctx.principal.user.id, input.orgId);
-      authorize(ctx.principal, access, minRole);
+      authorize(access, minRole);
       return next({ ctx: { access } });
     });
 
 /** Procedures on a project named by `projectId`. */
 export const projectProcedure = (minRole: Role = "viewer") =>
   userProcedure
-    .meta({ scope: "project", minRole })
+    .meta({ resource: "project", minRole, scope: scopeForRole(minRole) })
     .input(z.object({ projectId: id }))
     .use(async ({ ctx, input, next }) => {
       const access = await resolveProject(ctx.services.db, ctx.principal.user.id, input.projectId);
-      authorize(ctx.principal, access, minRole);
+      authorize(access, minRole);
       return next({ ctx: { access } });
     });
 
 /** Procedures on an asset named by `assetId`. */
 export const assetProcedure = (minRole: Role = "viewer") =>
   userProcedure
-    .meta({ scope: "asset", minRole })
+    .meta({ resource: "asset", minRole, scope: scopeForRole(minRole) })
     .input(z.object({ assetId: id }))
     .use(async ({ ctx, input, next }) => {
       const access = await resolveAsset(ctx.services.db, ctx.principal.user.id, input.assetId);
-      authorize(ctx.principal, access, minRole);
+      authorize(access, minRole);
       return next({ ctx: { access } });
     });
 
 /** Procedures on a job named by `jobId`. */
 export const jobProcedure = (minRole: Role = "viewer") =>
   userProcedure
-    .meta({ scope: "job", minRole })
+    .meta({ resource: "job", minRole, scope: scopeForRole(minRole) })
     .input(z.object({ jobId: id }))
     .use(async ({ ctx, input, next }) => {
       const access = await resolveJob(ctx.services.db, ctx.principal.user.id, input.jobId);
-      authorize(ctx.principal, access, minRole);
+      authorize(access, minRole);
       return next({ ctx: { access } });
     });
 

@@ -10,7 +10,8 @@ import { createLogger, type Logger } from "@atelier/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
-import { authenticate, type Principal } from "./auth/authenticate.ts";
+import { startAccessControl } from "./auth/accessControl.ts";
+import { credentialOf } from "./auth/authenticate.ts";
 import type { Config } from "./env.ts";
 import { isOriginAllowed } from "./http/origin.ts";
 import { createRequestHandler } from "./http/handleRequest.ts";
@@ -93,8 +94,10 @@ export async function createApp(
     lifecycle: jobEngine.lifecycle,
     log: log.child({ part: "purge" }),
   });
+  const access = await startAccessControl({ db: database.db, bus, log: log.child({ part: "access" }) });
   const services: Services = {
     config,
+    access,
     db: database.db,
     storage,
     bus,
@@ -119,14 +122,13 @@ export async function createApp(
     : null;
   const allowedOrigins = new Set([new URL(url).origin, ...config.allowedOrigins]);
 
-  // The upgrade authenticates once; the WebSocket context reuses that principal.
-  const upgradePrincipals = new WeakMap<IncomingMessage, Principal | null>();
-  const createContext = async (opts: { req: IncomingMessage; res?: Context["res"] }): Promise<Context> => {
-    const principal = upgradePrincipals.has(opts.req)
-      ? (upgradePrincipals.get(opts.req) ?? null)
-      : await authenticate(services.db, opts.req);
-    return { services, principal, req: opts.req, res: opts.res };
-  };
+  // Only the credential is kept: every call resolves it again (see trpc.ts), over HTTP and on an open socket.
+  const createContext = (opts: { req: IncomingMessage; res?: Context["res"] }): Context => ({
+    services,
+    credential: credentialOf(opts.req),
+    req: opts.req,
+    res: opts.res,
+  });
 
   const trpcHttp = createHTTPHandler({
     router: appRouter,
@@ -173,9 +175,8 @@ export async function createApp(
     try {
       if ((req.url ?? "").split("?")[0] !== "/trpc") return refuse(404, "Not Found");
       if (!isOriginAllowed(req, allowedOrigins)) return refuse(403, "Forbidden");
-      const principal = await authenticate(services.db, req);
+      const principal = await access.principals.resolve(credentialOf(req));
       if (!principal) return refuse(401, "Unauthorized");
-      upgradePrincipals.set(req, principal);
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     } catch (err) {
       log.error({ err }, "upgrade failed");
@@ -194,6 +195,7 @@ export async function createApp(
       server.closeAllConnections();
       await worker?.stop({ drainTimeoutMs: 5_000 });
       await purge.stop();
+      await access.stop();
       await jobEngine.stop();
       await bus.close();
       await database.close();

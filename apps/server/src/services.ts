@@ -3,6 +3,7 @@ import type { Database } from "@atelier/db";
 import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
 import type { JobLifecycle } from "@atelier/jobs";
 import type { Logger } from "@atelier/shared";
+import type { AccessControl } from "./auth/accessControl.ts";
 import type { Config } from "./env.ts";
 import type { ObjectStorage } from "@atelier/storage";
 
@@ -15,6 +16,8 @@ export interface Services {
   /** Every change of a job's state (see @atelier/jobs' JobLifecycle). */
   lifecycle: JobLifecycle;
   log: Logger;
+  /** Who may call, kept current on every instance: principals per credential, live subscriptions watched. */
+  access: AccessControl;
   /** What steps run with in this installation: limits, providers, models, tokens. */
   pipelineEnv: PipelineEnv;
   /** Steps jobs may name in this installation. */

@@ -3,26 +3,40 @@ import { AppError, type ErrorCode, type Role } from "@atelier/shared";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
-import type { Principal } from "./auth/authenticate.ts";
+import type { ApiKeyScope } from "./auth/apiKeys.ts";
+import type { Credential } from "./auth/authenticate.ts";
 import { checkInputShape } from "./http/inputShape.ts";
 import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
 import type { Services } from "./services.ts";
 
 export interface Context {
   services: Services;
-  principal: Principal | null;
+  /**
+   * What the request (or, on a WebSocket, the upgrade) presented. Resolved to a principal on every
+   * call, never once per connection: a sign-out or a revoked key stops the next call.
+   */
+  credential: Credential | null;
   req: IncomingMessage;
   /** Present over HTTP only: the WebSocket cannot set cookies. */
   res?: ServerResponse;
 }
 
 /**
- * Who may call a procedure. `scope` says which resource the input names (and so which organization it belongs to);
- * the access middleware resolves that organization once, for every procedure, in one place.
+ * Who may call a procedure. `resource` says which resource the input names (and so which
+ * organization it belongs to); the access middleware resolves that organization once, for every
+ * procedure, in one place. `scope` is what an API key must hold to call it (sessions hold all),
+ * checked in `userProcedure` and nowhere else.
  */
 export interface ProcedureMeta {
-  scope: "public" | "user" | "org" | "project" | "asset" | "job";
+  resource?: "public" | "user" | "org" | "project" | "asset" | "job";
   minRole?: Role;
+  scope?: ApiKeyScope;
+}
+
+/** The key scope an organization role's work needs: reading, changing, or administering. */
+export function scopeForRole(minRole: Role): ApiKeyScope {
+  if (minRole === "viewer") return "read";
+  return minRole === "member" ? "write" : "admin";
 }
 
 const trpcCodeOf: Partial<Record<ErrorCode, TRPC_ERROR_CODE_KEY>> = {
@@ -101,15 +115,24 @@ const t = initTRPC
     },
   });
 
+/**
+ * An AppError as the matching tRPC error. Middleware converts what procedures throw; a subscription
+ * throws this itself when it ends mid-stream, where no middleware runs any more.
+ */
+export function toTrpcError(app: AppError): TRPCError {
+  return new TRPCError({
+    code: trpcCodeOf[app.code] ?? "INTERNAL_SERVER_ERROR",
+    message: app.message,
+    cause: app,
+  });
+}
+
 /** Turns a thrown AppError into the matching tRPC code, so HTTP statuses and clients agree with the AppError. */
 const appErrors = t.middleware(async ({ next, ctx, path }) => {
   const result = await next();
   if (!result.ok) {
     const app = appErrorOf(result.error);
-    if (app) {
-      const code = trpcCodeOf[app.code] ?? "INTERNAL_SERVER_ERROR";
-      return { ...result, error: new TRPCError({ code, message: app.message, cause: app }) };
-    }
+    if (app) return { ...result, error: toTrpcError(app) };
     if (result.error.code === "INTERNAL_SERVER_ERROR")
       ctx.services.log.error({ err: result.error.cause ?? result.error, path }, "procedure failed");
   }
@@ -126,13 +149,29 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-export const publicProcedure = t.procedure.use(appErrors).use(inputShape).meta({ scope: "public" });
+/** The caller as of this call: the credential resolved through the principal cache (null when none holds). */
+const currentPrincipal = t.middleware(async ({ ctx, next }) =>
+  next({ ctx: { principal: await ctx.services.access.principals.resolve(ctx.credential) } }),
+);
 
+export const publicProcedure = t.procedure
+  .use(appErrors)
+  .use(inputShape)
+  .use(currentPrincipal)
+  .meta({ resource: "public" });
+
+/** Signed-in callers only, holding the API key scope the procedure declares (fail closed when it declares none). */
 export const userProcedure = t.procedure
   .use(appErrors)
   .use(inputShape)
-  .meta({ scope: "user" })
-  .use(({ ctx, next }) => {
+  .use(currentPrincipal)
+  .meta({ resource: "user" })
+  .use(({ ctx, meta, path, next }) => {
     if (!ctx.principal) throw new AppError("UNAUTHORIZED", "Sign in first.");
+    const scope = meta?.scope;
+    if (!scope) throw new AppError("INTERNAL", `The procedure ${path} declares no scope.`);
+    if (!ctx.principal.scopes.has(scope)) {
+      throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`, { scope });
+    }
     return next({ ctx: { principal: ctx.principal } });
   });

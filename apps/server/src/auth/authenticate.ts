@@ -9,22 +9,27 @@ export type Principal =
   | { kind: "session"; user: UserView; session: Session; scopes: ReadonlySet<ApiKeyScope> }
   | { kind: "apiKey"; user: UserView; apiKeyId: string; scopes: ReadonlySet<ApiKeyScope> };
 
-const ALL_SCOPES: ReadonlySet<ApiKeyScope> = new Set(["read", "write", "admin"]);
+/** What a request presents: a session cookie, or `Authorization: Bearer <api key>`. */
+export type Credential = { kind: "session"; token: string } | { kind: "apiKey"; key: string };
 
-/** Who sent this request: a session cookie, or `Authorization: Bearer <api key>`. */
-export async function authenticate(
-  db: Database,
-  req: Pick<IncomingMessage, "headers">,
-): Promise<Principal | null> {
+export const ALL_SCOPES: ReadonlySet<ApiKeyScope> = new Set(["read", "write", "admin"]);
+
+/** The credential a request carries; a bearer header wins over the cookie (SDK and CLI calls). */
+export function credentialOf(req: Pick<IncomingMessage, "headers">): Credential | null {
   const bearer = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (bearer) {
-    const found = await validateApiKey(db, bearer);
+  if (bearer) return { kind: "apiKey", key: bearer };
+  const token = readCookie(req, SESSION_COOKIE);
+  return token ? { kind: "session", token } : null;
+}
+
+/** Who holds a credential, from the database: null when the session ended or the key was revoked. */
+export async function lookupPrincipal(db: Database, credential: Credential): Promise<Principal | null> {
+  if (credential.kind === "apiKey") {
+    const found = await validateApiKey(db, credential.key);
     return found
       ? { kind: "apiKey", user: found.user, apiKeyId: found.apiKeyId, scopes: new Set(found.scopes) }
       : null;
   }
-  const token = readCookie(req, SESSION_COOKIE);
-  if (!token) return null;
-  const found = await validateSessionToken(db, token);
+  const found = await validateSessionToken(db, credential.token);
   return found ? { kind: "session", user: found.user, session: found.session, scopes: ALL_SCOPES } : null;
 }

@@ -53,25 +53,33 @@ export const authRouter = router({
   }),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {
-    if (ctx.principal?.kind === "session") await invalidateSession(ctx.services.db, ctx.principal.session.id);
+    if (ctx.principal?.kind === "session") {
+      const sessionId = ctx.principal.session.id;
+      await invalidateSession(ctx.services.db, sessionId);
+      await ctx.services.access.announce({ kind: "session.ended", sessionId });
+    }
     ctx.res?.appendHeader("Set-Cookie", clearedSessionCookie(isSecure(ctx)));
     return { ok: true };
   }),
 
   me: publicProcedure.query(({ ctx }) => ({ user: ctx.principal?.user ?? null })),
 
-  createApiKey: userProcedure.input(createApiKeyInput).mutation(async ({ ctx, input }) => {
-    if (ctx.principal.kind === "apiKey")
-      throw new AppError("FORBIDDEN", "Create API keys from a signed-in session.");
-    const { key, prefix, keyHash } = generateApiKey();
-    const [row] = await ctx.services.db
-      .insert(schema.apiKeys)
-      .values({ userId: ctx.principal.user.id, name: input.name, prefix, keyHash, scopes: input.scopes })
-      .returning({ id: schema.apiKeys.id, createdAt: schema.apiKeys.createdAt });
-    return { id: row!.id, name: input.name, prefix, scopes: input.scopes, key };
-  }),
+  createApiKey: userProcedure
+    .meta({ scope: "admin" })
+    .input(createApiKeyInput)
+    .mutation(async ({ ctx, input }) => {
+      if (ctx.principal.kind === "apiKey")
+        throw new AppError("FORBIDDEN", "Create API keys from a signed-in session.");
+      const { key, prefix, keyHash } = generateApiKey();
+      const [row] = await ctx.services.db
+        .insert(schema.apiKeys)
+        .values({ userId: ctx.principal.user.id, name: input.name, prefix, keyHash, scopes: input.scopes })
+        .returning({ id: schema.apiKeys.id, createdAt: schema.apiKeys.createdAt });
+      return { id: row!.id, name: input.name, prefix, scopes: input.scopes, key };
+    }),
 
-  listApiKeys: userProcedure.query(async ({ ctx }) => {
+  // Key ids are what revokeApiKey takes: listing them is administering the account.
+  listApiKeys: userProcedure.meta({ scope: "admin" }).query(async ({ ctx }) => {
     const rows = await ctx.services.db
       .select()
       .from(schema.apiKeys)
@@ -87,19 +95,23 @@ export const authRouter = router({
     }));
   }),
 
-  revokeApiKey: userProcedure.input(revokeApiKeyInput).mutation(async ({ ctx, input }) => {
-    const [row] = await ctx.services.db
-      .update(schema.apiKeys)
-      .set({ revokedAt: new Date() })
-      .where(
-        and(
-          eq(schema.apiKeys.id, input.apiKeyId),
-          eq(schema.apiKeys.userId, ctx.principal.user.id),
-          isNull(schema.apiKeys.revokedAt),
-        ),
-      )
-      .returning({ id: schema.apiKeys.id });
-    if (!row) throw new AppError("NOT_FOUND", "No active API key of yours with that id.");
-    return { ok: true };
-  }),
+  revokeApiKey: userProcedure
+    .meta({ scope: "admin" })
+    .input(revokeApiKeyInput)
+    .mutation(async ({ ctx, input }) => {
+      const [row] = await ctx.services.db
+        .update(schema.apiKeys)
+        .set({ revokedAt: new Date() })
+        .where(
+          and(
+            eq(schema.apiKeys.id, input.apiKeyId),
+            eq(schema.apiKeys.userId, ctx.principal.user.id),
+            isNull(schema.apiKeys.revokedAt),
+          ),
+        )
+        .returning({ id: schema.apiKeys.id });
+      if (!row) throw new AppError("NOT_FOUND", "No active API key of yours with that id.");
+      await ctx.services.access.announce({ kind: "apiKey.revoked", apiKeyId: row.id });
+      return { ok: true };
+    }),
 });

@@ -29,20 +29,23 @@ function slugOf(name: string): string {
 }
 
 export const orgsRouter = router({
-  create: userProcedure.input(createOrgInput).mutation(async ({ ctx, input }) => {
-    return ctx.services.db.transaction(async (tx) => {
-      const [org] = await tx
-        .insert(schema.organizations)
-        .values({ name: input.name, slug: slugOf(input.name) })
-        .returning();
-      await tx
-        .insert(schema.memberships)
-        .values({ orgId: org!.id, userId: ctx.principal.user.id, role: "owner" });
-      return { id: org!.id, name: org!.name, slug: org!.slug, plan: org!.plan, role: "owner" as const };
-    });
-  }),
+  create: userProcedure
+    .meta({ scope: "write" })
+    .input(createOrgInput)
+    .mutation(async ({ ctx, input }) => {
+      return ctx.services.db.transaction(async (tx) => {
+        const [org] = await tx
+          .insert(schema.organizations)
+          .values({ name: input.name, slug: slugOf(input.name) })
+          .returning();
+        await tx
+          .insert(schema.memberships)
+          .values({ orgId: org!.id, userId: ctx.principal.user.id, role: "owner" });
+        return { id: org!.id, name: org!.name, slug: org!.slug, plan: org!.plan, role: "owner" as const };
+      });
+    }),
 
-  list: userProcedure.query(async ({ ctx }) => {
+  list: userProcedure.meta({ scope: "read" }).query(async ({ ctx }) => {
     const rows = await ctx.services.db
       .select({ org: schema.organizations, role: schema.memberships.role })
       .from(schema.memberships)
@@ -116,6 +119,11 @@ export const orgsRouter = router({
         return { userId: input.userId, role: input.role };
       });
       await tellMember(ctx.services, ctx.access, input.userId, "role", input.role, ctx.principal.user.name);
+      await ctx.services.access.announce({
+        kind: "membership.changed",
+        orgId: ctx.access.orgId,
+        userId: input.userId,
+      });
       return changed;
     }),
 
@@ -143,6 +151,12 @@ export const orgsRouter = router({
         return { ok: true };
       });
       await tellMember(ctx.services, ctx.access, input.userId, "removed", null, ctx.principal.user.name);
+      // Their open subscriptions to this organization's projects end within a second, on every instance.
+      await ctx.services.access.announce({
+        kind: "membership.changed",
+        orgId: ctx.access.orgId,
+        userId: input.userId,
+      });
       return removed;
     }),
 

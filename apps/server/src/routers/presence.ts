@@ -15,7 +15,8 @@ export function colourOf(userId: string): string {
 
 export const presenceRouter = router({
   /** Where the caller is in the project: cursor, selected asset, what they edit. Throttled, never stored. */
-  update: projectProcedure()
+  // A viewer or a read-only key watches; showing a cursor to the team is taking part (write).
+  update: projectProcedure("member")
     .input(presenceInput)
     .mutation(async ({ ctx, input }) => {
       const user = ctx.principal.user;
@@ -36,7 +37,7 @@ export const presenceRouter = router({
       return { sent: true };
     }),
 
-  leave: projectProcedure().mutation(async ({ ctx, input }) => {
+  leave: projectProcedure("member").mutation(async ({ ctx, input }) => {
     lastSent.delete(`${input.projectId}:${ctx.principal.user.id}`);
     await ctx.services.bus.appendEvent(input.projectId, {
       type: "presence.left",

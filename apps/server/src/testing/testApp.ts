@@ -83,7 +83,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 /** tRPC over HTTP (and WebSocket for subscriptions), keeping cookies like a browser does. */
 export function createClient(
   baseUrl: string,
-  opts: { apiKey?: string; origin?: string; jar?: Map<string, string> } = {},
+  opts: {
+    apiKey?: string;
+    origin?: string;
+    jar?: Map<string, string>;
+    /** Every call over one WebSocket opened at once and kept open, instead of HTTP (sign in elsewhere). */
+    overWebSocket?: boolean;
+  } = {},
 ) {
   const jar = opts.jar ?? new Map<string, string>();
   const headers = (): Record<string, string> => ({
@@ -103,27 +109,37 @@ export function createClient(
     }
     return res;
   };
+  let socketsOpened = 0;
   const CookieWebSocket = class extends WebSocket {
     constructor(url: string | URL) {
       super(url, { headers: headers() });
+      socketsOpened += 1;
     }
   };
   // Lazy: the socket opens on the first subscription, after sign-in has filled the cookie jar.
   const ws = createWSClient({
     url: `${baseUrl.replace(/^http/, "ws")}/trpc`,
     WebSocket: CookieWebSocket as unknown as typeof globalThis.WebSocket,
-    lazy: { enabled: true, closeMs: 0 },
+    lazy: opts.overWebSocket ? { enabled: false, closeMs: 0 } : { enabled: true, closeMs: 0 },
   });
   const trpc = createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        condition: (op) => op.type === "subscription",
+        condition: (op) => opts.overWebSocket === true || op.type === "subscription",
         true: wsLink({ client: ws }),
         false: httpLink({ url: `${baseUrl}/trpc`, fetch: fetchWithCookies }),
       }),
     ],
   });
-  return { trpc, fetch: fetchWithCookies, headers, jar, closeWs: () => ws.close() };
+  return {
+    trpc,
+    fetch: fetchWithCookies,
+    headers,
+    jar,
+    closeWs: () => ws.close(),
+    /** How many WebSockets this client opened: 1 means every call went over the same open socket. */
+    socketsOpened: () => socketsOpened,
+  };
 }
 
 async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
