@@ -84,16 +84,21 @@ export class AccessWatch {
   async sweep(): Promise<void> {
     const principals = new Map<Credential, Promise<Principal | null>>();
     const memberships = new Map<string, Promise<boolean>>();
+    const once = <K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> => {
+      const known = cache.get(key);
+      if (known) return known;
+      const loading = load();
+      cache.set(key, loading);
+      return loading;
+    };
     await Promise.all(
       [...this.watches].map(async (watch) => {
-        let principal = principals.get(watch.credential);
-        if (!principal)
-          principals.set(watch.credential, (principal = this.principals.resolve(watch.credential)));
-        if (!(await principal)) return watch.end(signedOut());
-        const key = `${watch.principal.user.id}:${watch.orgId}`;
-        let member = memberships.get(key);
-        if (!member) memberships.set(key, (member = this.isMember(watch.principal.user.id, watch.orgId)));
-        if (!(await member)) watch.end(removed());
+        const { credential, orgId } = watch;
+        const userId = watch.principal.user.id;
+        if (!(await once(principals, credential, () => this.principals.resolve(credential))))
+          return watch.end(signedOut());
+        if (!(await once(memberships, `${userId}:${orgId}`, () => this.isMember(userId, orgId))))
+          watch.end(removed());
       }),
     );
   }
