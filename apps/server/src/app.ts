@@ -14,6 +14,7 @@ import { startAccessControl } from "./auth/accessControl.ts";
 import { credentialOf } from "./auth/authenticate.ts";
 import type { Config } from "./env.ts";
 import { isOriginAllowed } from "./http/origin.ts";
+import { clientAddressResolver } from "./http/clientAddress.ts";
 import { createRequestHandler } from "./http/handleRequest.ts";
 import { cachedHealth } from "./http/healthCheck.ts";
 import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
@@ -22,6 +23,7 @@ import { s3Origins, securityHeaders } from "./http/securityHeaders.ts";
 import { createStaticHandler } from "./http/staticFiles.ts";
 import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
 import { guardFrames } from "./http/wsFrameGuard.ts";
+import { createLimits, createSignInThrottle } from "./limits/index.ts";
 import { appRouter } from "./router.ts";
 import type { Services } from "./services.ts";
 import { createLocalStorageHandler, createStorage } from "@atelier/storage";
@@ -95,9 +97,13 @@ export async function createApp(
     log: log.child({ part: "purge" }),
   });
   const access = await startAccessControl({ db: database.db, bus, log: log.child({ part: "access" }) });
+  const limits = createLimits({ redisUrl: config.redisUrl, prefix: config.redisPrefix, log });
   const services: Services = {
     config,
     access,
+    limits,
+    signInThrottle: createSignInThrottle(limits),
+    clientAddress: clientAddressResolver(config.trustProxy),
     db: database.db,
     storage,
     bus,
@@ -196,6 +202,7 @@ export async function createApp(
       await worker?.stop({ drainTimeoutMs: 5_000 });
       await purge.stop();
       await access.stop();
+      await limits.close();
       await jobEngine.stop();
       await bus.close();
       await database.close();

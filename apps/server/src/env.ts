@@ -5,6 +5,7 @@ import { leaseMsSetting } from "@atelier/jobs";
 import { type PipelineSettings, pipelineSettingsOf, pipelineSettingsShape } from "@atelier/pipeline";
 import { AppError } from "@atelier/shared";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/clientAddress.ts";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -16,6 +17,14 @@ const envSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   /** URL people open; used in signed storage URLs and the Origin check. Default http://localhost:PORT. */
   ATELIER_PUBLIC_URL: z.url().optional(),
+  /**
+   * Which reverse proxies may name the client in X-Forwarded-For (for per-address sign-in limits):
+   * unset/false for none (the socket's peer is the client), a hop count, or their addresses and CIDRs.
+   */
+  ATELIER_TRUST_PROXY: z
+    .string()
+    .default("")
+    .refine((v) => parseTrustProxy(v) !== null, "Use a hop count or comma-separated addresses / CIDRs."),
   /** Extra origins allowed to open WebSockets and PUT uploads (comma-separated). */
   ATELIER_ALLOWED_ORIGINS: z.string().default(""),
   /** Embedded data folder: PGlite database, local storage, generated secret. */
@@ -68,6 +77,7 @@ export interface Config {
   host: string;
   publicUrl: string | undefined;
   allowedOrigins: string[];
+  trustProxy: TrustProxy;
   dataDir: string;
   secret: string;
   databaseUrl: string | undefined;
@@ -125,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.ATELIER_PUBLIC_URL?.replace(/\/$/, ""),
     allowedOrigins: origins,
+    trustProxy: parseTrustProxy(e.ATELIER_TRUST_PROXY)!,
     dataDir,
     secret: e.ATELIER_SECRET ?? secretFrom(dataDir),
     databaseUrl: e.DATABASE_URL,

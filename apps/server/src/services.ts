@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
 import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
@@ -5,6 +6,7 @@ import type { JobLifecycle } from "@atelier/jobs";
 import type { Logger } from "@atelier/shared";
 import type { AccessControl } from "./auth/accessControl.ts";
 import type { Config } from "./env.ts";
+import type { Limits, SignInThrottle } from "./limits/index.ts";
 import type { ObjectStorage } from "@atelier/storage";
 
 /** What procedures and HTTP handlers may use; built once per process by createApp, or by a test. */
@@ -16,6 +18,11 @@ export interface Services {
   /** Every change of a job's state (see @atelier/jobs' JobLifecycle). */
   lifecycle: JobLifecycle;
   log: Logger;
+  /** Rate limits, shared by every instance when Redis is configured. */
+  limits: Limits;
+  signInThrottle: SignInThrottle;
+  /** The client's address, from the socket or from trusted proxies (ATELIER_TRUST_PROXY). */
+  clientAddress(req: IncomingMessage): string;
   /** Who may call, kept current on every instance: principals per credential, live subscriptions watched. */
   access: AccessControl;
   /** What steps run with in this installation: limits, providers, models, tokens. */

@@ -4,7 +4,6 @@ import { generateApiKey } from "../auth/apiKeys.ts";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
 import { decoyHash, hashPassword, verifyPassword } from "../auth/password.ts";
 import { createSession, generateToken, invalidateSession } from "../auth/sessions.ts";
-import { assertNotThrottled, clearFailures, recordFailure } from "../auth/throttle.ts";
 import type { Context } from "../trpc.ts";
 import { publicProcedure, router, userProcedure } from "../trpc.ts";
 
@@ -18,10 +17,6 @@ async function startSession(ctx: Context, userId: string): Promise<void> {
   const token = generateToken();
   const session = await createSession(ctx.services.db, token, userId);
   ctx.res.appendHeader("Set-Cookie", sessionCookie(token, session.expiresAt, isSecure(ctx)));
-}
-
-function clientAddress(ctx: Context): string {
-  return ctx.req.socket.remoteAddress ?? "unknown";
 }
 
 export const authRouter = router({
@@ -38,16 +33,14 @@ export const authRouter = router({
   }),
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
-    const { db } = ctx.services;
-    const keys = [`email:${input.email}`, `ip:${clientAddress(ctx)}`];
-    await assertNotThrottled(db, keys);
+    const { db, signInThrottle } = ctx.services;
+    const address = ctx.services.clientAddress(ctx.req);
+    // Counted before the password is checked: a burst of parallel guesses checks only what the limit allows.
+    await signInThrottle.attempt(input.email, address);
     const [user] = await db.select().from(schema.users).where(eq(schema.users.email, input.email));
     const ok = await verifyPassword(user?.passwordHash ?? decoyHash, input.password);
-    if (!user || !ok) {
-      await recordFailure(db, keys);
-      throw new AppError("UNAUTHORIZED", "Email or password is incorrect.");
-    }
-    await clearFailures(db, keys);
+    if (!user || !ok) throw new AppError("UNAUTHORIZED", "Email or password is incorrect.");
+    await signInThrottle.succeeded(input.email, address);
     await startSession(ctx, user.id);
     return { user: { id: user.id, email: user.email, name: user.name } };
   }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { waitOf } from "./throttle.ts";
+import { waitOf } from "./waitOf.ts";
 
-describe("the sign-in lock's message", () => {
+describe("the wait a rate limit names", () => {
   it("says how long to wait in words that agree with the number", () => {
     expect(waitOf(1)).toBe("1 second");
     expect(waitOf(2)).toBe("2 seconds");
