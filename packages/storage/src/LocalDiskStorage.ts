@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import {
   type FileHandle,
+  link,
   mkdir,
   open,
   readdir,
@@ -49,6 +50,9 @@ interface ObjectMeta {
   key: string;
   contentType: string;
 }
+
+const alreadyUploaded = (key: string) =>
+  new AppError("CONFLICT", "This upload URL was already used; ask for a new one to upload again.", { key });
 
 const isMissing = (err: unknown) =>
   (err as NodeJS.ErrnoException | null)?.code === "ENOENT" ||
@@ -126,7 +130,7 @@ export class LocalDiskStorage implements ObjectStorage {
   async put(key: string, data: Buffer, contentType: string): Promise<void> {
     assertValidObjectKey(key);
     parseContentType(contentType);
-    await this.#writeAtomically(key, contentType, (tmpPath) =>
+    await this.#writeAtomically(key, contentType, { createOnly: false }, (tmpPath) =>
       writeFile(tmpPath, data, { flag: "wx", flush: true }),
     );
   }
@@ -202,6 +206,10 @@ export class LocalDiskStorage implements ObjectStorage {
    * stops reading and throws FILE_TOO_LARGE; short of it, VALIDATION_ERROR. Either
    * way nothing is stored at the key.
    */
+  /**
+   * Writes a signed upload. Create-only: an upload URL is single-use, so an object that already
+   * has bytes is never replaced (CONFLICT), not even by two PUTs racing each other.
+   */
   async writeFromStream(
     key: string,
     source: Readable,
@@ -209,7 +217,8 @@ export class LocalDiskStorage implements ObjectStorage {
     exactBytes: number,
   ): Promise<void> {
     assertValidObjectKey(key);
-    await this.#writeAtomically(key, contentType, async (tmpPath) => {
+    if (await this.head(key)) throw alreadyUploaded(key);
+    await this.#writeAtomically(key, contentType, { createOnly: true }, async (tmpPath) => {
       const sink = createWriteStream(tmpPath, { flags: "wx", flush: true });
       const closed = whenClosed(sink);
       let bytes: number;
@@ -236,6 +245,7 @@ export class LocalDiskStorage implements ObjectStorage {
   async #writeAtomically(
     key: string,
     contentType: string,
+    mode: { createOnly: boolean },
     fill: (tmpPath: string) => Promise<void>,
   ): Promise<void> {
     const paths = this.#pathsOf(key);
@@ -248,7 +258,15 @@ export class LocalDiskStorage implements ObjectStorage {
       await writeFile(tmpMeta, JSON.stringify(meta), { flag: "wx", flush: true });
       await mkdir(paths.dir, { recursive: true });
       // Data first: a crash in between leaves the new bytes with the old (or no) type, never torn bytes.
-      await rename(tmpData, paths.data);
+      if (mode.createOnly) {
+        // link() fails when the name exists, where rename() would replace it.
+        await link(tmpData, paths.data).catch((err: NodeJS.ErrnoException) => {
+          throw err.code === "EEXIST" ? alreadyUploaded(key) : err;
+        });
+        await rm(tmpData, { force: true });
+      } else {
+        await rename(tmpData, paths.data);
+      }
       await rename(tmpMeta, paths.meta);
     } catch (err) {
       await rm(tmpData, { force: true });

@@ -23,7 +23,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe("S3Storage presigned URLs", () => {
-  it("signs the upload's type and length and carries no checksum a browser body could not match", async () => {
+  it("signs the upload's type, length and create-only condition, and carries no checksum a browser body could not match", async () => {
     const storage = new S3Storage(config);
     const target = await storage.createUploadUrl("orgs/o1/a.png", {
       contentType: "image/png",
@@ -34,10 +34,11 @@ describe("S3Storage presigned URLs", () => {
     expect(`${url.origin}${url.pathname}`).toBe("http://minio.internal:9000/atelier/orgs/o1/a.png");
     expect(url.searchParams.get("X-Amz-Expires")).toBe("300");
     expect(url.searchParams.get("X-Amz-SignedHeaders")?.split(";")).toEqual(
-      expect.arrayContaining(["content-length", "content-type", "host"]),
+      expect.arrayContaining(["content-length", "content-type", "host", "if-none-match"]),
     );
     expect(target.url.toLowerCase()).not.toContain("checksum");
-    expect(target.headers).toEqual({ "Content-Type": "image/png" });
+    // If-None-Match: * makes S3, MinIO and R2 refuse a second PUT to the same URL (412).
+    expect(target.headers).toEqual({ "Content-Type": "image/png", "If-None-Match": "*" });
     storage.close();
   });
 

@@ -84,13 +84,15 @@ export class S3Storage implements ObjectStorage {
       Key: key,
       ContentType: contentType,
       ContentLength: contentLength,
+      // Create-only: a second PUT to the same URL must not replace bytes the server already checked.
+      IfNoneMatch: "*",
     });
     const url = await getSignedUrl(this.#presignClient, command, {
       expiresIn: expiresInSec,
-      // Signing these two makes the store refuse a body of another size or type.
-      signableHeaders: new Set(["content-type", "content-length"]),
+      // Signing these makes the store refuse a body of another size or type, or a second upload.
+      signableHeaders: new Set(["content-type", "content-length", "if-none-match"]),
     });
-    return { url, method: "PUT", headers: { "Content-Type": contentType } };
+    return { url, method: "PUT", headers: { "Content-Type": contentType, "If-None-Match": "*" } };
   }
 
   async createDownloadUrl(key: string, opts: DownloadUrlOptions): Promise<string> {

@@ -75,6 +75,29 @@ describe("signed PUT", () => {
     expect(await store.storage.head(key)).toEqual({ bytes: body.length, contentType: "image/png" });
   });
 
+  it("is single-use: a second PUT to the same URL is refused and the first bytes stay", async () => {
+    const key = freshKey("once.png");
+    const first = Buffer.from("checked bytes!");
+    const target = await uploadUrl(key, first.length);
+    expect((await fetch(target.url, { method: "PUT", headers: target.headers, body: first })).status).toBe(
+      200,
+    );
+    const swap = Buffer.from("swapped bytes!");
+    const again = await fetch(target.url, { method: "PUT", headers: target.headers, body: swap });
+    expect(again.status).toBe(409);
+    expect((await errorOf(again)).code).toBe("CONFLICT");
+    const racing = await Promise.all(
+      [Buffer.from("racer one  :)"), Buffer.from("racer two  :)")].map(async (body) => {
+        const raceKey = `${key}-race`;
+        const raceTarget = await uploadUrl(raceKey, body.length);
+        return (await fetch(raceTarget.url, { method: "PUT", headers: raceTarget.headers, body })).status;
+      }),
+    );
+    expect(racing.sort()).toEqual([200, 409]);
+    expect((await store.storage.get(key)).toString()).toBe("checked bytes!");
+    await expectNoTempFiles();
+  });
+
   it("refuses a tampered signature, length, type or expiry with BAD_SIGNATURE and stores nothing", async () => {
     const key = freshKey("tampered.png");
     const body = Buffer.from("0123456789");

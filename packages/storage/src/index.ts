@@ -25,3 +25,4 @@ export { createLocalStorageHandler } from "./createLocalStorageHandler.ts";
 export type { LocalStorageHandlerOptions, StorageRequestHandler } from "./createLocalStorageHandler.ts";
 export { assertValidObjectKey } from "./objectKey.ts";
 export { MAX_SINGLE_PUT_BYTES, MAX_URL_LIFETIME_SEC } from "./storageOptions.ts";
+export { getVerified } from "./getVerified.ts";

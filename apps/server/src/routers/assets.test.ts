@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { eq, schema } from "@atelier/db";
 import { TRPCClientError } from "@trpc/client";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -105,5 +106,58 @@ describe.each([
     if (setup.storage === "local") expect(appCodeOf(outcome)).toBe("VALIDATION_ERROR");
     else expect(outcome).toMatchObject({ status: "rejected", rejection: { code: "FILE_TOO_LARGE" } });
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("a validated original", () => {
+  let app: TestApp;
+  let client: TestClient;
+  let projectId: string;
+  beforeAll(async () => {
+    app = await startTestApp();
+    client = app.client();
+    ({
+      project: { id: projectId },
+    } = await signUpWithProject(client));
+  });
+  afterAll(() => app.close());
+
+  it("cannot be replaced through its upload URL, and a file swapped anyway is never processed", async () => {
+    const bytes = fixture("coffee.png");
+    const { asset, upload: target } = await client.trpc.assets.createUpload.mutate({
+      projectId,
+      filename: "coffee.png",
+      contentType: "image/png",
+      bytes: bytes.length,
+    });
+    await fetch(target.url, { method: "PUT", headers: target.headers, body: new Uint8Array(bytes) });
+    const ready = await client.trpc.assets.completeUpload.mutate({ assetId: asset.id });
+    expect(ready.status).toBe("ready");
+
+    const swapped = Buffer.from(bytes);
+    swapped[swapped.length - 20] = (swapped[swapped.length - 20]! + 1) % 256;
+    const second = await fetch(target.url, {
+      method: "PUT",
+      headers: target.headers,
+      body: new Uint8Array(swapped),
+    });
+    expect(second.status).toBe(409);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe("CONFLICT");
+
+    // A store that cannot refuse a second write (or a tampered bucket): the bytes change under the asset.
+    const [row] = await app.services.db.select().from(schema.assets).where(eq(schema.assets.id, asset.id));
+    await app.services.storage.delete(row!.storageKey);
+    await app.services.storage.put(row!.storageKey, swapped, "image/png");
+    const render = await client.trpc.documents.render.query({ assetId: asset.id }).catch((e) => e);
+    expect(appCodeOf(render)).toBe("CONFLICT");
+    const job = await client.trpc.jobs.create.mutate({
+      projectId,
+      assetIds: [asset.id],
+      spec: { steps: [{ step: "convert", params: { format: "webp" } }] },
+    });
+    await expect
+      .poll(async () => (await client.trpc.jobs.get.query({ jobId: job.id })).status, { timeout: 15_000 })
+      .toBe("failed");
+    expect((await client.trpc.jobs.get.query({ jobId: job.id })).error?.code).toBe("CONFLICT");
   });
 });

@@ -11,6 +11,7 @@ import {
   editDocumentSchema,
   invertEditOps,
 } from "@atelier/shared";
+import { getVerified } from "@atelier/storage";
 import { z } from "zod";
 import { assetProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
@@ -177,7 +178,7 @@ export const documentsRouter = router({
         .from(schema.assetDocuments)
         .where(eq(schema.assetDocuments.assetId, asset.id));
       const [original, org, analysis] = await Promise.all([
-        storage.get(asset.storageKey),
+        getVerified(storage, asset.storageKey, asset.sha256, { what: asset.filename }),
         orgPipelineSettings(db, asset.orgId),
         // A format is cut where the planner puts it, from the same stored analysis a job uses.
         input.formatId ? assetAnalysis(ctx.services, asset) : null,

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -129,6 +129,7 @@ export async function seedProject(
       declaredBytes: data.length,
       mediaType: "image/png",
       bytes: data.length,
+      sha256: createHash("sha256").update(data).digest("hex"),
       status: "ready",
     })
     .returning();

@@ -9,6 +9,7 @@ import {
   type Rect,
 } from "@atelier/shared";
 import { assetAnalysis } from "../assetAnalysis.ts";
+import { getVerified } from "@atelier/storage";
 import type { JobRow } from "../jobRow.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { documentsAtRevisions } from "./documentsAtRevisions.ts";
@@ -25,6 +26,7 @@ const stepsUsingAnalysis = new Set(["repurpose", "text-overlay"]);
  * For steps that plan crops, each input carries the asset's stored analysis moved into its pixels
  * (`meta.analysis`) and the formats' own crops (`meta.formatRegions`), so the job cuts what the format
  * gallery showed.
+ * Originals are read only if they still have the SHA-256 recorded when they were validated (CONFLICT).
  */
 export async function loadJobInputs(
   ctx: Pick<WorkerContext, "db" | "storage" | "maxInputBytes" | "pipelineEnv" | "log">,
@@ -63,7 +65,11 @@ export async function loadJobInputs(
   return Promise.all(
     job.assetIds.map(async (id) => {
       const asset = byId.get(id)!;
-      const data = await ctx.storage.get(asset.storageKey, { maxBytes: ctx.maxInputBytes });
+      // The bytes checked at upload, or nothing: a swapped original is never processed.
+      const data = await getVerified(ctx.storage, asset.storageKey, asset.sha256, {
+        maxBytes: ctx.maxInputBytes,
+        what: asset.filename,
+      });
       const name = asset.filename.replace(/\.[^.]+$/, "") || asset.id;
       const document: EditDocument | undefined = documents.get(id);
       const analysis = plansCrops ? await assetAnalysis(ctx, asset) : null;
