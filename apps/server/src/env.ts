@@ -56,6 +56,11 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(50 * 1024 * 1024),
+  /**
+   * Most megapixels one job may produce over all its steps (assets × formats × sizes), checked before
+   * it is queued; default 2000. Also no single image over MAX_INPUT_PIXELS.
+   */
+  MAX_JOB_OUTPUT_MEGAPIXELS: z.coerce.number().int().positive().default(2000),
   /** Folder of the built web app; unset means apps/web/dist of this checkout. */
   ATELIER_WEB_DIST: z.string().optional(),
   /** MAX_INPUT_PIXELS, EXECUTION_PROVIDERS, ATELIER_MODELS_DIR, REPLICATE_*: read alike by nodes and the CLI. */
@@ -97,6 +102,7 @@ export interface Config {
     | undefined;
   maxUploadBytes: number;
   maxInputPixels: number;
+  maxJobOutputMegapixels: number;
   webDist: string;
   logLevel: string;
   embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
@@ -155,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     maxInputPixels: e.MAX_INPUT_PIXELS,
+    maxJobOutputMegapixels: e.MAX_JOB_OUTPUT_MEGAPIXELS,
     webDist: resolve(e.ATELIER_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname),
     logLevel: e.LOG_LEVEL,
     embeddedWorker: {

@@ -21,3 +21,4 @@ export {
   sql,
   sum,
 } from "drizzle-orm";
+export type { SQL } from "drizzle-orm";

@@ -1,5 +1,8 @@
 import type { AssetFormat } from "./step.ts";
 
+/** Most formats one repurpose run makes, and most formats an organisation may define. */
+export const MAX_FORMATS_PER_RUN = 50;
+
 /** The formats every organisation gets; organisations add or override by id through env.org.formats. */
 export const builtInFormats: readonly AssetFormat[] = [
   { id: "instagram-square", label: "Instagram square", width: 1080, height: 1080 },

@@ -5,8 +5,10 @@ export type {
   Artifact,
   AssetFormat,
   Availability,
+  ImageSize,
   OrgPipelineSettings,
   PipelineEnv,
+  SizePlanEnv,
   StepContext,
   StepDefinition,
   StepResult,
@@ -30,6 +32,8 @@ export { outputFileNamesOf, outputNamingOf } from "./outputNaming.ts";
 export { allSteps, catalogue, describeSteps, parseSpec } from "./catalogue.ts";
 export type { StepDescription } from "./catalogue.ts";
 export { buildCatalogue, checkPlannedSteps, parsePipelineSpec, pipelineSpecSchema } from "./pipelineSpec.ts";
+export { assertJobSizeWithin, planJobSize } from "./planJobSize.ts";
+export type { JobSizeLimits, JobSizePlan } from "./planJobSize.ts";
 export type { AnyStep, PipelineSpec, PlannedStep, StepCatalogue } from "./pipelineSpec.ts";
 export { describePresets, getPreset, presetAvailability, presetSpec, presets } from "./presets.ts";
 export type { Preset, PresetDescription } from "./presets.ts";
@@ -45,7 +49,7 @@ export {
 export type { Preview } from "./preview.ts";
 
 // Formats, text styles, edit documents
-export { availableFormats, builtInFormats } from "./formats.ts";
+export { availableFormats, builtInFormats, MAX_FORMATS_PER_RUN } from "./formats.ts";
 export { renderEditDocument } from "./renderEditDocument.ts";
 export type { RenderEditOptions, Rendition } from "./renderEditDocument.ts";
 

@@ -1,5 +1,6 @@
 import { AppError, canvasFillSchema } from "@atelier/shared";
 import { z } from "zod";
+import { MAX_FORMATS_PER_RUN } from "./formats.ts";
 import { type PipelineSpec, parsePipelineSpec, type StepCatalogue } from "./pipelineSpec.ts";
 import type { Availability, PipelineEnv } from "./step.ts";
 import { figurineParams } from "./steps/figurine.ts";
@@ -13,9 +14,12 @@ const list = z.preprocess(
           .map((s) => s.trim())
           .filter(Boolean)
       : v,
-  z.array(z.string().min(1)).min(1),
+  z.array(z.string().min(1).max(64)).min(1).max(MAX_FORMATS_PER_RUN),
 );
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #f4f1ec");
+const colour = z
+  .string()
+  .max(7)
+  .regex(/^#[0-9a-fA-F]{6}$/, "a colour like #f4f1ec");
 
 export interface Preset<S extends z.ZodType = z.ZodType> {
   name: string;
@@ -75,6 +79,7 @@ const spriteSheetPreset = definePreset({
     .object({
       name: z
         .string()
+        .max(64)
         .regex(/^[\w-]+$/)
         .default("atlas"),
       padding: z.number().int().min(0).max(64).default(2),
@@ -183,6 +188,7 @@ const stagingPreset = definePreset({
       roomType: z.string().max(100).optional(),
       model: z
         .string()
+        .max(200)
         .regex(/^[\w.-]+\/[\w.-]+$/)
         .default("adirik/interior-design"),
     })

@@ -77,6 +77,18 @@ export interface AssetFormat {
   height: number;
 }
 
+/** Width and height of an image, in pixels. */
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+/** What a step's size plan may consult before anything runs. */
+export interface SizePlanEnv {
+  /** The organization's own asset formats (repurpose makes built-in and these). */
+  orgFormats: readonly AssetFormat[];
+}
+
 export type Availability = { available: true } | { available: false; reason: string };
 
 export interface StepDefinition<S extends z.ZodType = z.ZodType> {
@@ -102,6 +114,12 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
    * Throws VALIDATION_ERROR with `details.path` inside the params.
    */
   checkParams?(params: z.infer<S>, env: PipelineEnv): void;
+  /**
+   * The sizes of the images this step hands on, at most, from its inputs' sizes (one input for an
+   * "image" step, all of them for an "images" step): lets a job whose work is too large be refused
+   * before it runs (see planJobSize.ts). The inputs' own sizes when omitted.
+   */
+  plannedOutputs?(params: z.infer<S>, inputs: ImageSize[], env: SizePlanEnv): ImageSize[];
   run(ctx: StepContext<z.infer<S>>): Promise<StepResult>;
 }
 

@@ -21,7 +21,7 @@ export const signInInput = z.object({ email, password: z.string().min(1).max(256
 export const apiKeyScopeSchema = z.enum(["read", "write", "admin"]);
 export const createApiKeyInput = z.object({
   name: z.string().trim().min(1).max(100),
-  scopes: z.array(apiKeyScopeSchema).min(1).default(["read", "write"]),
+  scopes: z.array(apiKeyScopeSchema).min(1).max(3).default(["read", "write"]),
 });
 export const revokeApiKeyInput = z.object({ apiKeyId: id });
 

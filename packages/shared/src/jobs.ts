@@ -8,13 +8,19 @@ export const PRIORITY_CLASSES = ["interactive", "pro", "standard", "batch"] as c
 export const priorityClassSchema = z.enum(PRIORITY_CLASSES);
 export type PriorityClass = z.infer<typeof priorityClassSchema>;
 
+/** Parameters by name, checked in full by the step's or preset's own schema; here only their count. */
+const paramsInput = z
+  .record(z.string().max(64), z.unknown())
+  .refine((params) => Object.keys(params).length <= 32, "Give at most 32 parameters.")
+  .meta({ maxProperties: 32 });
+
 /** Ordered steps; each step's params are checked against that step's own schema by the pipeline catalogue. */
 export const pipelineSpecInput = z.object({
   steps: z
     .array(
       z.object({
         step: z.string().min(1).max(64),
-        params: z.record(z.string(), z.unknown()).default({}),
+        params: paramsInput.default({}),
       }),
     )
     .min(1, { message: "A pipeline needs at least one step." })
@@ -25,10 +31,15 @@ export type PipelineSpecInput = z.infer<typeof pipelineSpecInput>;
 export const createJobInput = z
   .object({
     projectId: id,
-    assetIds: z.array(id).min(1, { message: "Choose at least one asset." }).max(200),
+    /** The same asset named twice is run once: duplicates are dropped, in order. */
+    assetIds: z
+      .array(id)
+      .min(1, { message: "Choose at least one asset." })
+      .max(200)
+      .transform((ids) => [...new Set(ids)]),
     /** Either a named preset with its params, or a spec of steps. */
     preset: z.string().min(1).max(64).optional(),
-    params: z.record(z.string(), z.unknown()).default({}),
+    params: paramsInput.default({}),
     spec: pipelineSpecInput.optional(),
     /**
      * "edited": each asset as its edit document shows it (crop, adjustments, overlays) at full resolution,

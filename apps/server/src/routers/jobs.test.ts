@@ -122,3 +122,73 @@ describe.each([
     expect(foreign.data.appCode).toBe("NOT_FOUND");
   });
 });
+
+describe("the bounds of a job", () => {
+  let app: TestApp;
+  let client: TestClient;
+  let projectId: string;
+  let assetId: string;
+  const codeOf = (call: Promise<unknown>) =>
+    call.then(
+      () => "OK",
+      (err: unknown) => (err instanceof TRPCClientError ? String(err.data?.appCode) : String(err)),
+    );
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      env: {
+        ATELIER_EMBEDDED_WORKER: "false",
+        MAX_INPUT_PIXELS: "40000000",
+        MAX_JOB_OUTPUT_MEGAPIXELS: "25",
+      },
+    });
+    client = app.client();
+    ({
+      project: { id: projectId },
+    } = await signUpWithProject(client, "Bounded"));
+    ({ id: assetId } = await upload(client, projectId, "coffee.png", fixture("coffee.png")));
+  });
+  afterAll(() => app.close());
+
+  const create = (steps: Array<{ step: string; params?: Record<string, unknown> }>, assetIds = [assetId]) =>
+    client.trpc.jobs.create.mutate({ projectId, assetIds, spec: { steps } });
+
+  it("refuses parameters past their bounds and work past the job's size", async () => {
+    const tenThousandFormats = Array.from({ length: 10_000 }, (_, i) => `f${i}`);
+    expect(await codeOf(create([{ step: "repurpose", params: { formats: tenThousandFormats } }]))).toBe(
+      "VALIDATION_ERROR",
+    );
+    expect(
+      await codeOf(create([{ step: "resize", params: { width: 16384, height: 16384, fit: "fill" } }])),
+    ).toBe("VALIDATION_ERROR");
+    expect(await codeOf(create([{ step: "sprite-sheet", params: { maxSize: 16384 } }]))).toBe(
+      "VALIDATION_ERROR",
+    );
+    // 600×400 ×8 is 15 MP: allowed alone; ×8 again is 983 MP in one image.
+    expect(await codeOf(create([{ step: "upscale", params: { scale: 8 } }]))).toBe("OK");
+    expect(
+      await codeOf(
+        create([
+          { step: "upscale", params: { scale: 8 } },
+          { step: "upscale", params: { scale: 8 } },
+        ]),
+      ),
+    ).toBe("VALIDATION_ERROR");
+  });
+
+  it("runs an asset named 200 times once", async () => {
+    const job = await create([{ step: "convert", params: { format: "webp" } }], Array(200).fill(assetId));
+    expect(job.assetIds).toEqual([assetId]);
+  });
+
+  it("says how large the job would be and what the limit is", async () => {
+    const err = await create(
+      [{ step: "upscale", params: { scale: 8 } }, { step: "repurpose" }],
+      [assetId],
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect((err as TRPCClientError<never>).message).toMatch(
+      /about 27\.8 MP; one job may produce at most 25 MP/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, prepared, schema, sql } from "@atelier/db";
 import { loadJobView, toJobViews } from "@atelier/jobs";
-import { presetSpec } from "@atelier/pipeline";
+import { type AssetFormat, presetSpec } from "@atelier/pipeline";
 import { AppError, createJobInput, listJobsInput, outputIdInput, type PriorityClass } from "@atelier/shared";
 import { authorizeDelete, jobProcedure, projectProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
@@ -21,6 +21,8 @@ export const jobsRouter = router({
               id: schema.assets.id,
               status: schema.assets.status,
               revision: schema.assetDocuments.revision,
+              width: schema.assets.width,
+              height: schema.assets.height,
             })
             .from(schema.assets)
             .leftJoin(schema.assetDocuments, eq(schema.assetDocuments.assetId, schema.assets.id))
@@ -33,12 +35,18 @@ export const jobsRouter = router({
             )
             .prepare("job_assets"),
         ).execute({ projectId: ctx.access.project.id, assetIds: input.assetIds }),
-        prepared(db, "orgPlan", (d) =>
+        // The plan and the organization's formats (a repurpose step makes them all) in one query.
+        prepared(db, "orgPlanAndFormats", (d) =>
           d
-            .select({ plan: schema.organizations.plan })
+            .select({
+              plan: schema.organizations.plan,
+              formats: sql<AssetFormat[]>`coalesce((
+                select json_agg(json_build_object('id', f.slug, 'label', f.label, 'width', f.width, 'height', f.height))
+                from ${schema.assetFormats} f where f.org_id = ${schema.organizations.id}), '[]'::json)`,
+            })
             .from(schema.organizations)
             .where(eq(schema.organizations.id, sql.placeholder("orgId")))
-            .prepare("org_plan"),
+            .prepare("org_plan_and_formats"),
         ).execute({ orgId: ctx.access.orgId }),
       ]);
       const missing = input.assetIds.filter((id) => !assets.some((a) => a.id === id));
@@ -63,6 +71,17 @@ export const jobsRouter = router({
         params: input.params,
         priority: priorityOfPlan[org?.plan ?? "free"] ?? "standard",
         inputRevisions,
+        sizeCheck: {
+          inputs: input.assetIds.map((id) => {
+            const asset = assets.find((a) => a.id === id)!;
+            return { width: asset.width ?? 0, height: asset.height ?? 0 };
+          }),
+          orgFormats: org?.formats ?? [],
+          limits: {
+            maxTotalPixels: ctx.services.config.maxJobOutputMegapixels * 1e6,
+            maxImagePixels: ctx.services.config.maxInputPixels,
+          },
+        },
       });
       return view;
     }),

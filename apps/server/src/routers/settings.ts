@@ -1,5 +1,5 @@
-import { and, asc, eq, schema, sql } from "@atelier/db";
-import { builtInFormats } from "@atelier/pipeline";
+import { and, asc, count, type Database, eq, type SQL, schema, sql } from "@atelier/db";
+import { builtInFormats, MAX_FORMATS_PER_RUN } from "@atelier/pipeline";
 import {
   AppError,
   builtInTextStyles,
@@ -16,6 +16,7 @@ import { router } from "../trpc.ts";
 const formatInput = z.object({
   slug: z
     .string()
+    .max(64)
     .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "Use lower-case letters, digits and dashes for the format id."),
   label: z.string().trim().min(1).max(100),
   width: z.number().int().min(16).max(8192),
@@ -29,6 +30,28 @@ const styleSetInput = z.object({
     body: textStyleSchema.partial().default({}),
   }),
 });
+
+/** Most formats and most text style sets one organization keeps: a repurpose run makes every format. */
+const MAX_PER_ORG = MAX_FORMATS_PER_RUN;
+
+/** CONFLICT when the organization already has the most it may keep and this save would add one more. */
+async function assertRoomFor<T extends typeof schema.assetFormats | typeof schema.textStyleSets>(
+  db: Database,
+  table: T,
+  orgId: string,
+  what: string,
+  isSame: (table: T) => SQL,
+): Promise<void> {
+  const [row] = await db
+    .select({ total: count(), same: sql<number>`count(*) filter (where ${isSame(table)})` })
+    .from(table as typeof schema.assetFormats)
+    .where(eq(table.orgId, orgId));
+  if ((row?.total ?? 0) >= MAX_PER_ORG && Number(row?.same ?? 0) === 0) {
+    throw new AppError("CONFLICT", `An organization keeps at most ${MAX_PER_ORG} ${what}; delete one first.`, {
+      max: MAX_PER_ORG,
+    });
+  }
+}
 
 /** An organization's own asset formats, text style sets and rules, managed by its admins. */
 export const settingsRouter = router({
@@ -50,6 +73,9 @@ export const settingsRouter = router({
       if (builtInFormats.some((f) => f.id === input.slug)) {
         throw new AppError("CONFLICT", `"${input.slug}" is a built-in format; choose another id.`);
       }
+      await assertRoomFor(ctx.services.db, schema.assetFormats, ctx.access.orgId, "formats", (t) =>
+        eq(t.slug, input.slug),
+      );
       await ctx.services.db
         .insert(schema.assetFormats)
         .values({
@@ -96,6 +122,9 @@ export const settingsRouter = router({
   saveTextStyles: orgProcedure("admin")
     .input(styleSetInput)
     .mutation(async ({ ctx, input }) => {
+      await assertRoomFor(ctx.services.db, schema.textStyleSets, ctx.access.orgId, "text style sets", (t) =>
+        eq(t.name, input.name),
+      );
       const [row] = await ctx.services.db
         .insert(schema.textStyleSets)
         .values({ orgId: ctx.access.orgId, name: input.name, styles: input.styles })

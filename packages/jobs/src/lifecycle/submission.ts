@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
 import {
+  type AssetFormat,
+  assertJobSizeWithin,
   checkPlannedSteps,
   catalogue as fullCatalogue,
+  type ImageSize,
+  type JobSizeLimits,
   type OrgPipelineSettings,
   type PipelineEnv,
   type PlannedStep,
   parsePipelineSpec,
+  planJobSize,
   type StepCatalogue,
 } from "@atelier/pipeline";
 import { AppError, type PriorityClass } from "@atelier/shared";
@@ -27,6 +32,11 @@ export interface SubmitJobInput {
   inputRevisions?: Record<string, number>;
   /** Expected ms of each step (StepEstimates), kept with the job's steps. */
   expectedMs?: readonly number[];
+  /**
+   * Refuses a job whose planned work is over the limits (see planJobSize): the input assets' sizes,
+   * in order, and the organization's formats. Unchecked when absent (trusted callers, tests).
+   */
+  sizeCheck?: { inputs: ImageSize[]; orgFormats: readonly AssetFormat[]; limits: JobSizeLimits };
 }
 
 export interface StepRow {
@@ -58,6 +68,10 @@ export function prepareSubmission(
   const planned = parsePipelineSpec(input.spec, catalogue);
   if (input.assetIds.length === 0) {
     throw new AppError("VALIDATION_ERROR", "Choose at least one asset.", { path: ["assetIds"] });
+  }
+  if (input.sizeCheck) {
+    const { inputs, orgFormats, limits } = input.sizeCheck;
+    assertJobSizeWithin(planJobSize(planned, inputs, { orgFormats }), limits);
   }
   const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {

@@ -5,7 +5,10 @@ import { perImage } from "../perImage.ts";
 import { defineStep } from "../step.ts";
 import { cropRaw, opaqueBounds, pasteRaw } from "../sprites/trimFrame.ts";
 
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #f4f1ec");
+const colour = z
+  .string()
+  .max(7)
+  .regex(/^#[0-9a-fA-F]{6}$/, "a colour like #f4f1ec");
 
 export const backdropParams = z
   .object({
@@ -52,6 +55,18 @@ export const backdropStep = defineStep({
   vramMb: 0,
   expectedMs: 600,
   models: [],
+  plannedOutputs: (p, inputs) =>
+    inputs.map((input) => {
+      if (p.width !== undefined && p.height !== undefined) return { width: p.width, height: p.height };
+      // At most the whole input as the subject, padded, then widened to the aspect.
+      let width = p.width ?? Math.ceil(input.width / (1 - 2 * p.padding));
+      let height = p.height ?? Math.ceil(input.height / (1 - 2 * p.padding));
+      if (p.aspect) {
+        width = Math.max(width, Math.ceil(height * p.aspect));
+        height = Math.max(height, Math.ceil(width / p.aspect));
+      }
+      return { width, height };
+    }),
   run: (ctx) =>
     perImage(ctx, async (input) => {
       const p = ctx.params;

@@ -24,6 +24,7 @@ export const cartoonizeParams = z
     lineWidth: z.number().int().min(1).max(5).default(2),
     lineColour: z
       .string()
+      .max(7)
       .regex(/^#[0-9a-fA-F]{6}$/)
       .default("#1a1a1a"),
   })

@@ -6,10 +6,10 @@ import { defineStep } from "../step.ts";
 
 const cropParams = z
   .object({
-    x: z.number().min(0),
-    y: z.number().min(0),
-    width: z.number().positive(),
-    height: z.number().positive(),
+    x: z.number().min(0).max(1_000_000),
+    y: z.number().min(0).max(1_000_000),
+    width: z.number().positive().max(1_000_000),
+    height: z.number().positive().max(1_000_000),
     /** "relative": fractions 0..1 of the image; "px": pixels. */
     unit: z.enum(["relative", "px"]).default("relative"),
   })

@@ -9,17 +9,23 @@ export const generateParams = z
     /** "owner/name" of a Replicate model. */
     model: z
       .string()
+      .max(200)
       .regex(/^[\w.-]+\/[\w.-]+$/)
       .optional(),
     /** A model version id; takes precedence over `model`. */
     version: z
       .string()
+      .max(128)
       .regex(/^[0-9a-f]{16,128}$/)
       .optional(),
     /** Inputs as the model's schema names them (prompt, strength...). */
-    input: z.record(z.string(), z.unknown()).default({}),
+    input: z
+      .record(z.string().max(64), z.unknown())
+      .refine((input) => Object.keys(input).length <= 64, "A model takes at most 64 inputs.")
+      .meta({ maxProperties: 64 })
+      .default({}),
     /** Name of the model input that receives each incoming image (as a data URI); none for text-to-image. */
-    imageInput: z.string().regex(/^\w+$/).optional(),
+    imageInput: z.string().max(64).regex(/^\w+$/).optional(),
     waitSeconds: z.number().int().min(0).max(60).default(30),
     pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
     timeoutMs: z.number().int().min(1000).max(3_600_000).default(600_000),
@@ -41,6 +47,9 @@ export const generateStep = defineStep({
   vramMb: 0,
   expectedMs: 20000,
   models: [],
+  // One prediction per input image (or one for text-to-image); hosted models answer at most about
+  // 2048 px a side, and the download is capped by maxOutputBytes besides.
+  plannedOutputs: (p, inputs) => (p.imageInput ? inputs : [null]).map(() => ({ width: 2048, height: 2048 })),
   availability: (env: PipelineEnv) =>
     env.replicateToken
       ? { available: true }

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { imageAnalysisSchema } from "../analysisSchema.ts";
 import { planCrop } from "@atelier/shared";
 import { type CanvasFill, fitToFormat } from "../fitToFormat.ts";
-import { availableFormats } from "../formats.ts";
+import { availableFormats, MAX_FORMATS_PER_RUN } from "../formats.ts";
 import { decodeRgba, openArtifact, type OutputFormat, throwIfAborted, toArtifact } from "../imageIo.ts";
 import { perImage } from "../perImage.ts";
 import { resolveAnalysis } from "../resolveAnalysis.ts";
@@ -19,18 +19,23 @@ import { type Artifact, type AssetFormat, defineStep } from "../step.ts";
 export const repurposeParams = z
   .object({
     /** Format ids to make; all built-in and organisation formats when omitted. */
-    formats: z.array(z.string().min(1)).min(1).optional(),
+    formats: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(MAX_FORMATS_PER_RUN)
+      .refine((ids) => new Set(ids).size === ids.length, "Name each format once.")
+      .optional(),
     /**
      * How the canvas is extended when no crop of the format's aspect keeps the priority box; the
      * organization's canvas fill when omitted.
      */
     fill: canvasFillSchema.optional(),
-    fillColour: z.string().default("#ffffff"),
+    fillColour: z.string().max(32).default("#ffffff"),
     /** "auto": PNG when the image has transparency, JPEG otherwise. */
     output: z.enum(["auto", "jpeg", "png", "webp", "avif"]).default("auto"),
     quality: z.number().int().min(1).max(100).optional(),
     /** Overrides the organisation's crop priority for this run. */
-    cropPriority: z.array(cropPriorityKindSchema).optional(),
+    cropPriority: z.array(cropPriorityKindSchema).max(3).optional(),
     /** A stored analysis of this image; skips the models. */
     analysis: imageAnalysisSchema.optional(),
   })
@@ -65,6 +70,11 @@ export const repurposeStep = defineStep({
   expectedMs: 2500,
   models: [],
   checkParams: (p, env) => void resolveFormats(p.formats, env.org?.formats),
+  plannedOutputs: (p, inputs, env) => {
+    const all = availableFormats(env.orgFormats);
+    const formats = p.formats ? all.filter((f) => p.formats!.includes(f.id)) : all;
+    return inputs.flatMap(() => formats.map(({ width, height }) => ({ width, height })));
+  },
   run: (ctx) =>
     perImage(ctx, async (input, progress) => {
       const p = ctx.params;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { openArtifact, toArtifact } from "../imageIo.ts";
 import { perImage } from "../perImage.ts";
-import { defineStep } from "../step.ts";
+import { defineStep, type ImageSize } from "../step.ts";
 
 const resizeParams = z
   .object({
@@ -10,13 +10,32 @@ const resizeParams = z
     fit: z.enum(["cover", "contain", "fill", "inside", "outside"]).default("inside"),
     kernel: z.enum(["nearest", "linear", "cubic", "mitchell", "lanczos2", "lanczos3"]).default("lanczos3"),
     /** Colour of the bars `contain` adds. */
-    background: z.string().default("#00000000"),
+    background: z.string().max(32).default("#00000000"),
     withoutEnlargement: z.boolean().default(false),
   })
   .strict()
   .refine((p) => p.width !== undefined || p.height !== undefined, {
     message: "Give a width, a height or both.",
   });
+
+/** The size sharp's resize gives for these params (`inside`/`outside` keep the aspect ratio). */
+export function resizedSize(
+  p: { width?: number; height?: number; fit: string; withoutEnlargement: boolean },
+  input: ImageSize,
+): ImageSize {
+  const sx = p.width !== undefined ? p.width / input.width : undefined;
+  const sy = p.height !== undefined ? p.height / input.height : undefined;
+  let size: ImageSize;
+  if (sx !== undefined && sy !== undefined && ["cover", "contain", "fill"].includes(p.fit)) {
+    size = { width: p.width!, height: p.height! };
+  } else {
+    const both = [sx, sy].filter((s) => s !== undefined);
+    const scale = p.fit === "outside" ? Math.max(...both) : Math.min(...both);
+    size = { width: Math.round(input.width * scale), height: Math.round(input.height * scale) };
+  }
+  if (p.withoutEnlargement && size.width * size.height > input.width * input.height) return input;
+  return size;
+}
 
 export const resizeStep = defineStep({
   name: "resize",
@@ -27,6 +46,7 @@ export const resizeStep = defineStep({
   vramMb: 0,
   expectedMs: 150,
   models: [],
+  plannedOutputs: (p, inputs) => inputs.map((input) => resizedSize(p, input)),
   run: (ctx) =>
     perImage(ctx, async (input) => {
       const opened = await openArtifact(input, ctx.env);

@@ -29,6 +29,7 @@ export const spriteSheetParams = z
      */
     name: z
       .string()
+      .max(64)
       .regex(/^[\w-]+$/)
       .default("atlas"),
   })
@@ -52,6 +53,8 @@ export const spriteSheetStep = defineStep({
   vramMb: 0,
   expectedMs: 500,
   models: [],
+  // The packer grows the sheet up to maxSize on each side; plan for the largest.
+  plannedOutputs: (p) => [{ width: p.maxSize, height: p.maxSize }],
   async run(ctx) {
     const p = ctx.params;
     if (ctx.inputs.length === 0)

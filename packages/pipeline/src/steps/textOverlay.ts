@@ -19,7 +19,7 @@ export const textOverlayParams = z
           .object({
             text: z.string().min(1).max(2000),
             /** A style set name: "title", "subtitle", "body" or one of the organisation's. */
-            styleSet: z.string().default("body"),
+            styleSet: z.string().max(64).default("body"),
             style: textStyleSchema.partial().optional(),
             /** A fixed position (top-left, fractions of the image); without one the text goes in the safe area. */
             at: z.object({ x: relative, y: relative, maxWidth: relative.optional() }).optional(),

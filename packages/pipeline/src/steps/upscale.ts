@@ -21,7 +21,7 @@ export const upscaleParams = z
     /** Source pixels per tile side; progress is reported per tile. */
     tileSize: z.number().int().min(32).max(1024).default(256),
     /** An ONNX super-resolution model from the model registry; Lanczos3 when omitted. */
-    model: z.string().min(1).optional(),
+    model: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -34,6 +34,8 @@ export const upscaleStep = defineStep({
   vramMb: 0,
   expectedMs: 6000,
   models: [],
+  plannedOutputs: (p, inputs) =>
+    inputs.map((i) => ({ width: i.width * p.scale, height: i.height * p.scale })),
   run: (ctx) =>
     perImage(ctx, async (input, progress) => {
       const { scale, tileSize, model } = ctx.params;

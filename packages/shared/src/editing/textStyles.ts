@@ -9,11 +9,13 @@ export const defaultFontFamily = "DejaVu Sans, Liberation Sans, sans-serif";
 
 const colour = z
   .string()
+  .max(9)
   .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, "a colour like #ff8800");
 
 export const textStyleSchema = z.object({
   fontFamily: z
     .string()
+    .max(200)
     .regex(/^[\w\s,-]+$/, "font names use letters, digits, spaces, commas and hyphens")
     .default(defaultFontFamily),
   /** Pixels on an image whose shorter side is 1080 px; scales with the image. */
