@@ -105,6 +105,7 @@ export type { AdjustmentName, Adjustments, AdjustmentsInput } from "./editing/ad
 export {
   changesImage,
   editDocumentSchema,
+  MAX_EDIT_DOCUMENT_BYTES,
   overlaySchema,
   relativeCropSchema,
 } from "./editing/editDocument.ts";

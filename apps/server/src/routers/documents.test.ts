@@ -161,4 +161,59 @@ describe("edit documents, edited by two people at once", () => {
     const after = await alice.trpc.documents.get.query({ assetId });
     expect(after.document.crop).toBeUndefined();
   });
+
+  it("refuses fields the document does not have, and documents past their size, storing and logging nothing", async () => {
+    const before = await alice.trpc.documents.get.query({ assetId });
+    const history = await alice.trpc.documents.history.query({ assetId });
+    const refused = async (clientOpId: string, ops: unknown) => {
+      const err = await alice.trpc.documents.edit
+        .mutate({ assetId, baseRevision: before.revision, clientOpId, ops: ops as never })
+        .catch((e: unknown) => e);
+      return err instanceof TRPCClientError ? err.data?.appCode : "applied";
+    };
+    expect(await refused("junk-00001", [{ kind: "set", path: ["notes"], value: "x".repeat(500_000) }])).toBe(
+      "VALIDATION_ERROR",
+    );
+    expect(
+      await refused("junk-00002", [
+        { kind: "set", path: ["crop"], value: { x: 0, y: 0, width: 1, height: 1, secret: "x".repeat(1000) } },
+      ]),
+    ).toBe("VALIDATION_ERROR");
+    expect(
+      await refused("junk-00003", [
+        { kind: "insert", path: ["overlays"], value: { id: "o1", text: "hi", x: 0, y: 0, extra: 1 } },
+      ]),
+    ).toBe("VALIDATION_ERROR");
+    // With the "title" overlay already there: 49 more is the most a document holds.
+    const overlays = Array.from({ length: 49 }, (_, i) => ({
+      kind: "insert",
+      path: ["overlays"],
+      value: {
+        id: `big-${i}`,
+        text: "y".repeat(2000),
+        x: 0,
+        y: 0,
+        styleSet: "s".repeat(64),
+        style: { fontFamily: "f".repeat(200), fontSize: 40, colour: "#ffffff" },
+      },
+    }));
+    const formats = Array.from({ length: 100 }, (_, i) => ({
+      kind: "set",
+      path: ["formatOverrides", `format-${i}-`.padEnd(64, "x")],
+      value: { crop: { x: 0.1, y: 0.1, width: 0.5, height: 0.5 } },
+    }));
+    expect(await refused("big-000001", [...overlays.slice(0, 40), ...formats.slice(0, 60)])).toBe("applied");
+    // Every field within its own bounds, and still more than a document may hold.
+    expect(await refused("big-000002", [...overlays.slice(40), ...formats.slice(60)])).toBe(
+      "VALIDATION_ERROR",
+    );
+    const after = await alice.trpc.documents.history.query({ assetId });
+    expect(after.length).toBe(history.length + 1);
+    expect(JSON.stringify(after)).not.toContain("secret");
+    const [row] = await app.services.db
+      .select()
+      .from(schema.assetDocuments)
+      .where(eq(schema.assetDocuments.assetId, assetId));
+    expect(JSON.stringify(row!.document)).not.toMatch(/notes|secret|extra/);
+  });
 });

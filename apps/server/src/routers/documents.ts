@@ -10,11 +10,41 @@ import {
   type EditOp,
   editDocumentSchema,
   invertEditOps,
+  MAX_EDIT_DOCUMENT_BYTES,
 } from "@atelier/shared";
 import { getVerified } from "@atelier/storage";
 import { z } from "zod";
 import { assetProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
+
+/**
+ * The document an edit leads to must pass the strict document schema (a field it does not name is
+ * refused, so nothing unknown is ever stored or kept in the op log) and stay under the size cap.
+ * What is stored is this validated document itself, not the parser's output: defaults are filled
+ * in at render time, so the server's document stays identical to the one every client computes.
+ */
+function assertValidDocument(document: EditDocumentJson): void {
+  const valid = editDocumentSchema.safeParse(document);
+  if (!valid.success) {
+    const issue = valid.error.issues[0]!;
+    const where = issue.path.join(".") || "the top level";
+    throw new AppError(
+      "VALIDATION_ERROR",
+      `That edit makes the document invalid at ${where}: ${issue.message}`,
+      {
+        path: issue.path,
+      },
+    );
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(document));
+  if (bytes > MAX_EDIT_DOCUMENT_BYTES) {
+    throw new AppError(
+      "VALIDATION_ERROR",
+      `That edit makes the document ${Math.ceil(bytes / 1024)} KiB; a document holds at most ${MAX_EDIT_DOCUMENT_BYTES / 1024} KiB.`,
+      { bytes, maxBytes: MAX_EDIT_DOCUMENT_BYTES },
+    );
+  }
+}
 
 const renderInput = z.object({
   maxSize: z.number().int().min(16).max(4096).default(512),
@@ -69,17 +99,7 @@ export const documentsRouter = router({
 
         const before = (current!.document ?? {}) as EditDocumentJson;
         const after = applyEditOps(before, input.ops);
-        const valid = editDocumentSchema.safeParse(after);
-        if (!valid.success) {
-          const issue = valid.error.issues[0]!;
-          throw new AppError(
-            "VALIDATION_ERROR",
-            `That edit makes the document invalid at ${issue.path.join(".")}: ${issue.message}`,
-            {
-              path: issue.path,
-            },
-          );
-        }
+        assertValidDocument(after);
         const revision = current!.revision + 1;
         const inverse = invertEditOps(before, input.ops);
         await Promise.all([

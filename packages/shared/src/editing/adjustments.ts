@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Colour and detail adjustments; 1 (or 0 for hue, sharpen, blur) leaves the image as it is. */
-export const adjustmentsSchema = z.object({
+export const adjustmentsSchema = z.strictObject({
   /** Multiplier of lightness. */
   brightness: z.number().min(0).max(4).default(1),
   /** Multiplier of distance from mid-grey. */

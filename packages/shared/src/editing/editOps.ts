@@ -21,7 +21,11 @@ export const editOpSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("insert"),
     path: pathSchema,
-    value: z.looseObject({ id: z.string().min(1).max(64) }),
+    // Its other fields are checked by the document's own strict schema once the op is applied.
+    value: z
+      .looseObject({ id: z.string().min(1).max(64) })
+      .refine((item) => Object.keys(item).length <= 32, "An item has at most 32 fields.")
+      .meta({ maxProperties: 32 }),
   }),
   /** Removes the item with `id` from the array at `path`. */
   z.object({ kind: z.literal("remove"), path: pathSchema, id: z.string().min(1).max(64) }),

@@ -12,7 +12,7 @@ const colour = z
   .max(9)
   .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, "a colour like #ff8800");
 
-export const textStyleSchema = z.object({
+export const textStyleSchema = z.strictObject({
   fontFamily: z
     .string()
     .max(200)
@@ -24,9 +24,9 @@ export const textStyleSchema = z.object({
   colour: colour.default("#ffffff"),
   lineHeight: z.number().min(0.8).max(3).default(1.2),
   align: z.enum(["left", "center", "right"]).default("left"),
-  stroke: z.object({ colour, width: z.number().min(0).max(40) }).optional(),
+  stroke: z.strictObject({ colour, width: z.number().min(0).max(40) }).optional(),
   shadow: z
-    .object({
+    .strictObject({
       colour: colour.default("#000000"),
       blur: z.number().min(0).max(60).default(6),
       dx: z.number().min(-60).max(60).default(0),
@@ -35,7 +35,7 @@ export const textStyleSchema = z.object({
     })
     .optional(),
   box: z
-    .object({
+    .strictObject({
       colour,
       opacity: z.number().min(0).max(1).default(0.6),
       padding: z.number().min(0).max(200).default(16),
