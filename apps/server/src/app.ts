@@ -24,6 +24,7 @@ import { createStaticHandler } from "./http/staticFiles.ts";
 import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
 import { guardFrames } from "./http/wsFrameGuard.ts";
 import { createLimits, createSignInThrottle } from "./limits/index.ts";
+import { RenditionCache } from "./render/RenditionCache.ts";
 import { appRouter } from "./router.ts";
 import type { Services } from "./services.ts";
 import { createLocalStorageHandler, createStorage } from "@atelier/storage";
@@ -110,6 +111,7 @@ export async function createApp(
     log,
     pipelineEnv,
     catalogue,
+    renditions: new RenditionCache(),
     lifecycle: jobEngine.lifecycle,
   };
   const worker = config.embeddedWorker.enabled

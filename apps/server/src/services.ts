@@ -7,6 +7,7 @@ import type { Logger } from "@atelier/shared";
 import type { AccessControl } from "./auth/accessControl.ts";
 import type { Config } from "./env.ts";
 import type { Limits, SignInThrottle } from "./limits/index.ts";
+import type { RenditionCache } from "./render/RenditionCache.ts";
 import type { ObjectStorage } from "@atelier/storage";
 
 /** What procedures and HTTP handlers may use; built once per process by createApp, or by a test. */
@@ -27,6 +28,8 @@ export interface Services {
   access: AccessControl;
   /** What steps run with in this installation: limits, providers, models, tokens. */
   pipelineEnv: PipelineEnv;
+  /** documents.render's bounded pool and cache of renditions. */
+  renditions: RenditionCache;
   /** Steps jobs may name in this installation. */
   catalogue: StepCatalogue;
 }

@@ -1,7 +1,7 @@
 import { type Database, eq, schema } from "@atelier/db";
 import { analyzeImage, type ImageAnalysis, type PipelineEnv } from "@atelier/pipeline";
 import { isAppError, type Logger } from "@atelier/shared";
-import type { ObjectStorage } from "@atelier/storage";
+import { getVerified, type ObjectStorage } from "@atelier/storage";
 
 export interface AssetAnalysisContext {
   db: Database;
@@ -10,7 +10,10 @@ export interface AssetAnalysisContext {
   log: Logger;
 }
 
-type AnalysedAsset = Pick<typeof schema.assets.$inferSelect, "id" | "orgId" | "storageKey">;
+type AnalysedAsset = Pick<
+  typeof schema.assets.$inferSelect,
+  "id" | "orgId" | "storageKey" | "sha256" | "filename"
+>;
 
 /** Analyses under way in this process: a gallery, its renditions and a job asking at once share one run. */
 const running = new Map<string, Promise<ImageAnalysis | null>>();
@@ -44,7 +47,7 @@ export async function assetAnalysis(
 }
 
 async function analyse(ctx: AssetAnalysisContext, asset: AnalysedAsset): Promise<ImageAnalysis | null> {
-  const original = await ctx.storage.get(asset.storageKey);
+  const original = await getVerified(ctx.storage, asset.storageKey, asset.sha256, { what: asset.filename });
   let analysis: ImageAnalysis;
   try {
     analysis = await analyzeImage(original, {

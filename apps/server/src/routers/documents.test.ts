@@ -216,4 +216,29 @@ describe("edit documents, edited by two people at once", () => {
       .where(eq(schema.assetDocuments.assetId, assetId));
     expect(JSON.stringify(row!.document)).not.toMatch(/notes|secret|extra/);
   });
+
+  it("renders a large asset once for many viewers, and never more than two renders at a time", async () => {
+    const big = await sharp({
+      create: { width: 5000, height: 5000, channels: 3, background: { r: 200, g: 120, b: 40 } },
+    })
+      .png()
+      .toBuffer();
+    const { id: bigId } = await upload(alice, projectId, "big.png", big);
+    const before = app.services.renditions.stats();
+    const viewers = await Promise.all(
+      Array.from({ length: 8 }, () => bob.trpc.documents.render.query({ assetId: bigId, maxSize: 1024 })),
+    );
+    expect(new Set(viewers.map((v) => v.dataUrl)).size).toBe(1);
+    expect(app.services.renditions.stats().rendered - before.rendered).toBe(1);
+    await bob.trpc.documents.render.query({ assetId: bigId, maxSize: 1024 });
+    expect(app.services.renditions.stats().rendered - before.rendered).toBe(1);
+
+    const sizes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        alice.trpc.documents.render.query({ assetId: bigId, maxSize: 256 + i }),
+      ),
+    );
+    expect(sizes.map((r) => r.width)).toEqual(Array.from({ length: 12 }, (_, i) => 256 + i));
+    expect(app.services.renditions.stats().peakRunning).toBeLessThanOrEqual(2);
+  });
 });

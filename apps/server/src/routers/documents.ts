@@ -1,6 +1,4 @@
 import { and, desc, eq, schema, sql } from "@atelier/db";
-import { assetAnalysis, orgPipelineSettings } from "@atelier/jobs";
-import { renderEditDocument } from "@atelier/pipeline";
 import {
   AppError,
   applyEditInput,
@@ -12,9 +10,9 @@ import {
   invertEditOps,
   MAX_EDIT_DOCUMENT_BYTES,
 } from "@atelier/shared";
-import { getVerified } from "@atelier/storage";
 import { z } from "zod";
 import { assetProcedure } from "../access.ts";
+import { renderAssetDocument } from "../render/renderAssetDocument.ts";
 import { router } from "../trpc.ts";
 
 /**
@@ -189,34 +187,5 @@ export const documentsRouter = router({
   /** The asset rendered with its edit document: small and fast for previews, full size for the final output. */
   render: assetProcedure()
     .input(renderInput)
-    .query(async ({ ctx, input }) => {
-      const { db, storage } = ctx.services;
-      const asset = ctx.access.asset;
-      if (asset.status !== "ready") throw new AppError("CONFLICT", "The asset is not ready yet.");
-      const [row] = await db
-        .select()
-        .from(schema.assetDocuments)
-        .where(eq(schema.assetDocuments.assetId, asset.id));
-      const [original, org, analysis] = await Promise.all([
-        getVerified(storage, asset.storageKey, asset.sha256, { what: asset.filename }),
-        orgPipelineSettings(db, asset.orgId),
-        // A format is cut where the planner puts it, from the same stored analysis a job uses.
-        input.formatId ? assetAnalysis(ctx.services, asset) : null,
-      ]);
-      const rendition = await renderEditDocument(original, row?.document ?? {}, {
-        // The organization's own formats and text styles, as the editor offers them.
-        env: { ...ctx.services.pipelineEnv, org },
-        analysis,
-        maxSize: input.maxSize,
-        formatId: input.formatId,
-        output: "webp",
-        quality: 80,
-      });
-      return {
-        revision: row?.revision ?? 0,
-        width: rendition.width,
-        height: rendition.height,
-        dataUrl: `data:${rendition.mediaType};base64,${rendition.data.toString("base64")}`,
-      };
-    }),
+    .query(({ ctx, input }) => renderAssetDocument(ctx.services, ctx.access.asset, input)),
 });
