@@ -70,6 +70,8 @@ export interface StreamStats {
   depth: number;
   /** Delivered and not yet acked. */
   pending: number;
+  /** Organizations with jobs waiting in this stream (claims take from them in turn). */
+  organizations: number;
 }
 
 export interface BusStats {

@@ -104,6 +104,47 @@ describe.each(implementations)("%s (bus contract)", (_name, makeBus) => {
       expect(order).toEqual(["live-1", "live-2", "batch-1", "live-3"]);
     });
 
+    it("takes turns between organizations within a class, each in its own order", async () => {
+      const bus = makeBus();
+      await bus.publishMany([
+        ...["a1", "a2", "a3", "a4"].map((id) => job(id, { orgId: "org-a" })),
+        ...["b1", "b2"].map((id) => job(id, { orgId: "org-b" })),
+        job("c1", { orgId: "org-c" }),
+      ]);
+      const order: string[] = [];
+      for (let round = 0; round < 7; round++) order.push(...jobIds(await bus.claim(node("n1", 0, 1))));
+      expect(order).toEqual(["a1", "b1", "c1", "a2", "b2", "a3", "a4"]);
+      const stats = await bus.stats();
+      expect(stats.streams.every((s) => s.organizations === 0)).toBe(true);
+    });
+
+    it("serves another organization's one job after at most one of a 500-job flood per free slot", async () => {
+      const bus = makeBus();
+      await bus.publishMany(Array.from({ length: 500 }, (_, i) => job(`flood-${i}`, { orgId: "flooder" })));
+      await bus.publish(job("mine", { orgId: "other" }));
+      const [standard0] = (await bus.stats()).streams.filter(
+        (s) => s.priority === "standard" && s.tier === 0,
+      );
+      expect(standard0).toMatchObject({ depth: 501, organizations: 2 });
+      const first = jobIds(await bus.claim(node("n1", 0, 1)));
+      const second = jobIds(await bus.claim(node("n1", 0, 1)));
+      expect([...first, ...second]).toContain("mine");
+      // A wider claim takes both organizations' turns in one round as well.
+      await bus.publish(job("mine-2", { orgId: "other" }));
+      expect(jobIds(await bus.claim(node("n2", 0, 2)))).toContain("mine-2");
+    });
+
+    it("keeps fair turns for retried and requeued jobs too", async () => {
+      const bus = makeBus();
+      await bus.publish(job("x1", { orgId: "org-x" }));
+      const [x1] = await bus.claim(node("n1", 0, 1));
+      await bus.publishMany(["y1", "y2", "y3"].map((id) => job(id, { orgId: "org-y" })));
+      await bus.retryLater(x1!, { delayMs: 0, attempt: 2 });
+      const order: string[] = [];
+      for (let round = 0; round < 4; round++) order.push(...jobIds(await bus.claim(node("n1", 0, 1, 500))));
+      expect(order.indexOf("x1")).toBeLessThanOrEqual(1);
+    });
+
     it("wakes a waiting claim as soon as work arrives", async () => {
       const bus = makeBus();
       const started = Date.now();

@@ -27,6 +27,12 @@ export function assertValidPrefix(prefix: string): void {
   }
 }
 
+/** The fairness key of a message: its organization, or one shared key for messages without one. */
+export function orgKeyOf(orgId: string | undefined): string {
+  return orgId ?? NO_ORG;
+}
+export const NO_ORG = "_";
+
 /** Unambiguous: the attempt is the last segment and only digits. */
 export function dedupeMember(jobId: string, attempt: number): string {
   return `${jobId}:${attempt}`;
@@ -46,6 +52,15 @@ export function busKeys(prefix: string) {
     prefix,
     stream,
     jobStreams,
+    /**
+     * Waiting jobs sit in front of each job stream, one list per organization, and a ring of the
+     * organizations with waiting jobs; a claim takes from them round-robin. Derived from the stream
+     * key by suffix, as the Lua scripts derive them.
+     */
+    ring: (streamKey: string): string => `${streamKey}:ring`,
+    waiting: (streamKey: string, orgKey: string): string => `${streamKey}:wait:${orgKey}`,
+    /** Touched by every publish, so a waiting claim wakes at once. */
+    jobsWake: `${jobs}:wake`,
     retries: `${jobs}:retries`,
     deadLetters: `${jobs}:dead`,
     /** Sorted set of recently published `dedupeMember`s, scored by expiry. */

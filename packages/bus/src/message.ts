@@ -21,6 +21,14 @@ export const busMessageSchema = z.object({
     .min(0)
     .max(MAX_VRAM_MB, { message: `No VRAM tier holds more than ${MAX_VRAM_MB} MiB; split the job.` }),
   projectId: z.string().min(1).max(200),
+  /**
+   * The organization the job belongs to: claims are fair between organizations within a priority
+   * class. Messages without one share a single turn.
+   */
+  orgId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, "An organization id uses letters, digits, _ . and -.")
+    .optional(),
   payload: z.record(z.string(), z.unknown()).optional(),
   /** Errors of earlier attempts, carried along by `retryLater` so a dead letter shows them all. */
   errors: z.array(attemptErrorSchema).optional(),

@@ -17,6 +17,7 @@ export function busMessageOf(
     priority: job.priority,
     vramMb: job.vramMb,
     projectId: job.projectId,
-    payload: { orgId: job.orgId },
+    // Claims take turns between organizations (see @atelier/bus claim order).
+    orgId: job.orgId,
   };
 }

@@ -18,25 +18,28 @@ import type {
   RequeueOptions,
   RetryOptions,
 } from "../JobBus.ts";
-import type { BusKeys } from "../keys.ts";
+import { type BusKeys, orgKeyOf } from "../keys.ts";
 import type { AttemptError, BusMessage } from "../message.ts";
 import { StreamIdGenerator } from "../streamId.ts";
 import { tierForVramMb } from "../tiers.ts";
+import { FairQueue } from "./FairQueue.ts";
 import { MemoryStream, type StreamRead } from "./MemoryStream.ts";
 
 interface ScheduledRetry {
   dueAt: number;
   stream: string;
+  org: string;
   json: string;
 }
 
 /**
- * The job half of the in-process bus. Each claim round does what claim-34.lua does, in the
- * same order (promote due retries, take over idle entries, read new ones), so the contract
- * tests hold for both.
+ * The job half of the in-process bus. Each claim round does what claim-35.lua does, in the
+ * same order (promote due retries, take over idle entries, move waiting jobs in fairly between
+ * organizations and read them), so the contract tests hold for both.
  */
 export class MemoryJobQueue {
   private readonly streams = new Map<string, MemoryStream>();
+  private readonly fair = new Map<string, FairQueue>();
   private readonly rounds = new RoundCounter();
   private readonly seen = new Map<string, number>();
   private readonly retries = new Map<string, ScheduledRetry>();
@@ -52,7 +55,10 @@ export class MemoryJobQueue {
     private readonly tuning: BusTuning,
     private readonly log: Logger,
   ) {
-    for (const s of keys.jobStreams) this.streams.set(s.key, new MemoryStream(s.key));
+    for (const s of keys.jobStreams) {
+      this.streams.set(s.key, new MemoryStream(s.key));
+      this.fair.set(s.key, new FairQueue());
+    }
     this.reclaimEveryMs = Math.max(50, Math.min(1000, Math.floor(tuning.leaseMs / 2)));
   }
 
@@ -64,9 +70,9 @@ export class MemoryJobQueue {
     const expiresAt = this.seen.get(mark);
     if (expiresAt !== undefined && expiresAt > now) return { published: false, stream };
     this.remember(mark, now);
-    const id = this.stream(stream).add(JSON.stringify(message));
+    this.waitingOf(stream).push(orgKeyOf(message.orgId), JSON.stringify(message));
     this.wakeWaiters();
-    return { published: true, stream, id };
+    return { published: true, stream };
   }
 
   async publishMany(inputs: BusMessage[]): Promise<PublishResult[]> {
@@ -114,7 +120,12 @@ export class MemoryJobQueue {
     this.streams.get(delivery.stream)?.remove(delivery.id);
     const json = JSON.stringify(next);
     const stream = this.streamOf(next);
-    this.retries.set(`${stream}\n${json}`, { dueAt: Date.now() + options.delayMs, stream, json });
+    this.retries.set(`${stream}\n${json}`, {
+      dueAt: Date.now() + options.delayMs,
+      stream,
+      org: orgKeyOf(next.orgId),
+      json,
+    });
   }
 
   async deadLetter(delivery: Delivery, options: { errors: AttemptError[] }): Promise<void> {
@@ -141,9 +152,9 @@ export class MemoryJobQueue {
     const stream = this.streamOf(message);
     this.deadLetters.delete(id);
     this.remember(`${message.jobId}:${message.attempt}`, Date.now());
-    const newId = this.stream(stream).add(JSON.stringify(message));
+    this.waitingOf(stream).push(orgKeyOf(message.orgId), JSON.stringify(message));
     this.wakeWaiters();
-    return { published: true, stream, id: newId };
+    return { published: true, stream };
   }
 
   async stats(): Promise<BusStats> {
@@ -152,7 +163,15 @@ export class MemoryJobQueue {
       dueRetries: this.retries.size,
       streams: this.keys.jobStreams.map(({ key, priority, tier }) => {
         const stream = this.stream(key);
-        return { stream: key, priority, tier, depth: stream.depth, pending: stream.pendingCount };
+        const waiting = this.waitingOf(key);
+        return {
+          stream: key,
+          priority,
+          tier,
+          depth: stream.depth + waiting.size,
+          pending: stream.pendingCount,
+          organizations: waiting.organizations,
+        };
       }),
     };
   }
@@ -204,6 +223,7 @@ export class MemoryJobQueue {
     }
     for (const stream of order) {
       if (remaining <= 0) break;
+      for (const json of this.waitingOf(stream.key).take(remaining)) stream.add(json);
       take(stream, stream.readNew(options.consumer, remaining, now));
     }
     return deliveries;
@@ -213,7 +233,7 @@ export class MemoryJobQueue {
     for (const [member, retry] of this.retries) {
       if (retry.dueAt > now) continue;
       this.retries.delete(member);
-      this.stream(retry.stream).add(retry.json);
+      this.waitingOf(retry.stream).push(retry.org, retry.json);
     }
   }
 
@@ -251,6 +271,12 @@ export class MemoryJobQueue {
     const stream = this.streams.get(key);
     if (!stream) throw new Error(`unknown job stream ${key}`);
     return stream;
+  }
+
+  private waitingOf(key: string): FairQueue {
+    const waiting = this.fair.get(key);
+    if (!waiting) throw new Error(`unknown job stream ${key}`);
+    return waiting;
   }
 
   private streamOf(message: BusMessage): string {

@@ -20,7 +20,7 @@ import type {
   RequeueOptions,
   RetryOptions,
 } from "../JobBus.ts";
-import { type BusKeys, CONSUMER_GROUP, dedupeMember } from "../keys.ts";
+import { type BusKeys, CONSUMER_GROUP, dedupeMember, orgKeyOf } from "../keys.ts";
 import type { AttemptError, BusMessage } from "../message.ts";
 import { isStreamId } from "../streamId.ts";
 import { tierForVramMb } from "../tiers.ts";
@@ -30,7 +30,7 @@ import { scripts } from "./scripts.ts";
 const PROMOTE_AT_MOST = 500;
 const PUBLISH_CHUNK = 500;
 
-type ClaimReply = [Array<string | number>, string[], number, number, number];
+type ClaimReply = [Array<string | number>, string, number, number, number];
 
 /** The job half of the Redis bus: streams per class and tier, one consumer group, Lua where it must be atomic. */
 export class RedisJobQueue {
@@ -75,14 +75,18 @@ export class RedisJobQueue {
         const chunk = indexes.slice(from, from + PUBLISH_CHUNK);
         const args = chunk.flatMap((i) => {
           const m = messages[i]!;
-          return [dedupeMember(m.jobId, m.attempt), JSON.stringify(m)];
+          return [dedupeMember(m.jobId, m.attempt), orgKeyOf(m.orgId), JSON.stringify(m)];
         });
         calls.push(
           scripts.publish
-            .run(this.redis, [stream, this.keys.published], [this.tuning.dedupeTtlMs, ...args])
+            .run(
+              this.redis,
+              [stream, this.keys.published, this.keys.jobsWake],
+              [this.tuning.dedupeTtlMs, ...args],
+            )
             .then((reply) => {
-              (reply as Array<string | null>).forEach((id, k) => {
-                results[chunk[k]!] = id ? { published: true, stream, id } : { published: false, stream };
+              (reply as Array<number | null>).forEach((queued, k) => {
+                results[chunk[k]!] = { published: queued === 1, stream };
               });
             }),
         );
@@ -112,11 +116,16 @@ export class RedisJobQueue {
   }
 
   private async claimRound(options: ClaimOptions, order: string[], deadline: number): Promise<Delivery[]> {
-    const keys = [this.keys.retries, this.keys.deadLetters, ...this.keys.jobStreams.map((s) => s.key)];
+    const keys = [
+      this.keys.retries,
+      this.keys.deadLetters,
+      this.keys.jobsWake,
+      ...this.keys.jobStreams.map((s) => s.key),
+    ];
     for (;;) {
       const reclaim = Date.now() - this.lastReclaimAt >= this.reclaimEveryMs;
       if (reclaim) this.lastReclaimAt = Date.now();
-      const [flat, lastIds, nextDue, deadLettered, serverNow] = (await scripts.claim.run(this.redis, keys, [
+      const [flat, wakeId, nextDue, deadLettered, serverNow] = (await scripts.claim.run(this.redis, keys, [
         CONSUMER_GROUP,
         options.consumer,
         options.max,
@@ -137,7 +146,7 @@ export class RedisJobQueue {
       if (remaining <= 0 || this.closed) return [];
       let waitMs = Math.min(remaining, this.reclaimEveryMs);
       if (nextDue >= 0) waitMs = Math.min(waitMs, nextDue - serverNow);
-      await this.waitForEntries(order, lastIds, Math.max(1, Math.ceil(waitMs)));
+      await this.waitForWake(wakeId, Math.max(1, Math.ceil(waitMs)));
     }
   }
 
@@ -221,15 +230,21 @@ export class RedisJobQueue {
       throw new AppError("NOT_FOUND", "That dead letter is gone; it may have been requeued.", { id });
     const message = requeuedMessage(letter.message, options);
     const stream = this.streamOf(message);
-    const newId = await scripts.requeue.run(
+    const requeued = await scripts.requeue.run(
       this.redis,
-      [this.keys.deadLetters, stream, this.keys.published],
-      [id, JSON.stringify(message), dedupeMember(message.jobId, message.attempt), this.tuning.dedupeTtlMs],
+      [this.keys.deadLetters, stream, this.keys.published, this.keys.jobsWake],
+      [
+        id,
+        JSON.stringify(message),
+        dedupeMember(message.jobId, message.attempt),
+        this.tuning.dedupeTtlMs,
+        orgKeyOf(message.orgId),
+      ],
     );
-    if (typeof newId !== "string") {
+    if (requeued !== 1) {
       throw new AppError("NOT_FOUND", "That dead letter is gone; it may have been requeued.", { id });
     }
-    return { published: true, stream, id: newId };
+    return { published: true, stream };
   }
 
   async stats(): Promise<BusStats> {
@@ -245,8 +260,9 @@ export class RedisJobQueue {
         stream: s.key,
         priority: s.priority,
         tier: s.tier,
-        depth: reply[2 + i * 2]!,
-        pending: reply[3 + i * 2]!,
+        depth: reply[2 + i * 3]!,
+        pending: reply[3 + i * 3]!,
+        organizations: reply[4 + i * 3]!,
       })),
     };
   }
@@ -294,8 +310,8 @@ export class RedisJobQueue {
     };
   }
 
-  /** Blocks until an entry newer than `lastIds` lands in one of `streams`, or the time is up. Claims nothing. */
-  private async waitForEntries(streams: string[], lastIds: string[], blockMs: number): Promise<void> {
+  /** Blocks until a publish touches the wake stream after `wakeId`, or the time is up. Claims nothing. */
+  private async waitForWake(wakeId: string, blockMs: number): Promise<void> {
     let connection: Redis;
     try {
       connection = this.blocking.acquire();
@@ -303,7 +319,7 @@ export class RedisJobQueue {
       return;
     }
     try {
-      await connection.xread("COUNT", 1, "BLOCK", blockMs, "STREAMS", ...streams, ...lastIds);
+      await connection.xread("COUNT", 1, "BLOCK", blockMs, "STREAMS", this.keys.jobsWake, wakeId);
     } catch (err) {
       if (this.closed) return;
       this.log.warn({ err }, "waiting for jobs failed; retrying shortly");

@@ -33,13 +33,13 @@ export class LuaScript {
 }
 
 export const scripts = {
-  publish: new LuaScript("publish-2.lua"),
-  claim: new LuaScript("claim-34.lua"),
+  publish: new LuaScript("publish-3.lua"),
+  claim: new LuaScript("claim-35.lua"),
   ack: new LuaScript("ack-1.lua"),
   extendLease: new LuaScript("extendLease-1.lua"),
   retryLater: new LuaScript("retryLater-2.lua"),
   deadLetter: new LuaScript("deadLetter-2.lua"),
-  requeue: new LuaScript("requeue-3.lua"),
+  requeue: new LuaScript("requeue-4.lua"),
   stats: new LuaScript("stats-34.lua"),
   heartbeat: new LuaScript("heartbeat-2.lua"),
 };

@@ -1,13 +1,19 @@
 --[[
   One claim round for one consumer, in one round trip:
-  1. promotes due retries back into their streams,
+  1. promotes due retries back to their organization's waiting jobs,
   2. when asked, takes over entries idle past the lease (XAUTOCLAIM); an entry delivered more
      than maxDeliveries times goes to the dead-letter stream instead,
-  3. reads new entries (XREADGROUP) stream by stream in the given order until `max` are taken.
+  3. stream by stream in the given order, until `max` are taken: moves waiting jobs into the stream
+     round-robin between organizations (the ring's first organization gives its oldest job and goes
+     to the back, so a backlog of one delays another's job by at most one job per turn) and reads
+     them (XREADGROUP).
+  Keys derived from a stream key S: S..':ring' (LIST of organizations with waiting jobs, each once),
+  S..':wait:'..org (LIST of that organization's waiting message JSON, oldest first).
   Missing streams or groups (a fresh or flushed Redis) are created on the spot.
   KEYS[1] retries sorted set
   KEYS[2] dead-letter stream
-  KEYS[3..34] job streams in canonical order (keys.ts)
+  KEYS[3] wake stream (publishes add to it)
+  KEYS[4..35] job streams in canonical order (keys.ts)
   ARGV[1] consumer group
   ARGV[2] consumer name
   ARGV[3] max deliveries to return
@@ -17,11 +23,11 @@
   ARGV[7] retries to promote at most
   ARGV[8] dead-letter stream max length (approximate)
   ARGV[9] n, the number of streams to read
-  ARGV[10..9+n] indexes (1-based, into KEYS[3..]) of the streams to read, in order
-  Returns { deliveries, lastIds, nextRetryDueMs, deadLettered, nowMs } where deliveries is flat
-  (stream, id, message JSON, delivery count)*, lastIds is the newest entry id per read stream
-  ("0-0" when empty; only when nothing was delivered, for the caller's blocking wake-up read)
-  and nextRetryDueMs is -1 when no retry is scheduled; nowMs is the server clock.
+  ARGV[10..9+n] indexes (1-based, into KEYS[4..]) of the streams to read, in order
+  Returns { deliveries, wakeId, nextRetryDueMs, deadLettered, nowMs } where deliveries is flat
+  (stream, id, message JSON, delivery count)*, wakeId is the wake stream's newest id ("0-0" when
+  empty; for the caller's blocking wake-up read), nextRetryDueMs is -1 when no retry is
+  scheduled; nowMs is the server clock.
 ]]
 local group, consumer = ARGV[1], ARGV[2]
 local remaining = tonumber(ARGV[3])
@@ -31,7 +37,42 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 local isJobStream = {}
-for i = 3, #KEYS do isJobStream[KEYS[i]] = true end
+for i = 4, #KEYS do isJobStream[KEYS[i]] = true end
+local function streamAt(i) return KEYS[3 + tonumber(ARGV[9 + i])] end
+
+-- The organization of a message, as its fairness key: one shared key when it names none.
+local function orgOf(json)
+  local ok, m = pcall(cjson.decode, json)
+  if ok and type(m) == 'table' and type(m.orgId) == 'string' and #m.orgId <= 100
+    and string.match(m.orgId, '^[%w_.-]+$') then
+    return m.orgId
+  end
+  return '_'
+end
+
+local function enqueue(stream, org, json)
+  if redis.call('RPUSH', stream .. ':wait:' .. org, json) == 1 then
+    redis.call('RPUSH', stream .. ':ring', org)
+  end
+end
+
+-- Up to `count` waiting jobs of one stream, one per organization in ring order, into the stream.
+local function moveFairly(stream, count)
+  local ring = stream .. ':ring'
+  local moved = 0
+  while moved < count do
+    local org = redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+    if not org then break end
+    local waiting = stream .. ':wait:' .. org
+    local json = redis.call('LPOP', waiting)
+    if redis.call('LLEN', waiting) == 0 then redis.call('LREM', ring, -1, org) end
+    if json then
+      redis.call('XADD', stream, '*', 'm', json)
+      moved = moved + 1
+    end
+  end
+  return moved
+end
 
 local function field(fields, name)
   for i = 1, #fields, 2 do
@@ -54,7 +95,8 @@ for _, member in ipairs(due) do
   if nl then
     local key = string.sub(member, 1, nl - 1)
     if isJobStream[key] then
-      redis.call('XADD', key, '*', 'm', string.sub(member, nl + 1))
+      local json = string.sub(member, nl + 1)
+      enqueue(key, orgOf(json), json)
     end
   end
   redis.call('ZREM', KEYS[1], member)
@@ -89,7 +131,7 @@ end
 if ARGV[6] == '1' then
   for i = 1, n do
     if remaining <= 0 then break end
-    local key = KEYS[2 + tonumber(ARGV[9 + i])]
+    local key = streamAt(i)
     local res = redis.pcall('XAUTOCLAIM', key, group, consumer, leaseMs, '0-0', 'COUNT', remaining)
     if type(res) == 'table' and res.err == nil then
       for _, entry in ipairs(res[2]) do
@@ -113,10 +155,11 @@ if ARGV[6] == '1' then
   end
 end
 
--- 3. new entries
+-- 3. waiting jobs, fairly, read as new entries (entries an older version put in the stream first)
 for i = 1, n do
   if remaining <= 0 then break end
-  local key = KEYS[2 + tonumber(ARGV[9 + i])]
+  local key = streamAt(i)
+  moveFairly(key, remaining)
   local res = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', remaining, 'STREAMS', key, '>')
   if type(res) == 'table' and res.err then
     if not string.find(res.err, 'NOGROUP', 1, true) then error(res.err) end
@@ -134,17 +177,14 @@ for i = 1, n do
   end
 end
 
-local lastIds = {}
+local wakeId = '0-0'
 if #deliveries == 0 then
-  for i = 1, n do
-    local key = KEYS[2 + tonumber(ARGV[9 + i])]
-    local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
-    table.insert(lastIds, (last[1] and last[1][1]) or '0-0')
-  end
+  local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
+  wakeId = (last[1] and last[1][1]) or '0-0'
 end
 
 local nextDue = -1
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if first[2] then nextDue = tonumber(first[2]) end
 
-return { deliveries, lastIds, nextDue, deadLettered, now }
+return { deliveries, wakeId, nextDue, deadLettered, now }
