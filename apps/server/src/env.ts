@@ -57,6 +57,11 @@ const envSchema = z.object({
     .positive()
     .default(50 * 1024 * 1024),
   /**
+   * Most jobs one organization may have queued or running at once (default 100): a tenant's
+   * backlog stays bounded, and claims take turns between organizations besides.
+   */
+  ATELIER_ORG_MAX_LIVE_JOBS: z.coerce.number().int().positive().default(100),
+  /**
    * Most megapixels one job may produce over all its steps (assets × formats × sizes), checked before
    * it is queued; default 2000. Also no single image over MAX_INPUT_PIXELS.
    */
@@ -103,6 +108,7 @@ export interface Config {
   maxUploadBytes: number;
   maxInputPixels: number;
   maxJobOutputMegapixels: number;
+  orgMaxLiveJobs: number;
   webDist: string;
   logLevel: string;
   embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
@@ -162,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     maxInputPixels: e.MAX_INPUT_PIXELS,
     maxJobOutputMegapixels: e.MAX_JOB_OUTPUT_MEGAPIXELS,
+    orgMaxLiveJobs: e.ATELIER_ORG_MAX_LIVE_JOBS,
     webDist: resolve(e.ATELIER_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname),
     logLevel: e.LOG_LEVEL,
     embeddedWorker: {

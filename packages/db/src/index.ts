@@ -2,6 +2,7 @@ export { createDatabase } from "./createDatabase.ts";
 export type { Database, DatabaseHandle, DatabaseOptions, Executor, Schema } from "./createDatabase.ts";
 export { lockDataDir } from "./dataDirLock.ts";
 export { prepared } from "./prepared.ts";
+export { rowsOf } from "./rowsOf.ts";
 export * as schema from "./schema/index.ts";
 export {
   and,

@@ -1,3 +1,4 @@
+import { eq, schema } from "@atelier/db";
 import type { JobEvent, ProjectEvent } from "@atelier/shared";
 import { TRPCClientError } from "@trpc/client";
 import sharp from "sharp";
@@ -192,3 +193,67 @@ describe("the bounds of a job", () => {
     );
   });
 });
+
+describe.each(["pglite", "postgres"] as const)(
+  "the cap on an organization's live jobs, on %s",
+  (database) => {
+    let app: TestApp;
+    let client: TestClient;
+    let projectId: string;
+    let orgId: string;
+    let assetId: string;
+    const CAP = 3;
+    const codeOf = (err: unknown) =>
+      err instanceof TRPCClientError ? String(err.data?.appCode) : String(err);
+
+    beforeAll(async () => {
+      app = await startTestApp({
+        database,
+        env: { ATELIER_EMBEDDED_WORKER: "false", ATELIER_ORG_MAX_LIVE_JOBS: String(CAP) },
+      });
+      client = app.client();
+      const setup = await signUpWithProject(client, "Capped");
+      projectId = setup.project.id;
+      orgId = setup.org.id;
+      ({ id: assetId } = await upload(client, projectId, "coffee.png", fixture("coffee.png")));
+    });
+    afterAll(() => app.close());
+
+    const submit = () =>
+      client.trpc.jobs.create.mutate({
+        projectId,
+        assetIds: [assetId],
+        spec: { steps: [{ step: "convert", params: { format: "webp" } }] },
+      });
+
+    it("accepts exactly the cap from a burst of 20, and again once one ends", async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          submit().then(
+            (j) => j,
+            (e) => e,
+          ),
+        ),
+      );
+      const accepted = answers.filter((a) => !(a instanceof Error));
+      expect(accepted).toHaveLength(CAP);
+      const refused = answers.filter((a) => a instanceof Error);
+      expect(new Set(refused.map(codeOf))).toEqual(new Set(["RATE_LIMITED"]));
+      expect(refused[0].data.details).toMatchObject({ maxLiveJobs: CAP, retryAfterSec: 5 });
+
+      await client.trpc.jobs.cancel.mutate({ jobId: accepted[0]!.id });
+      const again = await submit();
+      expect(again.status).toBe("queued");
+      expect(codeOf(await submit().catch((e) => e))).toBe("RATE_LIMITED");
+      // A cancelled job retried is live again: it counts against the cap too.
+      expect(codeOf(await client.trpc.jobs.retry.mutate({ jobId: accepted[0]!.id }).catch((e) => e))).toBe(
+        "RATE_LIMITED",
+      );
+      const [org] = await app.services.db
+        .select({ liveJobs: schema.organizations.liveJobs })
+        .from(schema.organizations)
+        .where(eq(schema.organizations.id, orgId));
+      expect(org!.liveJobs).toBe(CAP);
+    });
+  },
+);

@@ -71,6 +71,7 @@ export const jobsRouter = router({
         params: input.params,
         priority: priorityOfPlan[org?.plan ?? "free"] ?? "standard",
         inputRevisions,
+        maxLiveJobs: ctx.services.config.orgMaxLiveJobs,
         sizeCheck: {
           inputs: input.assetIds.map((id) => {
             const asset = assets.find((a) => a.id === id)!;
@@ -156,7 +157,7 @@ export const jobsRouter = router({
 
   retry: jobProcedure("member").mutation(async ({ ctx }) => {
     const { db, storage, lifecycle } = ctx.services;
-    if (!(await lifecycle.retry(ctx.access.job.id))) {
+    if (!(await lifecycle.retry(ctx.access.job.id, { maxLiveJobs: ctx.services.config.orgMaxLiveJobs }))) {
       throw new AppError("CONFLICT", "Only failed or cancelled jobs can be retried.");
     }
     return loadJobView(db, storage, ctx.access.job.id);

@@ -25,14 +25,6 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** Failed sign-ins per key (email or address), for throttling across server instances. */
-export const loginThrottle = pgTable("login_throttle", {
-  key: text("key").primaryKey(),
-  failures: integer("failures").notNull().default(0),
-  lockedUntil: timestamp("locked_until", { withTimezone: true }),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-});
-
 export const roleEnum = pgEnum("member_role", ["owner", "admin", "member", "viewer"]);
 export type Role = (typeof roleEnum.enumValues)[number];
 
@@ -42,6 +34,12 @@ export const organizations = pgTable("organizations", {
   slug: text("slug").notNull().unique(),
   plan: text("plan").notNull().default("free"),
   stripeCustomerId: text("stripe_customer_id").unique(),
+  /**
+   * Its jobs that are queued or running, kept by the `jobs_count_live` trigger on every insert,
+   * status change and delete of a job: submitting checks it under a row lock, so a cap per
+   * organization holds however many submit at once.
+   */
+  liveJobs: integer("live_jobs").notNull().default(0),
   createdAt: createdAt(),
 });
 

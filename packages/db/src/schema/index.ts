@@ -1,6 +1,5 @@
 export {
   apiKeys,
-  loginThrottle,
   memberships,
   organizations,
   roleEnum,

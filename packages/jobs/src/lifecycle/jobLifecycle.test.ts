@@ -450,3 +450,34 @@ describe("a takeover", () => {
     });
   });
 });
+
+describe("the organization's count of live jobs", () => {
+  it("follows every transition above, whichever path moved the job, and caps submits", async () => {
+    const [org] = await handle.db
+      .select({ liveJobs: schema.organizations.liveJobs })
+      .from(schema.organizations)
+      .where(eq(schema.organizations.id, seeded.orgId));
+    const live = await handle.db.select().from(schema.jobs).where(eq(schema.jobs.orgId, seeded.orgId));
+    const counted = live.filter((j) => j.status === "queued" || j.status === "running").length;
+    expect(counted).toBeGreaterThan(0);
+    expect(org!.liveJobs).toBe(counted);
+
+    const capped = { maxLiveJobs: counted + 1 };
+    const input = {
+      orgId: seeded.orgId,
+      projectId: seeded.projectId,
+      createdBy: seeded.userId,
+      assetIds: [seeded.assetId],
+      spec: { steps: [{ step: "resize", params: { width: 10 } }] },
+      priority: "standard" as const,
+    };
+    await lifecycle.submit({ ...input, ...capped });
+    await expect(lifecycle.submit({ ...input, ...capped })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await handle.db.delete(schema.jobs).where(eq(schema.jobs.orgId, seeded.orgId));
+    const [after] = await handle.db
+      .select({ liveJobs: schema.organizations.liveJobs })
+      .from(schema.organizations)
+      .where(eq(schema.organizations.id, seeded.orgId));
+    expect(after!.liveJobs).toBe(0);
+  });
+});

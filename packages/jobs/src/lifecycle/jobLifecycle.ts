@@ -9,6 +9,7 @@ import {
   isNull,
   lt,
   or,
+  rowsOf,
   schema,
   sql,
 } from "@atelier/db";
@@ -95,32 +96,49 @@ export class JobLifecycle {
     this.deletion = new JobDeletion(options, (projectId, event) => this.emit(projectId, event));
   }
 
-  /** queued: the job, its steps and its outbox row in ONE statement, then published at once. */
+  /**
+   * queued: the job, its steps and its outbox row in ONE statement, then published at once. With
+   * `maxLiveJobs`, the statement first locks the organization's row and writes nothing when its
+   * count of queued and running jobs (kept by a trigger) is at the cap: submits of one organization
+   * queue on that lock, so the cap holds under any burst.
+   */
   async submit(input: SubmitJobInput): Promise<{ job: JobRow; view: JobView }> {
     const { planned } = prepareSubmission(input, this.options.catalogue);
     const { pipelineEnv, db } = this.options;
     if (pipelineEnv) await checkSubmission(planned, pipelineEnv, () => orgPipelineSettings(db, input.orgId));
     const expectedMs = await this.estimates.expectedMs(planned, input.assetIds.length);
     const { job, steps } = prepareSubmission({ ...input, expectedMs }, this.options.catalogue);
+    const slot =
+      input.maxLiveJobs === undefined
+        ? sql`select 1`
+        : sql`select 1 from organizations where id = ${job.orgId} and live_jobs < ${input.maxLiveJobs} for update`;
     // Fixed SQL text with the steps as one JSON parameter: the server keeps it prepared, and no
     // query builder runs on this path, which every submit takes.
-    await this.options.db.execute(sql`
-      with job as (
+    const written = rowsOf<{ id: number }>(
+      await this.options.db.execute(sql`
+      with slot as (${slot}),
+      job as (
         insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
                           input_revisions, attempt, max_attempts, created_at, updated_at)
-        values (${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
-                ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[],
-                ${JSON.stringify(job.inputRevisions)}::jsonb, 1,
-                ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()})
+        select ${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
+               ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[],
+               ${JSON.stringify(job.inputRevisions)}::jsonb, 1,
+               ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()}
+        from slot
+        returning id
       ),
       steps as (
         insert into job_steps (job_id, index, step, params, vram_mb, expected_ms)
-        select ${job.id}::uuid, s.index, s.step, s.params, s.vram_mb, s.expected_ms
-        from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
+        select job.id, s.index, s.step, s.params, s.vram_mb, s.expected_ms
+        from job, jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
           as s(index integer, step text, params jsonb, vram_mb integer, expected_ms integer)
       )
-      insert into outbox (topic, payload) values (${JOB_PUBLISH_TOPIC}, ${JSON.stringify(busMessageOf(job))}::jsonb)
-    `);
+      insert into outbox (topic, payload)
+      select ${JOB_PUBLISH_TOPIC}, ${JSON.stringify(busMessageOf(job))}::jsonb from job
+      returning id
+    `),
+    );
+    if (written.length === 0) throw atCap(input.maxLiveJobs ?? 0);
     // The queued event goes first: once published, a node may report the job claimed within milliseconds.
     const view = queuedJobView(job);
     await this.emit(job.projectId, { type: "job.queued", jobId: job.id, job: view });
@@ -154,9 +172,10 @@ export class JobLifecycle {
   /**
    * failed | cancelled → queued as the next attempt, on a person's request; its dead letters go, so a job
    * is listed there once. Null in any other state; CONFLICT when it failed on its own input (the same
-   * parameters and images would fail the same way).
+   * parameters and images would fail the same way); RATE_LIMITED when the organization is at
+   * `maxLiveJobs` (the cap of `submit`).
    */
-  async retry(jobId: string): Promise<JobRow | null> {
+  async retry(jobId: string, options: { maxLiveJobs?: number } = {}): Promise<JobRow | null> {
     const [before] = await this.options.db
       .select({ status: jobs.status, error: jobs.error })
       .from(jobs)
@@ -171,6 +190,16 @@ export class JobLifecycle {
       );
     }
     const job = await this.options.db.transaction(async (tx) => {
+      const { maxLiveJobs } = options;
+      if (maxLiveJobs !== undefined) {
+        const free = rowsOf(
+          await tx.execute(sql`
+            select 1 from organizations
+            where id = (select org_id from jobs where id = ${jobId}) and live_jobs < ${maxLiveJobs}
+            for update`),
+        );
+        if (free.length === 0) throw atCap(maxLiveJobs);
+      }
       const [row] = await tx
         .update(jobs)
         .set(queuedAgain(sql`${jobs.attempt} + 1`))
@@ -502,6 +531,14 @@ export function claimDecision(
   const fresh = now - job.updatedAt.getTime() < leaseMs;
   if (fresh && job.nodeId !== run.nodeId) return { kind: "skip", reason: `already running on ${job.nodeId}` };
   return { kind: "takeover" };
+}
+
+function atCap(maxLiveJobs: number): AppError {
+  return new AppError(
+    "RATE_LIMITED",
+    `Your organization already has ${maxLiveJobs} jobs queued or running; submit more when some have finished.`,
+    { maxLiveJobs, retryAfterSec: 5 },
+  );
 }
 
 function lostNode(from: string | null, to: string): Failure {

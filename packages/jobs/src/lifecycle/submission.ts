@@ -37,6 +37,11 @@ export interface SubmitJobInput {
    * in order, and the organization's formats. Unchecked when absent (trusted callers, tests).
    */
   sizeCheck?: { inputs: ImageSize[]; orgFormats: readonly AssetFormat[]; limits: JobSizeLimits };
+  /**
+   * Most jobs the organization may have queued or running, this one included; refused with
+   * RATE_LIMITED past it, however many submit at once. Uncapped when absent.
+   */
+  maxLiveJobs?: number;
 }
 
 export interface StepRow {
