@@ -23,7 +23,7 @@ import { s3Origins, securityHeaders } from "./http/securityHeaders.ts";
 import { createStaticHandler } from "./http/staticFiles.ts";
 import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
 import { guardFrames } from "./http/wsFrameGuard.ts";
-import { createLimits, createSignInThrottle } from "./limits/index.ts";
+import { createLimits, createSignInThrottle, SIGN_UP_RULE } from "./limits/index.ts";
 import { RenditionCache } from "./render/RenditionCache.ts";
 import { appRouter } from "./router.ts";
 import type { Services } from "./services.ts";
@@ -104,6 +104,7 @@ export async function createApp(
     access,
     limits,
     signInThrottle: createSignInThrottle(limits),
+    signUpLimit: limits.limit("signup-address", SIGN_UP_RULE, "Too many sign-ups from your address."),
     clientAddress: clientAddressResolver(config.trustProxy),
     db: database.db,
     storage,

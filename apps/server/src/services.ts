@@ -6,7 +6,7 @@ import type { JobLifecycle } from "@atelier/jobs";
 import type { Logger } from "@atelier/shared";
 import type { AccessControl } from "./auth/accessControl.ts";
 import type { Config } from "./env.ts";
-import type { Limits, SignInThrottle } from "./limits/index.ts";
+import type { Limits, RateLimit, SignInThrottle } from "./limits/index.ts";
 import type { RenditionCache } from "./render/RenditionCache.ts";
 import type { ObjectStorage } from "@atelier/storage";
 
@@ -22,6 +22,8 @@ export interface Services {
   /** Rate limits, shared by every instance when Redis is configured. */
   limits: Limits;
   signInThrottle: SignInThrottle;
+  /** Sign-ups per client address. */
+  signUpLimit: RateLimit;
   /** The client's address, from the socket or from trusted proxies (ATELIER_TRUST_PROXY). */
   clientAddress(req: IncomingMessage): string;
   /** Who may call, kept current on every instance: principals per credential, live subscriptions watched. */

@@ -2,16 +2,11 @@ import type { IncomingMessage } from "node:http";
 
 /**
  * Browsers always send Origin on a WebSocket upgrade; cookies ride along, so a foreign page must not get in.
- * Allowed: the configured public URL, the extra allowed origins, and the host the request was sent to.
- * Clients with no Origin (SDK, CLI) authenticate with an API key instead.
+ * Allowed: the configured public URL and the extra allowed origins, nothing else. Not "the host the
+ * request was sent to": a page on a domain its owner re-points at this server (DNS rebinding) sends
+ * a matching Host and Origin. Clients with no Origin (SDK, CLI) are not browsers; they hold an API key.
  */
 export function isOriginAllowed(req: IncomingMessage, allowed: ReadonlySet<string>): boolean {
   const origin = req.headers.origin;
-  if (!origin) return true;
-  if (allowed.has(origin)) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
+  return origin === undefined || allowed.has(origin);
 }

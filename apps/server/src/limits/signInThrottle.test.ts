@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUp } from "../testing/fixtures.ts";
 import { startTestApp, type TestApp } from "../testing/testApp.ts";
-import { SIGN_IN_RULES } from "./signInThrottle.ts";
+import { SIGN_IN_RULES, SIGN_UP_RULE } from "./signInThrottle.ts";
 
 /** One sign-in over plain HTTP, as from `forwardedFor` when given; its status, code and Retry-After. */
 async function signIn(app: TestApp, email: string, password: string, forwardedFor?: string) {
@@ -69,5 +69,34 @@ describe("the sign-in throttle without a trusted proxy", () => {
     const answers = [];
     for (let i = 0; i < 8; i++) answers.push(await signIn(app, user.email, `wrong ${i}`, `10.0.0.${i}`));
     expect(answers.map((a) => a.code).slice(-2)).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
+  });
+});
+
+describe("sign-ups from one address", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it("are limited, so testing which emails exist stays slow", async () => {
+    const codes: string[] = [];
+    for (let i = 0; i <= SIGN_UP_RULE.points; i++) {
+      const res = await fetch(`${app.url}/trpc/auth.signUp`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          email: "taken@example.com",
+          password: "correct horse battery",
+          name: "Probe",
+        }),
+      });
+      codes.push(
+        ((await res.json()) as { error?: { data?: { appCode?: string } } }).error?.data?.appCode ?? "OK",
+      );
+    }
+    expect(codes[0]).toBe("OK");
+    expect(new Set(codes.slice(1, -1))).toEqual(new Set(["CONFLICT"]));
+    expect(codes.at(-1)).toBe("RATE_LIMITED");
   });
 });

@@ -15,6 +15,9 @@ export const SIGN_IN_RULES = {
   address: { points: 100, durationSec: 15 * 60, blockDurationSec: 15 * 60 },
 };
 
+/** Sign-ups from one client address: plenty for an office, slow for testing which emails exist. */
+export const SIGN_UP_RULE = { points: 50, durationSec: 15 * 60, blockDurationSec: 15 * 60 };
+
 export interface SignInThrottle {
   /** Counts an attempt; RATE_LIMITED (with `retryAfterSec`) when any of the three is spent. */
   attempt(email: string, address: string): Promise<void>;

@@ -4,13 +4,26 @@ import { orgProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
 
 /**
- * The engine room for an organization's admins: queue depths and GPU nodes are shared by the installation;
- * dead letters are shown and requeued only for the organization's own jobs.
+ * The engine room for an organization's admins. Until the installation has an operator role (who
+ * will see nodes and queues whole), an organization's admins see installation-wide figures without
+ * identifiers: queue depths per class and tier, and each node's capacity with only their own
+ * organization's running job ids. Dead letters are shown and requeued only for their own jobs.
  */
 export const adminRouter = router({
   queues: orgProcedure("admin").query(({ ctx }) => ctx.services.bus.stats()),
 
-  nodes: orgProcedure("admin").query(({ ctx }) => ctx.services.bus.listNodes()),
+  nodes: orgProcedure("admin").query(async ({ ctx }) => {
+    const nodes = await ctx.services.bus.listNodes();
+    const running = nodes.flatMap((n) => n.runningJobs);
+    const own = running.length
+      ? await ctx.services.db
+          .select({ id: schema.jobs.id })
+          .from(schema.jobs)
+          .where(and(eq(schema.jobs.orgId, ctx.access.orgId), inArray(schema.jobs.id, running)))
+      : [];
+    const ownIds = new Set(own.map((j) => j.id));
+    return nodes.map((n) => ({ ...n, runningJobs: n.runningJobs.filter((id) => ownIds.has(id)) }));
+  }),
 
   deadLetters: orgProcedure("admin").query(async ({ ctx }) => {
     const letters = await ctx.services.bus.listDeadLetters({ count: 1000 });

@@ -20,14 +20,22 @@ async function startSession(ctx: Context, userId: string): Promise<void> {
 }
 
 export const authRouter = router({
+  /**
+   * Without mail to confirm an address, sign-up cannot answer the same whether or not the email is
+   * taken (a new account is signed in, a taken email is not). So the answer for a taken email is
+   * neutral (it does not say an account exists, only that this email cannot be used here) and
+   * sign-ups per client address are limited, which keeps testing emails in bulk slow.
+   */
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.signUpLimit.consume(ctx.services.clientAddress(ctx.req));
     const passwordHash = await hashPassword(input.password);
     const [user] = await ctx.services.db
       .insert(schema.users)
       .values({ email: input.email, name: input.name, passwordHash })
       .onConflictDoNothing({ target: schema.users.email })
       .returning({ id: schema.users.id, email: schema.users.email, name: schema.users.name });
-    if (!user) throw new AppError("CONFLICT", "An account with this email already exists; sign in instead.");
+    if (!user)
+      throw new AppError("CONFLICT", "This email cannot be used to sign up. If it is yours, sign in.");
     await startSession(ctx, user.id);
     return { user };
   }),

@@ -239,7 +239,10 @@ describe.each(["pglite", "postgres"] as const)(
       expect(accepted).toHaveLength(CAP);
       const refused = answers.filter((a) => a instanceof Error);
       expect(new Set(refused.map(codeOf))).toEqual(new Set(["RATE_LIMITED"]));
-      expect(refused[0].data.details).toMatchObject({ maxLiveJobs: CAP, retryAfterSec: 5 });
+      expect((refused[0] as { data?: { details?: unknown } }).data?.details).toMatchObject({
+        maxLiveJobs: CAP,
+        retryAfterSec: 5,
+      });
 
       await client.trpc.jobs.cancel.mutate({ jobId: accepted[0]!.id });
       const again = await submit();

@@ -88,5 +88,13 @@ describe.each(["in-process", "redis"] as const)("live project events over the We
     expect(await status({})).toBe(401);
     expect(await status({ ...client.headers(), origin: "https://evil.example" })).toBe(403);
     expect(await status({ ...client.headers(), origin: new URL(app.url).origin })).toBe(101);
+    // DNS rebinding: a page of rebind.example whose name now points here sends Host and Origin alike.
+    expect(
+      await status({
+        ...client.headers(),
+        origin: "http://rebind.example:8080",
+        host: "rebind.example:8080",
+      }),
+    ).toBe(403);
   });
 });
