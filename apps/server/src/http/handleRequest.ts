@@ -29,6 +29,14 @@ export function createRequestHandler(parts: RequestHandlerParts): Handler {
       if (path === "/healthz") return await health(parts, res);
       if (path.startsWith("/trpc/")) {
         const bytes = declaredBodyBytes(req);
+        // tRPC clients always say how long their JSON is; a body streamed without a length is
+        // refused before any of it is read, like one that declares too much.
+        if (bytes === null && req.headers["transfer-encoding"] !== undefined) {
+          const error = new AppError("VALIDATION_ERROR", "Send the request body with a Content-Length.", {
+            maxBytes: MAX_RPC_BODY_BYTES,
+          });
+          return sendRpcError(res, error, "BAD_REQUEST", { closing: true });
+        }
         if (bytes !== null && bytes > MAX_RPC_BODY_BYTES) {
           const error = new AppError(
             "REQUEST_TOO_LARGE",

@@ -23,7 +23,12 @@ describe("security headers", () => {
 
   it("let the browser reach the object store's origins for images and uploads", () => {
     expect(
-      s3Origins({ bucket: "b", region: "eu-west-1", forcePathStyle: false, publicEndpoint: "https://files.example" }),
+      s3Origins({
+        bucket: "b",
+        region: "eu-west-1",
+        forcePathStyle: false,
+        publicEndpoint: "https://files.example",
+      }),
     ).toEqual(["https://files.example", "https://b.files.example"]);
     expect(s3Origins({ bucket: "b", region: "eu-west-1", forcePathStyle: false })).toContain(
       "https://b.s3.eu-west-1.amazonaws.com",

@@ -13,7 +13,7 @@ export function guardFrames(wss: WebSocketServer, maxBatch: number): void {
   wss.on("connection", (ws: WebSocket) => {
     const emit = ws.emit.bind(ws);
     ws.emit = ((event: string | symbol, ...args: unknown[]) => {
-      if (event === "message" && callsIn(args[0]) > maxBatch) {
+      if (event === "message" && callsIn(args[0], maxBatch) > maxBatch) {
         ws.close(POLICY_VIOLATION, `Send at most ${maxBatch} calls in one frame.`);
         return true;
       }
@@ -22,20 +22,34 @@ export function guardFrames(wss: WebSocketServer, maxBatch: number): void {
   });
 }
 
-/** How many calls a frame carries: the length of a JSON array, else 1 (tRPC reports what does not parse). */
-function callsIn(data: unknown): number {
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPENERS = new Set([0x5b, 0x7b]); // [ {
+const CLOSERS = new Set([0x5d, 0x7d]); // ] }
+
+/**
+ * How many calls a frame carries, counted only up to `limit + 1`: the elements of a top-level JSON
+ * array, else 1. A scan rather than a parse, which stops as soon as the batch is known to be too
+ * large (what does not parse is tRPC's to report).
+ */
+function callsIn(data: unknown, limit: number): number {
   if (!Buffer.isBuffer(data)) return 1;
-  let start = 0;
-  while (
-    start < data.length &&
-    (data[start] === 0x20 || data[start] === 0x0a || data[start] === 0x0d || data[start] === 0x09)
-  )
-    start++;
-  if (data[start] !== 0x5b /* [ */) return 1;
-  try {
-    const parsed: unknown = JSON.parse(data.toString("utf8"));
-    return Array.isArray(parsed) ? parsed.length : 1;
-  } catch {
-    return 1;
+  let i = 0;
+  while (i < data.length && data[i]! <= 0x20) i++;
+  if (data[i] !== 0x5b) return 1;
+  let depth = 0;
+  let inString = false;
+  let calls = 1;
+  for (; i < data.length && calls <= limit; i++) {
+    const byte = data[i]!;
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (OPENERS.has(byte)) depth++;
+    else if (CLOSERS.has(byte)) depth--;
+    else if (byte === COMMA && depth === 1) calls++;
   }
+  return calls;
 }
