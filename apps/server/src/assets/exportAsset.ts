@@ -9,6 +9,7 @@ import {
   isWithheld,
   mediaTypeOfFormat,
 } from "@atelier/shared";
+import { getVerified } from "@atelier/storage";
 import type { Services } from "../services.ts";
 import { assetKeys } from "./assetView.ts";
 
@@ -21,7 +22,7 @@ const URL_TTL_SEC = 60 * 60;
  * asset, revision, format and quality, so exporting the same thing again only signs a new link.
  */
 export async function exportAsset(
-  services: Pick<Services, "db" | "storage" | "pipelineEnv">,
+  services: Pick<Services, "db" | "storage" | "pipelineEnv" | "renditions">,
   asset: AssetRow,
   request: { format: ExportFormat; quality?: number },
 ): Promise<AssetExportView> {
@@ -49,14 +50,17 @@ export async function exportAsset(
 
   let bytes = (await storage.head(key))?.bytes;
   if (bytes === undefined) {
-    const [original, org] = await Promise.all([
-      storage.get(asset.storageKey),
-      orgPipelineSettings(db, asset.orgId),
-    ]);
-    const rendition = await renderEditDocument(original, row?.document ?? {}, {
-      env: { ...services.pipelineEnv, org },
-      output: request.format,
-      quality,
+    // Through the same bounded pool as previews: a full-resolution render holds the most memory of all.
+    const rendition = await services.renditions.get(`export:${key}`, async () => {
+      const [original, org] = await Promise.all([
+        getVerified(storage, asset.storageKey, asset.sha256, { what: asset.filename }),
+        orgPipelineSettings(db, asset.orgId),
+      ]);
+      return renderEditDocument(original, row?.document ?? {}, {
+        env: { ...services.pipelineEnv, org },
+        output: request.format,
+        quality,
+      });
     });
     await storage.put(key, rendition.data, mediaType);
     // Remembered with the asset: deleting it later removes its renditions too.

@@ -47,9 +47,13 @@ async function assertRoomFor<T extends typeof schema.assetFormats | typeof schem
     .from(table as typeof schema.assetFormats)
     .where(eq(table.orgId, orgId));
   if ((row?.total ?? 0) >= MAX_PER_ORG && Number(row?.same ?? 0) === 0) {
-    throw new AppError("CONFLICT", `An organization keeps at most ${MAX_PER_ORG} ${what}; delete one first.`, {
-      max: MAX_PER_ORG,
-    });
+    throw new AppError(
+      "CONFLICT",
+      `An organization keeps at most ${MAX_PER_ORG} ${what}; delete one first.`,
+      {
+        max: MAX_PER_ORG,
+      },
+    );
   }
 }
 
