@@ -3,6 +3,7 @@
  * until killed, it sends 1,000-call batches over HTTP and in WebSocket frames, and 200 MB request
  * bodies, declared and chunked. Usage: floodClient.ts <server url> <cookie header> [attack...]
  * where an attack is http-batch, ws-batch, declared-body or chunked-body (default: all of them).
+ * Prints how many times each attack was sent, as a JSON line, twice a second.
  */
 import { connect, type Socket } from "node:net";
 import { WebSocket } from "ws";
@@ -13,9 +14,16 @@ const CALLS = 1000;
 const HUGE = 200 * 1024 * 1024;
 const CHUNK = Buffer.alloc(256 * 1024, 0x20);
 
-async function forever(work: () => Promise<unknown>): Promise<never> {
-  for (;;) await work().catch(() => undefined);
+const sent: Record<string, number> = {};
+
+async function forever(name: string, work: () => Promise<unknown>): Promise<never> {
+  for (;;) {
+    await work().catch(() => undefined);
+    sent[name] = (sent[name] ?? 0) + 1;
+  }
 }
+
+setInterval(() => process.stdout.write(`${JSON.stringify(sent)}\n`), 500);
 
 function httpBatch(): Promise<unknown> {
   const paths = Array.from({ length: CALLS }, () => "auth.me").join(",");
@@ -74,5 +82,5 @@ const attacks: Record<string, Array<() => Promise<unknown>>> = {
   "chunked-body": [() => hugeBody(true)],
 };
 for (const [name, runs] of Object.entries(attacks)) {
-  if (only.length === 0 || only.includes(name)) for (const run of runs) void forever(run);
+  if (only.length === 0 || only.includes(name)) for (const run of runs) void forever(name, run);
 }

@@ -8,8 +8,12 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** A loopback TCP relay to `targetPort`, so a test can take the browser's connection away. */
-export function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+/**
+ * A loopback TCP relay to `targetPort` on `port` (a free one when 0), so a test can take the
+ * browser's connection away. Pages opened through it have the proxy's origin: the server must list
+ * it in ATELIER_ALLOWED_ORIGINS for their WebSockets.
+ */
+export function startTcpProxy(targetPort: number, port = 0): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let down = false;
   const server = createServer((client) => {
@@ -30,7 +34,7 @@ export function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
       if (typeof address !== "object" || !address) return reject(new Error("The proxy has no port."));
       resolve({

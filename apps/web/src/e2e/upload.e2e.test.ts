@@ -7,6 +7,7 @@ import { buildWebIfStale } from "./buildWeb.ts";
 import { fixtureImages, resultsDir } from "./repoPaths.ts";
 import { type RunningServer, startServer } from "../../../server/src/testing/serverProcess.ts";
 import { startTcpProxy } from "./tcpProxy.ts";
+import { freePort } from "@atelier/shared/testing";
 
 const screenshotDir = join(resultsDir, "web-e2e");
 const account = {
@@ -18,11 +19,17 @@ const account = {
 let server: RunningServer;
 let browser: Browser;
 let context: BrowserContext;
+/** The port of the proxy that cuts a page's connection; its origin is one the server allows. */
+let proxyPort: number;
 
 beforeAll(async () => {
   mkdirSync(screenshotDir, { recursive: true });
   buildWebIfStale();
-  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  proxyPort = await freePort();
+  [server, browser] = await Promise.all([
+    startServer({ env: { ATELIER_ALLOWED_ORIGINS: `http://127.0.0.1:${proxyPort}` } }),
+    launchChromium(),
+  ]);
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
 }, 120_000);
 
@@ -168,7 +175,7 @@ describe("uploading into a project in the editor", () => {
 
   it("catches up on what happened while a page's connection was down", async () => {
     // Page C reaches the server through a relay the test can cut; cookies ignore ports, so it shares the session.
-    const proxy = await startTcpProxy(Number(new URL(server.url).port));
+    const proxy = await startTcpProxy(Number(new URL(server.url).port), proxyPort);
     const pageC = await context.newPage();
     try {
       await pageC.goto(new URL(new URL(projectUrl).pathname, proxy.url).href);
