@@ -26,6 +26,7 @@ import { guardFrames } from "./http/wsFrameGuard.ts";
 import { createLimits, createSignInThrottle, SIGN_UP_RULE } from "./limits/index.ts";
 import { RenditionCache } from "./render/RenditionCache.ts";
 import { appRouter } from "./router.ts";
+import { PresenceThrottle } from "./routers/presenceThrottle.ts";
 import type { Services } from "./services.ts";
 import { createLocalStorageHandler, createStorage } from "@atelier/storage";
 import type { Context } from "./trpc.ts";
@@ -113,6 +114,7 @@ export async function createApp(
     pipelineEnv,
     catalogue,
     renditions: new RenditionCache(),
+    presence: new PresenceThrottle((err) => log.warn({ err }, "presence not appended")),
     lifecycle: jobEngine.lifecycle,
   };
   const worker = config.embeddedWorker.enabled

@@ -8,6 +8,7 @@ import type { AccessControl } from "./auth/accessControl.ts";
 import type { Config } from "./env.ts";
 import type { Limits, RateLimit, SignInThrottle } from "./limits/index.ts";
 import type { RenditionCache } from "./render/RenditionCache.ts";
+import type { PresenceThrottle } from "./routers/presenceThrottle.ts";
 import type { ObjectStorage } from "@atelier/storage";
 
 /** What procedures and HTTP handlers may use; built once per process by createApp, or by a test. */
@@ -30,6 +31,8 @@ export interface Services {
   access: AccessControl;
   /** What steps run with in this installation: limits, providers, models, tokens. */
   pipelineEnv: PipelineEnv;
+  /** Presence per person and project, throttled without losing the last move. */
+  presence: PresenceThrottle;
   /** documents.render's bounded pool and cache of renditions. */
   renditions: RenditionCache;
   /** Steps jobs may name in this installation. */

@@ -2,10 +2,6 @@ import { presenceInput } from "@atelier/shared";
 import { projectProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
 
-/** Presence is ephemeral: at most this often per person and project does a move reach the stream. */
-const MIN_INTERVAL_MS = 50;
-const lastSent = new Map<string, number>();
-
 /** A stable colour per person, so everyone sees the same colour for the same collaborator. */
 export function colourOf(userId: string): string {
   let hash = 0;
@@ -20,25 +16,23 @@ export const presenceRouter = router({
     .input(presenceInput)
     .mutation(async ({ ctx, input }) => {
       const user = ctx.principal.user;
-      const key = `${input.projectId}:${user.id}`;
-      const now = Date.now();
-      if (now - (lastSent.get(key) ?? 0) < MIN_INTERVAL_MS) return { sent: false };
-      lastSent.set(key, now);
-      await ctx.services.bus.appendEvent(input.projectId, {
-        type: "presence",
-        userId: user.id,
-        name: user.name,
-        colour: colourOf(user.id),
-        cursor: input.cursor,
-        selectedAssetId: input.selectedAssetId,
-        selection: input.selection,
-        at: new Date(now).toISOString(),
+      const sent = await ctx.services.presence.offer(`${input.projectId}:${user.id}`, async () => {
+        await ctx.services.bus.appendEvent(input.projectId, {
+          type: "presence",
+          userId: user.id,
+          name: user.name,
+          colour: colourOf(user.id),
+          cursor: input.cursor,
+          selectedAssetId: input.selectedAssetId,
+          selection: input.selection,
+          at: new Date().toISOString(),
+        });
       });
-      return { sent: true };
+      return { sent };
     }),
 
   leave: projectProcedure("member").mutation(async ({ ctx, input }) => {
-    lastSent.delete(`${input.projectId}:${ctx.principal.user.id}`);
+    ctx.services.presence.forget(`${input.projectId}:${ctx.principal.user.id}`);
     await ctx.services.bus.appendEvent(input.projectId, {
       type: "presence.left",
       userId: ctx.principal.user.id,
