@@ -27,15 +27,37 @@ function healthz(url: string): Promise<{ status: number; ms: number }> {
   });
 }
 
+/**
+ * An idle twin of /healthz in a bare node process of its own: asked at the same moments as the
+ * flooded server, it shows when the machine itself stalled (other processes share its two cores).
+ */
+async function startControl(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const s = require("node:http").createServer((q, r) => r.end('{"status":"ok"}'));
+       s.listen(0, "127.0.0.1", () => console.log(s.address().port));`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const port = await new Promise<string>((resolve) =>
+    child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())),
+  );
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGKILL") };
+}
+
 describe("a flood of oversized requests", () => {
   let server: RunningServer;
+  let control: { url: string; stop(): void } | undefined;
   let flood: ChildProcess | undefined;
 
   beforeAll(async () => {
-    server = await startServer();
+    [server, control] = await Promise.all([startServer(), startControl()]);
   });
   afterAll(async () => {
     flood?.kill("SIGKILL");
+    control?.stop();
     await server?.stop();
   });
 
@@ -67,10 +89,11 @@ describe("a flood of oversized requests", () => {
     });
     // Let the flood reach full strength before measuring.
     await new Promise((r) => setTimeout(r, 1_000));
-    const samples: Array<{ status: number; ms: number }> = [];
+    const samples: Array<{ status: number; ms: number; controlMs: number }> = [];
     const until = performance.now() + FLOOD_MS;
     while (performance.now() < until) {
-      samples.push(await healthz(server.url));
+      const [flooded, idle] = await Promise.all([healthz(server.url), healthz(control!.url)]);
+      samples.push({ ...flooded, controlMs: idle.ms });
       await new Promise((r) => setTimeout(r, POLL_EVERY_MS));
     }
     flood.kill("SIGKILL");
@@ -84,11 +107,18 @@ describe("a flood of oversized requests", () => {
         process.env.FLOOD_ATTACKS,
         JSON.stringify(sent),
         samples.length,
-        samples.map((s) => s.ms.toFixed(0)).join(" "),
+        samples.map((s) => `${s.ms.toFixed(0)}/${s.controlMs.toFixed(0)}`).join(" "),
       );
-    const slowest = Math.max(...samples.map((s) => s.ms));
     expect(samples.length).toBeGreaterThan(50);
     expect(samples.every((s) => s.status === 200)).toBe(true);
-    expect(slowest, `slowest /healthz of ${samples.length} took ${slowest.toFixed(1)} ms`).toBeLessThan(100);
+    // Throughout: no answer took 100 ms longer than the idle twin's at the same moment, so a slow
+    // answer is the machine's stall, never the flood's; and 95 % took under 100 ms outright.
+    const worst = samples.reduce((a, b) => (b.ms - b.controlMs > a.ms - a.controlMs ? b : a));
+    expect(
+      worst.ms - worst.controlMs,
+      `slowest /healthz took ${worst.ms.toFixed(1)} ms while the idle twin took ${worst.controlMs.toFixed(1)} ms`,
+    ).toBeLessThan(100);
+    const p95 = samples.map((s) => s.ms).sort((a, b) => a - b)[Math.floor(samples.length * 0.95)]!;
+    expect(p95, `95 % of ${samples.length} answers took at most ${p95.toFixed(1)} ms`).toBeLessThan(100);
   });
 });
