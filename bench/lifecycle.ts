@@ -31,7 +31,11 @@ interface Lane {
 }
 
 async function atelierLane(): Promise<Lane> {
-  const server = await startScaledOutServer({ ATELIER_EMBEDDED_WORKER: "false" });
+  // The bare node acks without finishing jobs, so every job stays queued in the database: no cap here.
+  const server = await startScaledOutServer({
+    ATELIER_EMBEDDED_WORKER: "false",
+    ATELIER_ORG_MAX_LIVE_JOBS: "1000000",
+  });
   const { prefix } = server;
   const client = createClient(server.url);
   const { project } = await signUpWithProject(client, "Bench");
