@@ -1,6 +1,7 @@
 import { and, type Database, eq, prepared, schema, sql } from "@atelier/db";
 import { AppError, id, type Role } from "@atelier/shared";
 import { z } from "zod";
+import type { Principal } from "./auth/authenticate.ts";
 import { scopeForRole, userProcedure } from "./trpc.ts";
 
 const param = (name: string) => sql.placeholder(name);

@@ -3,11 +3,14 @@ import { AppError } from "@atelier/shared";
 import type { Credential, Principal } from "./authenticate.ts";
 import { endsPrincipal, type PrincipalCache } from "./PrincipalCache.ts";
 
-/** What a live subscription stands on: the credential it was opened with and the organization it reads. */
+/**
+ * What a live subscription stands on: the credential it was opened with and the organization it
+ * reads (none for a person's own stream, which only a sign-out or a revoked key ends).
+ */
 export interface WatchedAccess {
   credential: Credential;
   principal: Principal;
-  orgId: string;
+  orgId?: string;
 }
 
 export interface AccessLease {
@@ -97,6 +100,7 @@ export class AccessWatch {
         const userId = watch.principal.user.id;
         if (!(await once(principals, credential, () => this.principals.resolve(credential))))
           return watch.end(signedOut());
+        if (orgId === undefined) return;
         if (!(await once(memberships, `${userId}:${orgId}`, () => this.isMember(userId, orgId))))
           watch.end(removed());
       }),

@@ -12,8 +12,8 @@ interface Watched {
   stop(): void;
 }
 
-/** A live projects.events subscription, started and confirmed live before this resolves. */
-async function watch(client: TestClient, projectId: string): Promise<Watched> {
+/** A live projects.events subscription (or the person's own stream), confirmed live before this resolves. */
+async function watch(client: TestClient, projectId: string | "mine"): Promise<Watched> {
   const events: ProjectEvent[] = [];
   let endedAt: number | undefined;
   let live: () => void = () => undefined;
@@ -22,19 +22,20 @@ async function watch(client: TestClient, projectId: string): Promise<Watched> {
   });
   let sub: { unsubscribe(): void } | undefined;
   const ended = new Promise<string>((resolve) => {
-    sub = client.trpc.projects.events.subscribe(
-      { projectId },
-      {
-        onData: (e) => {
-          events.push(e.data);
-          live();
-        },
-        onError: (err) => {
-          endedAt = Date.now();
-          resolve(err instanceof TRPCClientError ? String(err.data?.code) : String(err));
-        },
+    const handlers = {
+      onData: (e: { data: ProjectEvent }) => {
+        events.push(e.data);
+        live();
       },
-    );
+      onError: (err: unknown) => {
+        endedAt = Date.now();
+        resolve(err instanceof TRPCClientError ? String(err.data?.code) : String(err));
+      },
+    };
+    sub =
+      projectId === "mine"
+        ? client.trpc.orgs.myEvents.subscribe({}, handlers)
+        : client.trpc.projects.events.subscribe({ projectId }, handlers);
   });
   await started;
   return { events, ended, endedAt: () => endedAt, stop: () => sub?.unsubscribe() };
@@ -87,11 +88,13 @@ describe.each([
     const socket = createClient(sockets().url, { jar: new Map(http.jar), overWebSocket: true });
     await expect(socket.trpc.orgs.list.query()).resolves.toHaveLength(1);
     const live = await watch(socket, project.id);
+    const personal = await watch(socket, "mine");
 
     const signedOutAt = Date.now();
     await http.trpc.auth.signOut.mutate();
     expect(await live.ended).toBe("UNAUTHORIZED");
     expect(live.endedAt()! - signedOutAt).toBeLessThan(1000);
+    expect(await personal.ended).toBe("UNAUTHORIZED");
     expect(await socket.trpc.orgs.list.query().catch(codeOf)).toBe("UNAUTHORIZED");
     expect(socket.socketsOpened()).toBe(1);
   });

@@ -28,7 +28,9 @@ export async function renderAssetDocument(
   const revision = row?.revision ?? 0;
   // The organization's formats and text styles, and the analysis a format's cut follows, change a
   // rendition as much as the document does.
-  const settings = createHash("sha1").update(JSON.stringify([org, analysis])).digest("hex");
+  const settings = createHash("sha1")
+    .update(JSON.stringify([org, analysis]))
+    .digest("hex");
   const key = `${asset.id}:${revision}:${request.maxSize}:${request.formatId ?? ""}:${settings}`;
   const rendition = await services.renditions.get(key, async () => {
     const original = await getVerified(storage, asset.storageKey, asset.sha256, { what: asset.filename });

@@ -1,4 +1,5 @@
 import { and, desc, eq, schema, sql } from "@atelier/db";
+import { assetAnalysis, orgPipelineSettings } from "@atelier/jobs";
 import {
   AppError,
   applyEditInput,

@@ -16,7 +16,7 @@ import {
 import { tracked } from "@trpc/server";
 import type { Services } from "../services.ts";
 import { type OrgAccess, orgProcedure } from "../access.ts";
-import { router, userProcedure } from "../trpc.ts";
+import { router, toTrpcError, userProcedure } from "../trpc.ts";
 
 function slugOf(name: string): string {
   const base = name
@@ -164,17 +164,32 @@ export const orgsRouter = router({
    * The signed-in person's own events: being added to an organization, a changed role, being removed.
    * Resumable with `lastEventId` like a project's events.
    */
-  myEvents: userProcedure.input(myEventsInput).subscription(async function* ({ ctx, input, signal }) {
-    const { bus } = ctx.services;
-    const stream = userStreamId(ctx.principal.user.id);
-    const after = input.lastEventId ?? (await bus.lastEventId(stream));
-    if (!input.lastEventId) {
-      const ready: ProjectEvent = { v: PROJECT_EVENTS_VERSION, type: "stream.ready" };
-      yield tracked(after, ready);
-    }
-    for await (const { id, event } of bus.events(stream, { afterId: after, signal }))
-      yield tracked(id, event);
-  }),
+  myEvents: userProcedure
+    .meta({ scope: "read" })
+    .input(myEventsInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { bus, access } = ctx.services;
+      if (!ctx.credential) return;
+      // Ends with UNAUTHORIZED within a second of a sign-out or a revoked key.
+      const lease = access.watch.lease(
+        { credential: ctx.credential, principal: ctx.principal },
+        signal ?? new AbortController().signal,
+      );
+      try {
+        const stream = userStreamId(ctx.principal.user.id);
+        const after = input.lastEventId ?? (await bus.lastEventId(stream));
+        if (!input.lastEventId) {
+          const ready: ProjectEvent = { v: PROJECT_EVENTS_VERSION, type: "stream.ready" };
+          yield tracked(after, ready);
+        }
+        for await (const { id, event } of bus.events(stream, { afterId: after, signal: lease.signal }))
+          yield tracked(id, event);
+        const ended = lease.reason();
+        if (ended) throw toTrpcError(ended);
+      } finally {
+        lease.stop();
+      }
+    }),
 });
 
 /** Tells a person, on their own stream, that their membership changed; a lost event is only logged. */
