@@ -29,3 +29,15 @@ export {
 export type { ModerationResult } from "./moderation/moderateImage.ts";
 export { assetAnalysis, storedAnalysis } from "./assetAnalysis.ts";
 export type { AssetAnalysisContext } from "./assetAnalysis.ts";
+export {
+  appendEntry,
+  type Balance,
+  balanceOf,
+  type BillingMode,
+  type LedgerEntryInput,
+  type Reconciled,
+  reconcileReservations,
+} from "./billing/creditLedger.ts";
+export { BalanceNotifier } from "./billing/balanceNotifier.ts";
+export { insufficientCredits } from "./lifecycle/jobLifecycle.ts";
+export { priceSubmission } from "./lifecycle/submission.ts";

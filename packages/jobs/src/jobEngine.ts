@@ -3,6 +3,7 @@ import type { Database } from "@atelier/db";
 import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
 import type { Logger } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
+import type { BillingMode } from "./billing/creditLedger.ts";
 import { JobLifecycle } from "./lifecycle/jobLifecycle.ts";
 import { type OutboxRelay, startOutboxRelay } from "./relay/outboxRelay.ts";
 import { type StaleSweeper, startStaleSweeper } from "./relay/staleSweeper.ts";
@@ -30,6 +31,10 @@ export function startJobEngine(options: {
   pipelineEnv?: PipelineEnv;
   /** Only for an in-process bus, where a restart loses every message and no other process runs jobs. */
   republishAllOnStart?: boolean;
+  /** `credits` refuses jobs an organization cannot pay for; `off` (default) meters them only. */
+  billing?: BillingMode;
+  /** How often reservations of ended jobs are settled (reconcileReservations); default a minute. */
+  reconcileIntervalMs?: number;
 }): JobEngine {
   const { db, bus, storage, log, timing } = options;
   const relay = startOutboxRelay({ db, bus, log: log.child({ part: "outbox" }), timing });
@@ -42,6 +47,7 @@ export function startJobEngine(options: {
     publisher: relay,
     catalogue: options.catalogue,
     pipelineEnv: options.pipelineEnv,
+    billing: options.billing,
   });
   const sweeper = startStaleSweeper({
     lifecycle,
@@ -50,13 +56,23 @@ export function startJobEngine(options: {
     timing,
     republishAllOnStart: options.republishAllOnStart,
   });
+  let reconciling: Promise<unknown> = Promise.resolve();
+  const reconcileTimer = setInterval(() => {
+    reconciling = lifecycle
+      .reconcile()
+      .catch((err: unknown) => log.warn({ err }, "reconciliation pass failed"));
+  }, options.reconcileIntervalMs ?? 60_000);
+  reconcileTimer.unref();
   return {
     lifecycle,
     relay,
     sweeper,
     stop: async () => {
+      clearInterval(reconcileTimer);
+      await reconciling;
       await sweeper.stop();
       await relay.stop();
+      await lifecycle.balances.flush();
     },
   };
 }

@@ -60,6 +60,8 @@ export interface StepDescription {
   takes: "image" | "images";
   gives: string;
   vramMb: number;
+  /** Credits per run and per megapixel handed on (free when absent). */
+  price: { perRun: number; perMegapixel: number };
   models: string[];
   availability: Availability;
   /** JSON Schema of the params, for forms and the SDK. */
@@ -74,6 +76,7 @@ export function describeSteps(env: PipelineEnv, steps: StepCatalogue = catalogue
     takes: s.takes,
     gives: s.gives,
     vramMb: s.vramMb,
+    price: { perRun: s.price?.perRun ?? 0, perMegapixel: s.price?.perMegapixel ?? 0 },
     models: s.models,
     availability: s.availability?.(env) ?? { available: true },
     params: safeJsonSchema(s.params),

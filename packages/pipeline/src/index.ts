@@ -11,6 +11,7 @@ export type {
   SizePlanEnv,
   StepContext,
   StepDefinition,
+  StepPrice,
   StepResult,
 } from "./step.ts";
 export { defineStep, expectedMsOf } from "./step.ts";
@@ -33,6 +34,7 @@ export { allSteps, catalogue, describeSteps, parseSpec } from "./catalogue.ts";
 export type { StepDescription } from "./catalogue.ts";
 export { buildCatalogue, checkPlannedSteps, parsePipelineSpec, pipelineSpecSchema } from "./pipelineSpec.ts";
 export { assertJobSizeWithin, planJobSize } from "./planJobSize.ts";
+export { type JobPrice, priceJob, usedCredits } from "./pricing.ts";
 export type { JobSizeLimits, JobSizePlan } from "./planJobSize.ts";
 export type { AnyStep, PipelineSpec, PlannedStep, StepCatalogue } from "./pipelineSpec.ts";
 export { describePresets, getPreset, presetAvailability, presetSpec, presets } from "./presets.ts";

@@ -91,6 +91,11 @@ export interface SizePlanEnv {
 
 export type Availability = { available: true } | { available: false; reason: string };
 
+export interface StepPrice {
+  perRun?: number;
+  perMegapixel?: number;
+}
+
 export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
@@ -107,6 +112,12 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   expectedMs?: number | ((params: z.infer<S>) => number);
   /** Model names from the model registry this step loads. */
   models: string[];
+  /**
+   * What one use of the step costs in credits: `perRun` each time it runs (per input image for an
+   * "image" step, once for an "images" step) and `perMegapixel` per megapixel it hands on. Free when
+   * omitted. A job's price is the sum over its steps, rounded up (see pricing.ts).
+   */
+  price?: StepPrice;
   availability?(env: PipelineEnv): Availability;
   /**
    * Checks what the params schema cannot know: names of the organization's formats and styles. Runs at

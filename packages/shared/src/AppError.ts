@@ -21,6 +21,12 @@ export const ErrorCode = {
   URL_EXPIRED: "URL_EXPIRED",
   BAD_SIGNATURE: "BAD_SIGNATURE",
   INSUFFICIENT_CREDITS: "INSUFFICIENT_CREDITS",
+  /** The organization's plan allows no more jobs queued or running at once. */
+  PLAN_CONCURRENCY_LIMIT: "PLAN_CONCURRENCY_LIMIT",
+  /** An image larger than the organization's plan makes. */
+  PLAN_RESOLUTION_LIMIT: "PLAN_RESOLUTION_LIMIT",
+  /** The organization's plan has no seat left for another member. */
+  PLAN_SEAT_LIMIT: "PLAN_SEAT_LIMIT",
   STEP_UNAVAILABLE: "STEP_UNAVAILABLE",
   MODEL_INTEGRITY: "MODEL_INTEGRITY",
   CANCELLED: "CANCELLED",
@@ -50,6 +56,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   URL_EXPIRED: 403,
   BAD_SIGNATURE: 403,
   INSUFFICIENT_CREDITS: 402,
+  PLAN_CONCURRENCY_LIMIT: 429,
+  PLAN_RESOLUTION_LIMIT: 422,
+  PLAN_SEAT_LIMIT: 403,
   STEP_UNAVAILABLE: 503,
   MODEL_INTEGRITY: 500,
   CANCELLED: 409,

@@ -90,6 +90,7 @@ export {
   PROJECT_EVENTS_VERSION,
   projectEventSchema,
   userStreamId,
+  orgStreamId,
 } from "./events/projectEvents.ts";
 export type {
   JobEvent,

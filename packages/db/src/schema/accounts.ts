@@ -1,15 +1,32 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
-export const users = pgTable("users", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  email: text("email").notNull().unique(),
-  name: text("name").notNull(),
-  passwordHash: text("password_hash").notNull(),
-  createdAt: createdAt(),
-});
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    /** The installation's operator: the first account created (one at most, by a unique index). */
+    isOperator: boolean("is_operator").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_one_operator").on(t.isOperator).where(sql`is_operator`)],
+);
 
 /** Lucia pattern: `id` is hex(sha256(token)); the token itself only ever lives in the cookie. */
 export const sessions = pgTable(
@@ -40,6 +57,9 @@ export const organizations = pgTable("organizations", {
    * organization holds however many submit at once.
    */
   liveJobs: integer("live_jobs").notNull().default(0),
+  /** Spendable credits and credits held by live jobs: the sums of `credit_ledger`, kept by its trigger. */
+  credits: integer("credits").notNull().default(0),
+  creditsReserved: integer("credits_reserved").notNull().default(0),
   createdAt: createdAt(),
 });
 

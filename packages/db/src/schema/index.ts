@@ -23,4 +23,12 @@ export {
 export type { AssetStatus } from "./projects.ts";
 export { jobAttempts, jobOutputs, jobs, jobStatusEnum, jobSteps, outbox, priorityEnum } from "./jobs.ts";
 export type { JobStatus } from "./jobs.ts";
-export { creditLedger, ledgerKindEnum, stripeEvents } from "./billing.ts";
+export {
+  creditLedger,
+  creditPacks,
+  type LedgerKind,
+  ledgerKindEnum,
+  plans,
+  processedEvents,
+  subscriptions,
+} from "./billing.ts";

@@ -34,7 +34,16 @@ import type { StoredOutput } from "../worker/storeOutputs.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { StepEstimates } from "../stepEstimates.ts";
 import { JobDeletion } from "./jobDeletion.ts";
-import { checkSubmission, prepareSubmission, type SubmitJobInput } from "./submission.ts";
+import { BalanceNotifier } from "../billing/balanceNotifier.ts";
+import {
+  type BillingMode,
+  capturedCredits,
+  type Reconciled,
+  reconcileReservations,
+  reserveAgain,
+  settleJob,
+} from "../billing/creditLedger.ts";
+import { checkSubmission, prepareSubmission, priceSubmission, type SubmitJobInput } from "./submission.ts";
 
 export interface JobLifecycleOptions {
   db: Database;
@@ -54,6 +63,8 @@ export interface JobLifecycleOptions {
    * Without one (a GPU node, which never submits) only the specs' own schemas are checked.
    */
   pipelineEnv?: PipelineEnv;
+  /** `credits` refuses jobs the organization cannot pay for; `off` (default) only meters them. */
+  billing?: BillingMode;
 }
 
 const { jobs, jobSteps, jobAttempts, jobOutputs, outbox } = schema;
@@ -91,8 +102,12 @@ export class JobLifecycle {
   /** Deleting jobs and outputs with undo, and cleaning up after the undo window. */
   readonly deletion: JobDeletion;
 
+  /** Tells organizations' streams their balance after a change. */
+  readonly balances: BalanceNotifier;
+
   constructor(private readonly options: JobLifecycleOptions) {
     this.estimates = new StepEstimates(options.db);
+    this.balances = new BalanceNotifier(options.db, options.bus, options.log);
     this.deletion = new JobDeletion(options, (projectId, event) => this.emit(projectId, event));
   }
 
@@ -107,11 +122,21 @@ export class JobLifecycle {
     const { pipelineEnv, db } = this.options;
     if (pipelineEnv) await checkSubmission(planned, pipelineEnv, () => orgPipelineSettings(db, input.orgId));
     const expectedMs = await this.estimates.expectedMs(planned, input.assetIds.length);
-    const { job, steps } = prepareSubmission({ ...input, expectedMs }, this.options.catalogue);
+    const price = input.price ?? priceSubmission(input, planned);
+    const { job, steps } = prepareSubmission({ ...input, expectedMs, price }, this.options.catalogue);
+    const enforce = this.options.billing === "credits";
+    // The organization's row is locked first: submits of one organization queue on it, so neither the
+    // live-jobs cap nor the balance can be passed by a burst. Without either check nothing is locked
+    // here (the triggers still serialize on the row when they count).
+    const capped = input.maxLiveJobs !== undefined;
     const slot =
-      input.maxLiveJobs === undefined
+      !capped && !enforce
         ? sql`select 1`
-        : sql`select 1 from organizations where id = ${job.orgId} and live_jobs < ${input.maxLiveJobs} for update`;
+        : sql`select 1 from organizations where id = ${job.orgId}
+                and ${capped ? sql`live_jobs < ${input.maxLiveJobs}` : sql`true`}
+                and ${enforce ? sql`credits >= ${price.credits}` : sql`true`}
+              for update`;
+    const preset = input.preset ?? null;
     // Fixed SQL text with the steps as one JSON parameter: the server keeps it prepared, and no
     // query builder runs on this path, which every submit takes.
     const written = rowsOf<{ id: number }>(
@@ -119,11 +144,12 @@ export class JobLifecycle {
       with slot as (${slot}),
       job as (
         insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
-                          input_revisions, attempt, max_attempts, created_at, updated_at)
+                          input_revisions, attempt, max_attempts, created_at, updated_at, credits_reserved)
         select ${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
                ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[],
                ${JSON.stringify(job.inputRevisions)}::jsonb, 1,
-               ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()}
+               ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()},
+               ${price.credits}
         from slot
         returning id
       ),
@@ -132,18 +158,60 @@ export class JobLifecycle {
         select job.id, s.index, s.step, s.params, s.vram_mb, s.expected_ms
         from job, jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
           as s(index integer, step text, params jsonb, vram_mb integer, expected_ms integer)
+      ),
+      reserve as (
+        insert into credit_ledger (org_id, kind, amount, held, job_id, memo, user_id, preset)
+        select ${job.orgId}, 'reserve', ${-price.credits}, ${price.credits}, job.id, 'job submitted',
+               ${job.createdBy}, ${preset}
+        from job
       )
       insert into outbox (topic, payload)
       select ${JOB_PUBLISH_TOPIC}, ${JSON.stringify(busMessageOf(job))}::jsonb from job
       returning id
     `),
     );
-    if (written.length === 0) throw atCap(input.maxLiveJobs ?? 0);
+    if (written.length === 0) throw await this.refusal(input, price.credits);
+    this.balances.changed(job.orgId);
     // The queued event goes first: once published, a node may report the job claimed within milliseconds.
     const view = queuedJobView(job);
     await this.emit(job.projectId, { type: "job.queued", jobId: job.id, job: view });
     await this.options.publisher?.publishNow(job);
     return { job, view };
+  }
+
+  /** What `submit` would reserve for this input, checked the same way, nothing written. */
+  async quote(input: SubmitJobInput): Promise<{ credits: number; megapixels: number }> {
+    const { planned } = prepareSubmission(input, this.options.catalogue);
+    const { pipelineEnv, db } = this.options;
+    if (pipelineEnv) await checkSubmission(planned, pipelineEnv, () => orgPipelineSettings(db, input.orgId));
+    const price = priceSubmission(input, planned);
+    return { credits: price.credits, megapixels: Math.round(price.megapixels * 100) / 100 };
+  }
+
+  /**
+   * Settles reservations whose job ended without its settlement (see reconcileReservations); the
+   * engine runs it on a timer, operators on request.
+   */
+  async reconcile(): Promise<Reconciled> {
+    const result = await reconcileReservations(this.options.db);
+    if (result.captured + result.released > 0) {
+      this.balances.changed(result.orgIds);
+      this.options.log.info(result, "reservations reconciled");
+    }
+    return result;
+  }
+
+  /** Why a submission wrote nothing: the balance, or the live-jobs cap (read after the fact, for the message). */
+  private async refusal(input: SubmitJobInput, price: number): Promise<AppError> {
+    const [org] = rowsOf<{ credits: number; credits_reserved: number; live_jobs: number }>(
+      await this.options.db.execute(
+        sql`select credits, credits_reserved, live_jobs from organizations where id = ${input.orgId}`,
+      ),
+    );
+    if (this.options.billing === "credits" && org && org.credits < price) {
+      return insufficientCredits(price, org.credits, org.credits_reserved);
+    }
+    return atCap(input.maxLiveJobs ?? 0, input.liveJobsLimit);
   }
 
   /**
@@ -158,12 +226,17 @@ export class JobLifecycle {
   /** queued | running → cancelled; the node running it stops between steps. Null when it had ended. */
   async cancel(jobId: string): Promise<JobRow | null> {
     const now = new Date();
-    const [job] = await this.options.db
-      .update(jobs)
-      .set({ status: "cancelled", finishedAt: now, updatedAt: now })
-      .where(and(eq(jobs.id, jobId), inArray(jobs.status, LIVE)))
-      .returning();
+    const job = await this.options.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(jobs)
+        .set({ status: "cancelled", finishedAt: now, updatedAt: now })
+        .where(and(eq(jobs.id, jobId), inArray(jobs.status, LIVE)))
+        .returning();
+      if (row) await settleJob(tx, jobId, { kind: "release" }, "job cancelled");
+      return row;
+    });
     if (!job) return null;
+    this.balances.changed(job.orgId);
     await this.emit(job.projectId, { type: "job.cancelled", jobId });
     await this.options.bus.publishControl(jobId, { type: "cancel" });
     return job;
@@ -207,11 +280,13 @@ export class JobLifecycle {
         .where(and(eq(jobs.id, jobId), eq(jobs.status, before.status)))
         .returning();
       if (!row) return null;
+      await this.reserveOrThrow(tx, jobId, "job retried");
       await resetSteps(tx, jobId);
       await tx.insert(outbox).values({ topic: JOB_PUBLISH_TOPIC, payload: busMessageOf(row) });
       return row;
     });
     if (!job) return null;
+    this.balances.changed(job.orgId);
     await this.options.bus
       .dropDeadLetters(job.id)
       .catch((err: unknown) =>
@@ -240,7 +315,10 @@ export class JobLifecycle {
         .set(queuedAgain(sql`${jobs.attempt} + 1`))
         .where(and(eq(jobs.id, letter.message.jobId), eq(jobs.status, "failed")))
         .returning();
-      if (row) await resetSteps(tx, row.id);
+      if (row) {
+        await this.reserveOrThrow(tx, row.id, "dead letter requeued");
+        await resetSteps(tx, row.id);
+      }
       return row;
     });
     if (!job) {
@@ -248,6 +326,7 @@ export class JobLifecycle {
         jobId: letter.message.jobId,
       });
     }
+    this.balances.changed(job.orgId);
     // If this call fails the job is queued without a message: the stale sweep publishes it.
     await bus.requeueDeadLetter(deadLetterId, { attempt: job.attempt });
     // Copies an older engine left behind would list the job again.
@@ -386,6 +465,12 @@ export class JobLifecycle {
         .returning({ id: jobs.id });
       if (!done) return null;
       await endAttempt(tx, job.id, run.attempt, null);
+      const outputPixels = outputs.reduce(
+        (sum, o) => sum + (o.artifact.width ?? 0) * (o.artifact.height ?? 0),
+        0,
+      );
+      const used = capturedCredits(job.spec, job.creditsReserved, outputPixels);
+      await settleJob(tx, job.id, { kind: "capture", used }, "job succeeded");
       if (outputs.length === 0) return [];
       return tx
         .insert(jobOutputs)
@@ -410,6 +495,7 @@ export class JobLifecycle {
     });
     await this.options.bus.ack(run.delivery);
     if (!rows) return false;
+    this.balances.changed(job.orgId);
     const views = await Promise.all(rows.map((row) => toOutputView(this.options.storage, row)));
     run.events.send({ type: "job.succeeded", jobId: job.id, outputs: views });
     await run.events.flush();
@@ -451,6 +537,7 @@ export class JobLifecycle {
         .where(current(run.jobId, run.attempt, ["running"]))
         .returning({ id: jobs.id });
       await endAttempt(tx, run.jobId, run.attempt, { ...failure, ...detailsOf(error) });
+      if (updated && !retry) await settleJob(tx, run.jobId, { kind: "release" }, "job failed");
       return updated !== undefined;
     });
     if (!moved) {
@@ -468,6 +555,7 @@ export class JobLifecycle {
       });
       log.info({ jobId: run.jobId, attempt: run.attempt, delayMs, code: error.code }, "job retrying");
     } else {
+      this.balances.changed(run.job.orgId);
       await bus.deadLetter(run.delivery, { errors: await attemptErrors(db, run.jobId) });
       run.events.send({ type: "job.failed", jobId: run.jobId, error: failure, attempt: run.attempt });
       log.info({ jobId: run.jobId, attempt: run.attempt, code: error.code }, "job failed");
@@ -494,6 +582,12 @@ export class JobLifecycle {
     await bus.retryLater(run.delivery, { delayMs: 0, attempt: run.attempt + 1 });
     await this.emitQueued(row);
     log.info({ jobId: run.jobId, attempt: run.attempt }, "job handed back");
+  }
+
+  /** Reserves a requeued job's price again, or throws INSUFFICIENT_CREDITS (rolling its transaction back). */
+  private async reserveOrThrow(tx: Executor, jobId: string, memo: string): Promise<void> {
+    const reserved = await reserveAgain(tx, jobId, this.options.billing === "credits", memo);
+    if (!reserved.ok) throw insufficientCredits(reserved.price, reserved.balance, null);
   }
 
   private emitQueued(job: JobRow): Promise<void> {
@@ -533,11 +627,28 @@ export function claimDecision(
   return { kind: "takeover" };
 }
 
-function atCap(maxLiveJobs: number): AppError {
+function atCap(maxLiveJobs: number, limit?: SubmitJobInput["liveJobsLimit"]): AppError {
+  if (limit?.source === "plan") {
+    return new AppError(
+      "PLAN_CONCURRENCY_LIMIT",
+      `The ${limit.planName} plan runs at most ${maxLiveJobs} jobs at once and your organization has that many queued or running; submit more when some have finished, or move to a larger plan.`,
+      { maxLiveJobs, plan: limit.planName, retryAfterSec: 5 },
+    );
+  }
   return new AppError(
     "RATE_LIMITED",
     `Your organization already has ${maxLiveJobs} jobs queued or running; submit more when some have finished.`,
     { maxLiveJobs, retryAfterSec: 5 },
+  );
+}
+
+/** The price, the balance and what to do: buy a pack, ask for a grant, or make the job smaller. */
+export function insufficientCredits(price: number, balance: number, reserved: number | null): AppError {
+  const held = reserved ? ` (${reserved} more are held by jobs still running)` : "";
+  return new AppError(
+    "INSUFFICIENT_CREDITS",
+    `This job costs ${price} credits and your organization has ${balance} available${held}. Buy a credit pack on the Billing page or ask your operator for a grant, or run it on fewer or smaller images.`,
+    { price, balance, ...(reserved !== null ? { reserved } : {}) },
   );
 }
 

@@ -5,12 +5,14 @@ import {
   checkPlannedSteps,
   catalogue as fullCatalogue,
   type ImageSize,
+  type JobPrice,
   type JobSizeLimits,
   type OrgPipelineSettings,
   type PipelineEnv,
   type PlannedStep,
   parsePipelineSpec,
   planJobSize,
+  priceJob,
   type StepCatalogue,
 } from "@atelier/pipeline";
 import { AppError, type PriorityClass } from "@atelier/shared";
@@ -42,6 +44,10 @@ export interface SubmitJobInput {
    * RATE_LIMITED past it, however many submit at once. Uncapped when absent.
    */
   maxLiveJobs?: number;
+  /** Whose limit `maxLiveJobs` is, for the refusal's code and message: the plan's or the installation's. */
+  liveJobsLimit?: { source: "plan"; planName: string } | { source: "installation" };
+  /** The job's price (priceJob), kept in its spec and reserved with it. Computed by the lifecycle when absent. */
+  price?: JobPrice;
 }
 
 export interface StepRow {
@@ -101,6 +107,7 @@ export function prepareSubmission(
     })),
     ...(input.preset !== undefined ? { preset: input.preset } : {}),
     ...(input.params !== undefined ? { params: input.params } : {}),
+    ...(input.price !== undefined ? { price: input.price } : {}),
   };
   const job: JobRow = {
     id: randomUUID(),
@@ -118,7 +125,7 @@ export function prepareSubmission(
     nodeId: null,
     progress: 0,
     error: null,
-    creditsReserved: 0,
+    creditsReserved: input.price?.credits ?? 0,
     createdAt: now,
     startedAt: null,
     finishedAt: null,
@@ -141,4 +148,13 @@ export async function checkSubmission(
 ): Promise<void> {
   const org = planned.some((p) => p.definition.checkParams) ? await loadOrg() : undefined;
   checkPlannedSteps(planned, { ...env, org });
+}
+
+/** One megapixel per input when a caller gives no sizes (trusted callers, tests). */
+const UNKNOWN_SIZE: ImageSize = { width: 1000, height: 1000 };
+
+/** The price of a submission from its planned steps and its inputs' sizes (`jobs.quote`, `submit`). */
+export function priceSubmission(input: SubmitJobInput, planned: PlannedStep[]): JobPrice {
+  const inputs = input.sizeCheck?.inputs ?? input.assetIds.map(() => UNKNOWN_SIZE);
+  return priceJob(planned, inputs, { orgFormats: input.sizeCheck?.orgFormats ?? [] });
 }

@@ -18,3 +18,4 @@ export {
 export type { Seeded } from "./jobsHarness.ts";
 export { createJobsEnv, testTiming } from "./jobsEnv.ts";
 export type { JobsEnv } from "./jobsEnv.ts";
+export { type LedgerSummary, ledgerSummary } from "./ledgerSummary.ts";

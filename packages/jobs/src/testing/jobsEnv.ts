@@ -3,6 +3,7 @@ import type { Database } from "@atelier/db";
 import { testCatalogue } from "@atelier/pipeline/testing";
 import type { PriorityClass } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
+import type { BillingMode } from "../billing/creditLedger.ts";
 import { type JobEngine, startJobEngine } from "../jobEngine.ts";
 import type { JobRow } from "../jobRow.ts";
 import { type JobTiming, jobTiming } from "../timing.ts";
@@ -66,7 +67,12 @@ export function testTiming(overrides: Partial<JobTiming> = {}): JobTiming {
  * Submits and nodes use the test catalogue, so the diagnostic steps run here.
  */
 export async function createJobsEnv(
-  options: { timing?: Partial<JobTiming>; redisUrl?: string; republishAllOnStart?: boolean } = {},
+  options: {
+    timing?: Partial<JobTiming>;
+    redisUrl?: string;
+    republishAllOnStart?: boolean;
+    billing?: BillingMode;
+  } = {},
 ): Promise<JobsEnv> {
   const prefix = randomBusPrefix();
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
@@ -84,6 +90,7 @@ export async function createJobsEnv(
     timing,
     catalogue: testCatalogue,
     republishAllOnStart: options.republishAllOnStart,
+    billing: options.billing,
   });
   const workers: Worker[] = [];
   return {

@@ -11,6 +11,7 @@ export const adjustStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  price: { perMegapixel: 0.1 },
   expectedMs: 250,
   models: [],
   run: (ctx) =>

@@ -16,6 +16,7 @@ export const analyzeStep = defineStep({
   takes: "image",
   gives: "analysis",
   vramMb: 1200,
+  price: { perRun: 1 },
   expectedMs: 5000,
   models: ["isnet-medium", "ppocr-v4-det"],
   availability(env) {

@@ -53,6 +53,7 @@ export const backdropStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  price: { perRun: 2 },
   expectedMs: 600,
   models: [],
   plannedOutputs: (p, inputs) =>

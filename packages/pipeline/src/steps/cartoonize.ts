@@ -37,6 +37,7 @@ export const cartoonizeStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  price: { perRun: 2 },
   expectedMs: 1500,
   models: [],
   run: (ctx) =>

@@ -16,6 +16,7 @@ export const convertStep = defineStep({
   takes: "image",
   gives: "image/*",
   vramMb: 0,
+  price: { perMegapixel: 0.1 },
   expectedMs: 200,
   models: [],
   run: (ctx) =>

@@ -41,6 +41,7 @@ export const cropStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  price: { perMegapixel: 0.1 },
   expectedMs: 100,
   models: [],
   run: (ctx) =>

@@ -26,6 +26,7 @@ export const detectTextStep = defineStep({
   takes: "image",
   gives: "texts",
   vramMb: 600,
+  price: { perRun: 1 },
   expectedMs: 2500,
   models: ["ppocr-v4-det", "ppocr-v4-rec"],
   availability(env) {

@@ -49,6 +49,7 @@ export const figurineStep = defineStep({
   takes: "image",
   gives: "model/gltf-binary",
   vramMb: 0,
+  price: { perRun: 5 },
   // Meshing, booleans and three file formats of a solid: seconds, not milliseconds.
   expectedMs: 20_000,
   models: [],

@@ -45,6 +45,7 @@ export const generateStep = defineStep({
   takes: "images",
   gives: "image/*",
   vramMb: 0,
+  price: { perRun: 10 },
   expectedMs: 20000,
   models: [],
   // One prediction per input image (or one for text-to-image); hosted models answer at most about

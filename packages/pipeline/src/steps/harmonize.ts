@@ -34,6 +34,7 @@ export const harmonizeStep = defineStep({
   takes: "images",
   gives: "image/png",
   vramMb: 0,
+  price: { perRun: 1 },
   expectedMs: 800,
   models: [],
   async run(ctx) {

@@ -21,6 +21,7 @@ export const moderateStep = defineStep({
   takes: "image",
   gives: "moderation",
   vramMb: 100,
+  price: { perRun: 1 },
   expectedMs: 800,
   models: [MODERATION_MODEL],
   availability(env) {

@@ -16,6 +16,7 @@ export const normalizeStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  price: { perMegapixel: 0.1 },
   expectedMs: 150,
   models: [],
   run: (ctx) =>

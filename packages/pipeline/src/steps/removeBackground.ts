@@ -26,6 +26,7 @@ export const removeBackgroundStep = defineStep({
   takes: "image",
   gives: "cutout",
   vramMb: 1200,
+  price: { perRun: 2 },
   expectedMs: 4000,
   models: ["isnet-medium", "isnet-small"],
   availability(env) {

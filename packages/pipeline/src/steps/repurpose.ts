@@ -67,6 +67,7 @@ export const repurposeStep = defineStep({
   takes: "image",
   gives: "image/*",
   vramMb: 0,
+  price: { perRun: 1, perMegapixel: 0.2 },
   expectedMs: 2500,
   models: [],
   checkParams: (p, env) => void resolveFormats(p.formats, env.org?.formats),

@@ -44,6 +44,7 @@ export const resizeStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  price: { perMegapixel: 0.1 },
   expectedMs: 150,
   models: [],
   plannedOutputs: (p, inputs) => inputs.map((input) => resizedSize(p, input)),

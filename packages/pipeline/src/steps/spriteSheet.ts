@@ -51,6 +51,7 @@ export const spriteSheetStep = defineStep({
   takes: "images",
   gives: "image/png + application/json",
   vramMb: 0,
+  price: { perRun: 2 },
   expectedMs: 500,
   models: [],
   // The packer grows the sheet up to maxSize on each side; plan for the largest.

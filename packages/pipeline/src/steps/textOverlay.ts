@@ -41,6 +41,7 @@ export const textOverlayStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  price: { perRun: 1 },
   expectedMs: 500,
   models: [],
   checkParams(p, env) {

@@ -32,6 +32,7 @@ export const upscaleStep = defineStep({
   takes: "image",
   gives: "image/png",
   vramMb: 0,
+  price: { perMegapixel: 1 },
   expectedMs: 6000,
   models: [],
   plannedOutputs: (p, inputs) =>

@@ -30,6 +30,8 @@ function diagnosticStep(name: string, vramMb: number): StepDefinition<typeof dia
     takes: "images",
     gives: "the inputs unchanged",
     vramMb,
+    // One credit a run, so tests can count what a balance covers.
+    price: { perRun: 1 },
     // It works exactly as long as it is told to.
     expectedMs: (p) => p.ms,
     models: [],

@@ -129,10 +129,24 @@ export const projectEventSchema = z.discriminatedUnion("type", [
     /** The name of whoever made the change. */
     by: z.string(),
   }),
+  /**
+   * On an organization's own stream (`orgStreamId`): its credits changed (a job reserved or settled,
+   * a grant, a purchase), so every open header shows the new balance.
+   */
+  z.object({
+    v,
+    type: z.literal("billing.balance"),
+    orgId: z.string(),
+    credits: z.number().int(),
+    reserved: z.number().int(),
+  }),
 ]);
 
 /** The event stream of one person (not of a project): news about their memberships. */
 export const userStreamId = (userId: string) => `user-${userId}`;
+
+/** The event stream of one organization (not of a project): its balance. */
+export const orgStreamId = (orgId: string) => `org-${orgId}`;
 
 /** An event as subscribers receive it (always with `v`). */
 export type ProjectEvent = z.output<typeof projectEventSchema>;
