@@ -1,161 +1,240 @@
 /**
- * Fan-out: one job publishing 50 progress events a second to 500 WebSocket subscribers of one project,
- * through the real path (bus → the server's one reader per project → tRPC subscriptions over `ws`),
- * beside a bare `ws` broadcast of the same messages to the same number of sockets in the same process.
+ * Fan-out: one project's live events to many WebSocket subscribers, with every party in a process of
+ * its own, as deployed. The server (or two, sharing one Redis and database) runs as its own process;
+ * the subscribers are WebSocket clients written from tRPC's wire format, in two other processes; the
+ * publisher, in another, appends `job.progress` events to the project's stream on Redis at a steady
+ * rate, each stamped with its send time. Baseline, same run, same subscriber processes and publisher:
+ * a bare `ws` broadcast server in its own process (or two), fed the same events as ready-made frames,
+ * sending each to every socket. Reported per scenario: p99 send → receive latency, delivered %, and
+ * the server's CPU time per delivered message (read from /proc).
  * Run alone: `npx tsx bench/fanout.ts`.
  */
+import { type ChildProcess, fork, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { signUpWithProject } from "../apps/server/src/testing/fixtures.ts";
-import { startTestApp } from "../apps/server/src/testing/testApp.ts";
-import { WebSocket, WebSocketServer } from "ws";
+import { createClient } from "../apps/server/src/testing/testApp.ts";
+import type { PublisherArgs } from "./support/fanoutPublisher.ts";
+import type { SubscribersCommand, SubscribersReply } from "./support/fanoutSubscribers.ts";
+import { groupCpuMicros, processCpuMicros } from "./support/processCpu.ts";
+import { BENCH_REDIS_URL } from "./support/redisKeys.ts";
+import { startScaledOutServers } from "./support/serverGroup.ts";
+import { startWsRelay } from "./support/wsRelay.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
-const SUBSCRIBERS = 500;
-const RATE_PER_SEC = 50;
-const SECONDS = 8;
-const EVENTS = RATE_PER_SEC * SECONDS;
+const SECONDS = Number(process.env.FANOUT_SECONDS ?? 10);
+const WARMUP_SECONDS = 2;
+const SUBSCRIBER_PROCESSES = 2;
+/** How long after the last event a message may still arrive and count as delivered. */
+const GRACE_MS = 2_000;
+
+interface Scenario {
+  name: string;
+  subscribers: number;
+  rate: number;
+  servers: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: "fanout", subscribers: 500, rate: 50, servers: 1 },
+  { name: "fanout_200hz", subscribers: 500, rate: 200, servers: 1 },
+  { name: "fanout_2000", subscribers: 2000, rate: 50, servers: 1 },
+  { name: "fanout_2proc", subscribers: 2000, rate: 50, servers: 2 },
+];
 
 interface Measure {
-  latencies: number[];
-  delivered: number;
+  p99: number;
+  p50: number;
+  deliveredPct: number;
+  cpuMicrosPerMessage: number;
 }
 
-/** Opens sockets in batches so the handshake burst does not distort the start. */
-async function openSockets(
-  count: number,
-  open: () => WebSocket,
-  onMessage: (raw: string) => void,
-): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < count; i += 50) {
-    const batch = Array.from({ length: Math.min(50, count - i) }, () => {
-      const ws = open();
-      ws.on("message", (data) => {
-        const raw = data.toString();
-        // tRPC's keep-alive: answer as its client would.
-        if (raw === "PING") return void ws.send("PONG");
-        onMessage(raw);
-      });
-      return once(ws, "open").then(() => ws);
+/** What a scenario runs against: URLs for the subscribers, how to publish, and whose CPU counts. */
+interface Target {
+  urls: string[];
+  headers: Record<string, string>;
+  projectId?: string;
+  publisher: PublisherArgs["target"];
+  cpuMicros(): number;
+}
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+class SubscriberProcess {
+  private readonly child: ChildProcess;
+  private readonly replies: SubscribersReply[] = [];
+  private waiting: (() => void) | undefined;
+
+  constructor() {
+    this.child = fork(here("support/fanoutSubscribers.ts"), [], {
+      execArgv: ["--import", "tsx"],
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    sockets.push(...(await Promise.all(batch)));
+    this.child.on("message", (reply: SubscribersReply) => {
+      this.replies.push(reply);
+      this.waiting?.();
+    });
   }
-  return sockets;
-}
 
-async function publishAtRate(publish: (i: number) => Promise<void> | void): Promise<void> {
-  const start = performance.now();
-  for (let i = 0; i < EVENTS; i++) {
-    const due = start + (i * 1000) / RATE_PER_SEC;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await publish(i);
-  }
-  await new Promise((r) => setTimeout(r, 1000));
-}
-
-async function throughAtelier(): Promise<Measure> {
-  const app = await startTestApp({ bus: "redis", env: { LOG_LEVEL: "silent" } });
-  try {
-    const owner = app.client();
-    const { project } = await signUpWithProject(owner, "Bench");
-    const measure: Measure = { latencies: [], delivered: 0 };
-    const url = `${app.url.replace("http", "ws")}/trpc`;
-    const sockets = await openSockets(
-      SUBSCRIBERS,
-      () => new WebSocket(url, { headers: owner.headers(), perMessageDeflate: false }),
-      (raw) => {
-        // A tracked event arrives as { result: { type: "data", id, data: { id, data: event } } }.
-        // The event protocol has no field for a timestamp: the send time rides in the job id.
-        const msg = JSON.parse(raw) as { result?: { type: string; data?: { data?: { jobId?: string } } } };
-        const jobId = msg.result?.type === "data" ? msg.result.data?.data?.jobId : undefined;
-        if (!jobId?.startsWith("bench-")) return;
-        const sentAt = Number(jobId.slice("bench-".length));
-        measure.delivered++;
-        measure.latencies.push(performance.timeOrigin + performance.now() - sentAt);
-      },
-    );
-    for (const ws of sockets) {
-      ws.send(
-        JSON.stringify({
-          id: 1,
-          method: "subscription",
-          params: { path: "projects.events", input: { projectId: project.id } },
-        }),
-      );
+  async ask<T extends SubscribersReply["type"]>(
+    command: SubscribersCommand,
+    answer: T,
+  ): Promise<Extract<SubscribersReply, { type: T }>> {
+    this.child.send(command);
+    for (;;) {
+      const at = this.replies.findIndex((r) => r.type === answer);
+      if (at >= 0) return this.replies.splice(at, 1)[0] as Extract<SubscribersReply, { type: T }>;
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+      });
     }
-    await new Promise((r) => setTimeout(r, 1000));
-    await publishAtRate(async (i) => {
-      await app.services.bus.appendEvent(project.id, {
-        type: "job.progress",
-        jobId: `bench-${performance.timeOrigin + performance.now()}`,
-        index: 0,
-        step: "resize",
-        fraction: i / EVENTS,
-        overall: i / EVENTS,
-      });
-    });
-    for (const ws of sockets) ws.terminate();
-    return measure;
-  } finally {
-    await app.close();
+  }
+
+  async close(): Promise<void> {
+    const exited = once(this.child, "exit");
+    this.child.send({ type: "close" } satisfies SubscribersCommand);
+    await exited;
   }
 }
 
-async function bareBroadcast(): Promise<Measure> {
-  const server = createServer();
-  const wss = new WebSocketServer({ server, perMessageDeflate: false });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const measure: Measure = { latencies: [], delivered: 0 };
-  const sockets = await openSockets(
-    SUBSCRIBERS,
-    () => new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false }),
-    (raw) => {
-      const msg = JSON.parse(raw) as { sentAt: number };
-      measure.delivered++;
-      measure.latencies.push(performance.timeOrigin + performance.now() - msg.sentAt);
+async function publish(args: PublisherArgs): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", here("support/fanoutPublisher.ts"), JSON.stringify(args)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
     },
   );
-  await publishAtRate((i) => {
-    const body = JSON.stringify({
-      type: "job.progress",
-      jobId: "bench",
-      index: 0,
-      step: "resize",
-      fraction: i / EVENTS,
-      overall: i / EVENTS,
-      sentAt: performance.timeOrigin + performance.now(),
+  const [code] = (await once(child, "exit")) as [number];
+  if (code !== 0) throw new Error(`the publisher exited with code ${code}`);
+}
+
+async function runScenario(scenario: Scenario, target: Target): Promise<Measure> {
+  const processes = Array.from({ length: SUBSCRIBER_PROCESSES }, () => new SubscriberProcess());
+  try {
+    const share = Math.ceil(scenario.subscribers / processes.length);
+    await Promise.all(
+      processes.map((p, i) =>
+        p.ask(
+          {
+            type: "open",
+            // Each process spreads its sockets over every server.
+            urls: target.urls,
+            count: Math.min(share, scenario.subscribers - i * share),
+            headers: target.headers,
+            projectId: target.projectId,
+          },
+          "ready",
+        ),
+      ),
+    );
+    const publishing = publish({
+      rate: scenario.rate,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      target: target.publisher,
     });
-    for (const client of wss.clients) client.send(body);
+    // CPU from the end of the warm-up (roughly) to the end of the grace period.
+    await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000 + 500));
+    const cpuBefore = target.cpuMicros();
+    await publishing;
+    const expected = Math.round(scenario.rate * SECONDS) * scenario.subscribers;
+    const deadline = Date.now() + GRACE_MS;
+    let reports: Array<{ delivered: number; latencies: Float64Array }> = [];
+    for (;;) {
+      reports = await Promise.all(processes.map((p) => p.ask({ type: "report" }, "report")));
+      const delivered = reports.reduce((n, r) => n + r.delivered, 0);
+      if (delivered >= expected || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const cpu = target.cpuMicros() - cpuBefore;
+    const all = new Float64Array(reports.reduce((n, r) => n + r.latencies.length, 0));
+    let offset = 0;
+    for (const r of reports) {
+      all.set(r.latencies, offset);
+      offset += r.latencies.length;
+    }
+    all.sort();
+    const sorted = Array.from(all);
+    return {
+      p99: percentile(sorted, 99),
+      p50: percentile(sorted, 50),
+      deliveredPct: (100 * all.length) / expected,
+      cpuMicrosPerMessage: all.length ? cpu / all.length : Number.NaN,
+    };
+  } finally {
+    await Promise.all(processes.map((p) => p.close()));
+  }
+}
+
+async function bare(scenario: Scenario): Promise<Measure> {
+  const relays = await Promise.all(Array.from({ length: scenario.servers }, () => startWsRelay()));
+  try {
+    return await runScenario(scenario, {
+      urls: relays.map((r) => r.url),
+      headers: {},
+      publisher: { kind: "relay", urls: relays.map((r) => r.url) },
+      cpuMicros: () => relays.reduce((sum, r) => sum + processCpuMicros(r.pid), 0),
+    });
+  } finally {
+    await Promise.all(relays.map((r) => r.stop()));
+  }
+}
+
+async function atelier(
+  scenario: Scenario,
+  servers: Awaited<ReturnType<typeof startScaledOutServers>>,
+): Promise<Measure> {
+  const owner = createClient(servers.urls[0]!);
+  const { project } = await signUpWithProject(owner, `Fanout${scenario.name.replace(/\W/g, "")}`);
+  const urls = servers.urls.slice(0, scenario.servers).map((url) => `${url.replace("http", "ws")}/trpc`);
+  return runScenario(scenario, {
+    urls,
+    headers: owner.headers(),
+    projectId: project.id,
+    publisher: { kind: "bus", redisUrl: BENCH_REDIS_URL, prefix: servers.prefix, projectId: project.id },
+    cpuMicros: () =>
+      servers.pids.slice(0, scenario.servers).reduce((sum, pid) => sum + groupCpuMicros(pid), 0),
   });
-  for (const ws of sockets) ws.terminate();
-  wss.close();
-  server.close();
-  return measure;
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const bare = await bareBroadcast();
-  const atelier = await throughAtelier();
-  const expected = SUBSCRIBERS * EVENTS;
-  const p99 = (m: Measure) =>
-    percentile(
-      [...m.latencies].sort((a, b) => a - b),
-      99,
-    );
-  return [
-    {
-      name: "fanout_delivered",
-      value: (100 * atelier.delivered) / expected,
-      unit: "%",
-      baseline: (100 * bare.delivered) / expected,
-    },
-    { name: "fanout_p99_latency", value: p99(atelier), unit: "ms", baseline: p99(bare) },
-  ];
+  const only = process.env.FANOUT_ONLY?.split(",");
+  const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
+  const servers = await startScaledOutServers(Math.max(...scenarios.map((s) => s.servers)), {
+    ATELIER_EMBEDDED_WORKER: "false",
+  });
+  const results: BenchResult[] = [];
+  try {
+    for (const scenario of scenarios) {
+      const base = await bare(scenario);
+      const ours = await atelier(scenario, servers);
+      const label = `${scenario.subscribers} subscribers, ${scenario.rate} events/s, ${scenario.servers} server process${scenario.servers > 1 ? "es" : ""}`;
+      console.error(
+        `   ${scenario.name}: ${label}: p50 ${ours.p50.toFixed(1)} ms (bare ${base.p50.toFixed(1)}), ` +
+          `CPU ${ours.cpuMicrosPerMessage.toFixed(1)} µs per delivered message (bare ${base.cpuMicrosPerMessage.toFixed(1)})`,
+      );
+      results.push(
+        { name: `${scenario.name}_p99_latency`, value: ours.p99, unit: "ms", baseline: base.p99 },
+        {
+          name: `${scenario.name}_delivered`,
+          value: ours.deliveredPct,
+          unit: "%",
+          baseline: base.deliveredPct,
+        },
+        {
+          name: `${scenario.name}_cpu_per_message`,
+          value: ours.cpuMicrosPerMessage,
+          unit: "us",
+          baseline: base.cpuMicrosPerMessage,
+        },
+      );
+    }
+  } finally {
+    await servers.stop();
+  }
+  return results;
 }
 
 await runIfMain(import.meta.url, run);

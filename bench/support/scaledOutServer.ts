@@ -13,9 +13,10 @@ export async function startScaledOutServer(env: Record<string, string> = {}) {
   const [{ name }] = (await database.db.execute("select current_database() as name")) as unknown as [
     { name: string },
   ];
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
   const server = await startServer({
     env: {
-      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
+      DATABASE_URL: databaseUrl,
       REDIS_URL: BENCH_REDIS_URL,
       REDIS_PREFIX: prefix,
       ...env,
@@ -23,6 +24,8 @@ export async function startScaledOutServer(env: Record<string, string> = {}) {
   });
   return {
     url: server.url,
+    pid: server.pid,
+    databaseUrl,
     prefix,
     stop: async () => {
       await server.stop();

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
 /** Starts wsRelayMain.ts as its own process, as the server under test runs, and gives its URL. */
-export async function startWsRelay(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startWsRelay(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
     ["--import", "tsx", fileURLToPath(new URL("wsRelayMain.ts", import.meta.url))],
@@ -14,6 +14,7 @@ export async function startWsRelay(): Promise<{ url: string; stop(): Promise<voi
   const [line] = (await once(child.stdout!, "data")) as [Buffer];
   return {
     url: `ws://127.0.0.1:${line.toString().trim()}`,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, "exit");

@@ -25,6 +25,8 @@ import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
 import { guardFrames } from "./http/wsFrameGuard.ts";
 import { createLimits, createSignInThrottle, SIGN_UP_RULE } from "./limits/index.ts";
 import { RenditionCache } from "./render/RenditionCache.ts";
+import { LiveFanout } from "./live/LiveFanout.ts";
+import { wireCallEncoder } from "./live/wireCall.ts";
 import { appRouter } from "./router.ts";
 import { PresenceThrottle } from "./routers/presenceThrottle.ts";
 import type { Services } from "./services.ts";
@@ -114,7 +116,8 @@ export async function createApp(
     pipelineEnv,
     catalogue,
     renditions: new RenditionCache(),
-    presence: new PresenceThrottle((err) => log.warn({ err }, "presence not appended")),
+    presence: new PresenceThrottle((err) => log.warn({ err }, "presence not published")),
+    live: new LiveFanout(bus, log.child({ part: "live" })),
     lifecycle: jobEngine.lifecycle,
   };
   const worker = config.embeddedWorker.enabled
@@ -176,7 +179,9 @@ export async function createApp(
     wss,
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req }) => createContext({ req }),
+    // Reads each subscription call's wire id, so live events can be written without tRPC's loop.
+    experimental_encoder: wireCallEncoder,
+    createContext: ({ req, res }) => ({ ...createContext({ req }), socket: res }),
     keepAlive: { enabled: true, pingMs: KEEPALIVE_PING_MS, pongWaitMs: 5_000 },
   });
   server.on("upgrade", async (req, socket, head) => {

@@ -7,6 +7,7 @@ import type { Logger } from "@atelier/shared";
 import type { AccessControl } from "./auth/accessControl.ts";
 import type { Config } from "./env.ts";
 import type { Limits, RateLimit, SignInThrottle } from "./limits/index.ts";
+import type { LiveFanout } from "./live/LiveFanout.ts";
 import type { RenditionCache } from "./render/RenditionCache.ts";
 import type { PresenceThrottle } from "./routers/presenceThrottle.ts";
 import type { ObjectStorage } from "@atelier/storage";
@@ -33,6 +34,8 @@ export interface Services {
   pipelineEnv: PipelineEnv;
   /** Presence per person and project, throttled without losing the last move. */
   presence: PresenceThrottle;
+  /** Writes live events and presence into subscribers' sockets (see live/LiveFanout.ts). */
+  live: LiveFanout;
   /** documents.render's bounded pool and cache of renditions. */
   renditions: RenditionCache;
   /** Steps jobs may name in this installation. */

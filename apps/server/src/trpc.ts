@@ -7,6 +7,8 @@ import type { ApiKeyScope } from "./auth/apiKeys.ts";
 import type { Credential } from "./auth/authenticate.ts";
 import { checkInputShape } from "./http/inputShape.ts";
 import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
+import type { WebSocket } from "ws";
+import { wireCallOf } from "./live/wireCall.ts";
 import type { Services } from "./services.ts";
 
 export interface Context {
@@ -19,6 +21,8 @@ export interface Context {
   req: IncomingMessage;
   /** Present over HTTP only: the WebSocket cannot set cookies. */
   res?: ServerResponse;
+  /** The WebSocket a call came on (none over HTTP): live subscriptions write their frames into it. */
+  socket?: WebSocket;
 }
 
 /**
@@ -147,6 +151,11 @@ const inputShape = t.middleware(async ({ getRawInput, next }) => {
   checkInputShape(await getRawInput());
   return next();
 });
+
+/** Puts a WebSocket subscription call's wire identity (see live/wireCall.ts) into the context as `wire`. */
+export const wireCall = t.middleware(async ({ getRawInput, next }) =>
+  next({ ctx: { wire: wireCallOf(await getRawInput()) } }),
+);
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -20,7 +20,8 @@ import type {
   NodeHeartbeat,
   NodeInfo,
 } from "./message.ts";
-import type { ProjectEventInput } from "@atelier/shared";
+import type { PresenceEvent, PresenceEventInput, ProjectEventInput } from "@atelier/shared";
+import type { PresenceChannel } from "./presence/PresenceChannel.ts";
 
 /** What a bus implementation provides for jobs; RedisJobQueue and MemoryJobQueue. */
 export interface JobQueue {
@@ -53,6 +54,7 @@ export abstract class ComposedBus implements JobBus {
     private readonly jobs: JobQueue,
     private readonly nodes: NodeRegistry,
     private readonly channels: BusChannels,
+    private readonly presence: PresenceChannel,
   ) {}
 
   protected abstract shutdown(): Promise<void>;
@@ -144,6 +146,14 @@ export abstract class ComposedBus implements JobBus {
     return this.channels.events(projectId, options);
   }
 
+  publishPresence(projectId: string, event: PresenceEventInput): Promise<void> {
+    return this.presence.publish(projectId, event);
+  }
+
+  subscribePresence(projectId: string, listener: (event: PresenceEvent) => void): Promise<Unsubscribe> {
+    return this.presence.subscribe(projectId, listener);
+  }
+
   publishControl(jobId: string, signal: ControlSignal): Promise<void> {
     return this.channels.publishControl(jobId, signal);
   }
@@ -173,6 +183,7 @@ export abstract class ComposedBus implements JobBus {
     this.closing ??= (async () => {
       this.jobs.close();
       this.channels.close();
+      await this.presence.close();
       await this.shutdown();
     })();
     return this.closing;

@@ -1,4 +1,10 @@
-import type { PriorityClass, ProjectEvent, ProjectEventInput } from "@atelier/shared";
+import type {
+  PresenceEvent,
+  PresenceEventInput,
+  PriorityClass,
+  ProjectEvent,
+  ProjectEventInput,
+} from "@atelier/shared";
 import type { VramTier } from "./tiers.ts";
 import type {
   AccessChange,
@@ -111,7 +117,10 @@ export interface JobBus {
   listNodes(): Promise<NodeInfo[]>;
   removeNode(id: string): Promise<void>;
 
-  /** Checks the event against the shared protocol (VALIDATION_ERROR otherwise) and appends it. */
+  /**
+   * Checks the event against the shared protocol (VALIDATION_ERROR otherwise, also for `stream.ready`
+   * and `resync`, which are said to one subscriber and never stored) and appends it.
+   */
   appendEvent(projectId: string, event: ProjectEventInput): Promise<string>;
   /** Events after `afterId` (exclusive; all retained events when omitted), oldest first. */
   readEvents(projectId: string, afterId?: string, count?: number): Promise<ProjectEventEntry[]>;
@@ -119,7 +128,9 @@ export interface JobBus {
   lastEventId(projectId: string): Promise<string>;
   /**
    * Calls `onEvent` for every event after `afterId` (catch-up first, then live), or only for new
-   * events when `afterId` is omitted. Resolves once the listener is live.
+   * events when `afterId` is omitted. Resolves once the listener is live. When the stream no longer
+   * holds what followed `afterId` (trimmed after a long disconnect, or lost with Redis's data), the
+   * first call is a `resync` event carrying the id the stream goes on from.
    */
   subscribeEvents(
     projectId: string,
@@ -130,6 +141,15 @@ export interface JobBus {
     projectId: string,
     options?: { afterId?: string; signal?: AbortSignal },
   ): AsyncIterable<ProjectEventEntry>;
+
+  /**
+   * Presence (cursors, selections; up to 20 a second per person) on its own short-lived channel:
+   * never stored, heard only by listeners subscribed at the time. VALIDATION_ERROR for anything but
+   * a presence event.
+   */
+  publishPresence(projectId: string, event: PresenceEventInput): Promise<void>;
+  /** Resolves once the listener hears the project's presence published from then on, on every instance. */
+  subscribePresence(projectId: string, listener: (event: PresenceEvent) => void): Promise<Unsubscribe>;
 
   publishControl(jobId: string, signal: ControlSignal): Promise<void>;
   /** Resolves once the listener is live; signals sent after that reach it. */

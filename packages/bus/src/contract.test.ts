@@ -1,4 +1,10 @@
-import { createLogger, isAppError } from "@atelier/shared";
+import {
+  createLogger,
+  isAppError,
+  type PresenceEvent,
+  type PresenceEventInput,
+  type ProjectEventInput,
+} from "@atelier/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BusTuning, Delivery, JobBus, ProjectEventEntry } from "./JobBus.ts";
 import type { AccessChange, BusMessage, ControlMessage } from "./message.ts";
@@ -297,7 +303,7 @@ describe.each(implementations)("%s (bus contract)", (_name, makeBus) => {
       expect(await bus.readEvents("proj")).toEqual([]);
       await bus.appendEvent("proj", numbered(1));
       const [stored] = await bus.readEvents("proj");
-      expect(stored?.event).toEqual({ v: 1, type: "presence.left", userId: "n1" });
+      expect(stored?.event).toEqual({ v: 1, type: "job.cancelled", jobId: "n1" });
     });
 
     it("catches a reconnecting subscriber up from its last event id without loss or repeats", async () => {
@@ -341,6 +347,98 @@ describe.each(implementations)("%s (bus contract)", (_name, makeBus) => {
       await bus.appendEvent("p1", numbered(3));
       await waitFor(() => b.length === 2);
       expect(a).toEqual([1]);
+      stopB();
+      stopOther();
+    });
+
+    it("tells a subscriber that resumes from a trimmed id to resync, and goes on live from there", async () => {
+      const bus = makeBus({ eventsMaxLen: 10 });
+      const early = await bus.appendEvent("proj", numbered(0));
+      // Redis trims whole nodes of ~100 entries (MAXLEN ~), so write well past them.
+      for (let i = 1; i < 400; i++) await bus.appendEvent("proj", numbered(i));
+      const lastId = await bus.lastEventId("proj");
+      expect((await bus.readEvents("proj", "0-0", 1000)).length).toBeLessThan(400);
+
+      const seen: ProjectEventEntry[] = [];
+      const stop = await bus.subscribeEvents("proj", early, (e) => seen.push(e));
+      await bus.appendEvent("proj", numbered(400));
+      await waitFor(() => seen.length === 2);
+      stop();
+      expect(seen[0]).toMatchObject({ id: lastId, event: { v: 1, type: "resync" } });
+      expect(numberOf(seen[1]!)).toBe(400);
+
+      // The async iterator says the same, and an id the stream never gave (Redis lost its data) too.
+      const controller = new AbortController();
+      const iterated: string[] = [];
+      for await (const e of bus.events("proj", { afterId: "99999999999999-0", signal: controller.signal })) {
+        iterated.push(e.event.type);
+        controller.abort();
+      }
+      expect(iterated).toEqual(["resync"]);
+    });
+
+    it("resumes a recent id without a resync, also from an empty stream's 0-0", async () => {
+      const bus = makeBus({ eventsMaxLen: 10 });
+      const seen: ProjectEventEntry[] = [];
+      const stop = await bus.subscribeEvents("fresh", "0-0", (e) => seen.push(e));
+      await bus.appendEvent("fresh", numbered(1));
+      await waitFor(() => seen.length === 1);
+      stop();
+      expect(seen.map((e) => e.event.type)).toEqual(["job.cancelled"]);
+      const again: ProjectEventEntry[] = [];
+      const stopAgain = await bus.subscribeEvents("fresh", "0-0", (e) => again.push(e));
+      await waitFor(() => again.length === 1);
+      stopAgain();
+      expect(again.map(numberOf)).toEqual([1]);
+    });
+
+    it("refuses to store what is said to one subscriber or belongs on the presence channel", async () => {
+      const bus = makeBus();
+      await expect(bus.appendEvent("proj", { type: "resync" })).rejects.toMatchObject({
+        code: "VALIDATION_ERROR",
+      });
+      await expect(bus.appendEvent("proj", { type: "stream.ready" })).rejects.toMatchObject({
+        code: "VALIDATION_ERROR",
+      });
+      const presence = { type: "presence.left", userId: "u1" } as unknown as ProjectEventInput;
+      await expect(bus.appendEvent("proj", presence)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+      expect(await bus.readEvents("proj")).toEqual([]);
+    });
+
+    it("carries presence on its own channel: heard live by every listener, never stored", async () => {
+      const bus = makeBus();
+      const a: PresenceEvent[] = [];
+      const b: PresenceEvent[] = [];
+      const stopA = await bus.subscribePresence("proj", (e) => a.push(e));
+      const stopB = await bus.subscribePresence("proj", (e) => b.push(e));
+      const other: PresenceEvent[] = [];
+      const stopOther = await bus.subscribePresence("other", (e) => other.push(e));
+      const move = {
+        type: "presence" as const,
+        userId: "u1",
+        name: "Ada",
+        colour: "hsl(1 70% 50%)",
+        cursor: { x: 0.5, y: 0.25 },
+        selectedAssetId: null,
+        selection: null,
+        at: new Date().toISOString(),
+      };
+      await bus.publishPresence("proj", move);
+      await bus.publishPresence("proj", { type: "presence.left", userId: "u1" });
+      await waitFor(() => a.length === 2 && b.length === 2);
+      expect(a).toEqual([
+        { v: 1, ...move },
+        { v: 1, type: "presence.left", userId: "u1" },
+      ]);
+      expect(b).toEqual(a);
+      expect(other).toEqual([]);
+      expect(await bus.readEvents("proj")).toEqual([]);
+      stopA();
+      await bus.publishPresence("proj", { type: "presence.left", userId: "u2" });
+      await waitFor(() => b.length === 3);
+      expect(a.length).toBe(2);
+      const bogus = { type: "presence", userId: "u1" } as unknown as PresenceEventInput;
+      await expect(bus.publishPresence("proj", bogus)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
       stopB();
       stopOther();
     });

@@ -71,6 +71,8 @@ export function busKeys(prefix: string) {
     node: (id: string): string => `${nodes}:node:${id}`,
     projectEvents: (projectId: string): string => `${events}:project:${projectId}`,
     control: `${events}:control`,
+    /** A project's presence pub/sub channel (nothing stored under it). */
+    presence: (projectId: string): string => `${events}:presence:${projectId}`,
     /** Access changes (sign-outs, revoked keys, memberships) every server instance follows. */
     access: `${events}:access`,
     wake: (instanceId: string): string => `${events}:wake:${instanceId}`,

@@ -24,6 +24,11 @@ export class StreamIdGenerator {
   private lastMs = 0;
   private seq = 0;
 
+  /** The last id given (Redis's last-generated-id), START_ID before the first. */
+  get last(): string {
+    return this.lastMs === 0 ? START_ID : `${this.lastMs}-${this.seq}`;
+  }
+
   next(now = Date.now()): string {
     if (now > this.lastMs) {
       this.lastMs = now;

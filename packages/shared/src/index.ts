@@ -89,15 +89,20 @@ export {
   jobEventSchema,
   PROJECT_EVENTS_VERSION,
   projectEventSchema,
+  storedProjectEventSchema,
   userStreamId,
   orgStreamId,
 } from "./events/projectEvents.ts";
+export { presenceEventSchema } from "./events/presenceEvents.ts";
+export type { PresenceEvent, PresenceEventInput } from "./events/presenceEvents.ts";
 export type {
   JobEvent,
   JobEventInput,
   ProjectEvent,
   ProjectEventInput,
   ProjectEventType,
+  StoredProjectEvent,
+  StoredProjectEventInput,
 } from "./events/projectEvents.ts";
 export { exportAssetInput, exportFormatSchema, mediaTypeOfFormat } from "./assetExport.ts";
 export type { AssetExportView, ExportFormat } from "./assetExport.ts";

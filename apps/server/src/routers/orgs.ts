@@ -5,18 +5,16 @@ import {
   addMemberInput,
   createOrgInput,
   myEventsInput,
-  PROJECT_EVENTS_VERSION,
-  type ProjectEvent,
   type ProjectEventInput,
   removeMemberInput,
   type Role,
   setRoleInput,
   userStreamId,
 } from "@atelier/shared";
-import { tracked } from "@trpc/server";
 import type { Services } from "../services.ts";
 import { type OrgAccess, orgProcedure } from "../access.ts";
-import { router, toTrpcError, userProcedure } from "../trpc.ts";
+import { durableStream } from "../live/liveStreams.ts";
+import { router, toTrpcError, userProcedure, wireCall } from "../trpc.ts";
 
 function slugOf(name: string): string {
   const base = name
@@ -166,24 +164,17 @@ export const orgsRouter = router({
    */
   myEvents: userProcedure
     .meta({ scope: "read" })
+    .use(wireCall)
     .input(myEventsInput)
     .subscription(async function* ({ ctx, input, signal }) {
-      const { bus, access } = ctx.services;
       if (!ctx.credential) return;
       // Ends with UNAUTHORIZED within a second of a sign-out or a revoked key.
-      const lease = access.watch.lease(
+      const lease = ctx.services.access.watch.lease(
         { credential: ctx.credential, principal: ctx.principal },
         signal ?? new AbortController().signal,
       );
       try {
-        const stream = userStreamId(ctx.principal.user.id);
-        const after = input.lastEventId ?? (await bus.lastEventId(stream));
-        if (!input.lastEventId) {
-          const ready: ProjectEvent = { v: PROJECT_EVENTS_VERSION, type: "stream.ready" };
-          yield tracked(after, ready);
-        }
-        for await (const { id, event } of bus.events(stream, { afterId: after, signal: lease.signal }))
-          yield tracked(id, event);
+        yield* durableStream(ctx, userStreamId(ctx.principal.user.id), input.lastEventId, lease.signal);
         const ended = lease.reason();
         if (ended) throw toTrpcError(ended);
       } finally {

@@ -42,7 +42,7 @@ describe.each(["in-process", "redis"] as const)("live project events over the We
     const { project } = await signUpWithProject(tabA, "Live");
     const tabB = createClient(app.url, { jar: tabA.jar }); // same browser, same session
     const b = collect(tabB, project.id);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => b.readyId() !== undefined);
 
     const asset = await upload(tabA, project.id, "chelsea.png", fixture("chelsea.png"));
     await until(() => b.events.some((e) => e.data.type === "asset.ready"));

@@ -1,13 +1,8 @@
 import { asc, eq, schema } from "@atelier/db";
-import {
-  createProjectInput,
-  type ProjectEvent,
-  projectEventsInput,
-  PROJECT_EVENTS_VERSION,
-} from "@atelier/shared";
-import { tracked } from "@trpc/server";
+import { createProjectInput, projectEventsInput } from "@atelier/shared";
 import { orgProcedure, projectProcedure } from "../access.ts";
-import { router, toTrpcError } from "../trpc.ts";
+import { durableStream } from "../live/liveStreams.ts";
+import { router, toTrpcError, wireCall } from "../trpc.ts";
 
 const view = (p: typeof schema.projects.$inferSelect) => ({
   id: p.id,
@@ -40,31 +35,21 @@ export const projectsRouter = router({
 
   /**
    * Live events of one project; `lastEventId` (sent again by wsLink on reconnect) resumes without
-   * gaps. Ends with UNAUTHORIZED or NOT_FOUND within a second of a sign-out, a revoked key or the
+   * gaps, or with a `resync` event when the stream no longer holds that id (reload the project's
+   * state). Presence is not here but on `presence.watch`. Ends with UNAUTHORIZED or NOT_FOUND within a second of a sign-out, a revoked key or the
    * caller's removal from the organization, whichever server instance it happened on.
    */
   events: projectProcedure()
+    .use(wireCall)
     .input(projectEventsInput)
     .subscription(async function* ({ ctx, input, signal }) {
-      const { bus, access } = ctx.services;
       if (!ctx.credential) return;
-      const lease = access.watch.lease(
+      const lease = ctx.services.access.watch.lease(
         { credential: ctx.credential, principal: ctx.principal, orgId: ctx.access.orgId },
         signal ?? new AbortController().signal,
       );
       try {
-        // A tab that has seen no event yet still gets an id to resume from, so a reconnect misses nothing.
-        const after = input.lastEventId ?? (await bus.lastEventId(input.projectId));
-        if (!input.lastEventId) {
-          const ready: ProjectEvent = { v: PROJECT_EVENTS_VERSION, type: "stream.ready" };
-          yield tracked(after, ready);
-        }
-        for await (const { id, event } of bus.events(input.projectId, {
-          afterId: after,
-          signal: lease.signal,
-        })) {
-          yield tracked(id, event);
-        }
+        yield* durableStream(ctx, input.projectId, input.lastEventId, lease.signal);
         const ended = lease.reason();
         if (ended) throw toTrpcError(ended);
       } finally {

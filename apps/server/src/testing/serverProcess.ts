@@ -9,6 +9,8 @@ const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
 export interface RunningServer {
   url: string;
+  /** The process group the server runs in (tsx and the node process it starts), for CPU accounting. */
+  pid: number;
   /** The server's data folder (PGlite and local storage in embedded mode). */
   dataDir: string;
   /** Everything the server printed, for the failure message when something goes wrong. */
@@ -63,7 +65,7 @@ export async function startServer(options: { env?: Record<string, string> } = {}
     await stop();
     throw new Error(`${(err as Error).message}\n--- server output ---\n${output}`);
   }
-  return { url, dataDir, output: () => output, stop };
+  return { url, pid: child.pid!, dataDir, output: () => output, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

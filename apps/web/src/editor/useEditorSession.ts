@@ -15,8 +15,9 @@ export interface EditorSession {
 }
 
 /**
- * One open asset: its live document, everyone's presence, and the change log, all fed by one project
- * stream. After a reconnect the document is read again and unconfirmed edits go out once more.
+ * One open asset: its live document and the change log, fed by one project stream, and everyone's
+ * presence from the presence channel. After a reconnect (or a `resync`: the stream no longer held what
+ * was missed) the document is read again and unconfirmed edits go out once more.
  */
 export function useEditorSession(
   client: ApiClient,
@@ -36,7 +37,7 @@ export function useEditorSession(
         live.remote(event.revision, event.ops, event.clientOpId);
         const at = new Date().toISOString();
         setChanges((log) => addChanges(log, [{ ...event, at }]));
-      } else presence.onEvent(event);
+      }
     },
     onReconnected() {
       live.resync();

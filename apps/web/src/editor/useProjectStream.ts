@@ -6,7 +6,10 @@ export type StreamState = "connecting" | "live" | "reconnecting" | "offline";
 
 export interface ProjectStreamHandlers {
   onEvent(event: ProjectEvent): void;
-  /** The WebSocket came back after a drop: state held in memory may have missed events. */
+  /**
+   * The WebSocket came back after a drop, or the server said `resync` (it no longer held the events
+   * missed): state held in memory may be behind, read it again.
+   */
   onReconnected(): void;
 }
 
@@ -32,7 +35,8 @@ export function useProjectStream(
         onStarted: () => setState("live"),
         onData: (tracked) => {
           lastEventId.current = tracked.id;
-          handlersRef.current.onEvent(tracked.data);
+          if (tracked.data.type === "resync") handlersRef.current.onReconnected();
+          else handlersRef.current.onEvent(tracked.data);
         },
         onError: () => setState("offline"),
         onConnectionStateChange: (connection) => {

@@ -170,7 +170,7 @@ describe("jobs reducer", () => {
   it("ignores events of jobs it has not seen and of other kinds, and sorts newest first", () => {
     const untouched = apply([
       { v: 1, type: "job.cancelled", jobId },
-      { v: 1, type: "presence.left", userId: "u" },
+      { v: 1, type: "stream.ready" },
     ]);
     expect(untouched).toBe(initialJobsState);
     const older = view({ id: "older", createdAt: "2025-01-01T09:00:00.000Z" });

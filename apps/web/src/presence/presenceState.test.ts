@@ -1,8 +1,8 @@
-import type { ProjectEvent } from "@atelier/shared";
+import type { PresenceEvent } from "@atelier/shared";
 import { describe, expect, it } from "vitest";
 import { applyPresenceEvent, initialsOf, type PresenceMap, withoutExpired } from "./presenceState.ts";
 
-const grace: ProjectEvent = {
+const grace: PresenceEvent = {
   v: 1,
   type: "presence",
   userId: "grace",

@@ -1,6 +1,6 @@
-import type { ProjectEvent } from "@atelier/shared";
+import type { PresenceEvent } from "@atelier/shared";
 
-export type PresenceEvent = Extract<ProjectEvent, { type: "presence" }>;
+export type { PresenceEvent };
 
 export interface Collaborator {
   userId: string;
@@ -18,10 +18,10 @@ export const presenceTimeoutMs = 30_000;
 
 export type PresenceMap = ReadonlyMap<string, Collaborator>;
 
-/** Everyone else in the project; the person's own events come back through the stream and are left out. */
+/** Everyone else in the project; the person's own events come back through the channel and are left out. */
 export function applyPresenceEvent(
   people: PresenceMap,
-  event: ProjectEvent,
+  event: PresenceEvent,
   selfId: string,
   now: number,
 ): PresenceMap {

@@ -1,4 +1,4 @@
-import type { ProjectEvent } from "@atelier/shared";
+import type { PresenceEvent } from "@atelier/shared";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ApiClient } from "../api/trpcClient.ts";
 import { applyPresenceEvent, type PresenceMap, withoutExpired } from "./presenceState.ts";
@@ -15,14 +15,13 @@ export interface PresenceWhere {
 
 export interface Presence {
   people: PresenceMap;
-  /** Feed of the project stream. */
-  onEvent(event: ProjectEvent): void;
   /** The pointer on the canvas in fractions of the image, or null when it left; sent at most ~16 times a second. */
   moveCursor(cursor: { x: number; y: number } | null): void;
 }
 
 /**
- * This person's presence in a project (heartbeat, cursor, what they have selected) and everyone else's.
+ * This person's presence in a project (heartbeat, cursor, what they have selected) and everyone else's,
+ * heard on the project's own presence channel (`presence.watch`, apart from the durable event stream).
  * `presence.leave` goes out when the page unmounts or the tab is closed.
  */
 export function usePresence(
@@ -79,7 +78,7 @@ export function usePresence(
   const peopleRef = useRef(people);
   peopleRef.current = people;
   const onEvent = useCallback(
-    (event: ProjectEvent) => {
+    (event: PresenceEvent) => {
       // Someone new (a late joiner, a reload): answer so they see us now, not at our next heartbeat.
       if (event.type === "presence" && event.userId !== selfId && !peopleRef.current.has(event.userId))
         sendSoon();
@@ -87,6 +86,10 @@ export function usePresence(
     },
     [selfId, sendSoon],
   );
+  useEffect(() => {
+    const subscription = client.presence.watch.subscribe({ projectId }, { onData: onEvent });
+    return () => subscription.unsubscribe();
+  }, [client, projectId, onEvent]);
   const moveCursor = useCallback(
     (next: { x: number; y: number } | null) => {
       cursor.current = next;
@@ -94,5 +97,5 @@ export function usePresence(
     },
     [sendSoon],
   );
-  return { people, onEvent, moveCursor };
+  return { people, moveCursor };
 }

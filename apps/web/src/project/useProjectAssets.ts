@@ -58,6 +58,12 @@ export function useProjectAssets(
         onStarted: () => setLive("live"),
         onData: (tracked) => {
           lastEventId.current = tracked.id;
+          if (tracked.data.type === "resync") {
+            // Events were missed and the stream no longer holds them: read the project's state again.
+            void list();
+            listenerRef.current?.onReconnected();
+            return;
+          }
           dispatch({ type: "event", event: tracked.data });
           listenerRef.current?.onEvent(tracked.data);
         },

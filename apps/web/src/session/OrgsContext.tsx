@@ -78,6 +78,8 @@ function useMembershipNews(reload: () => void) {
       {},
       {
         onData: ({ data }) => {
+          // Missed events the stream no longer holds: the organizations may have changed meanwhile.
+          if (data.type === "resync") return reload();
           if (data.type !== "membership.changed") return;
           reload();
           setNews({ text: membershipNews(data), orgId: data.change === "removed" ? null : data.orgId });

@@ -3,7 +3,9 @@ import {
   type Logger,
   type ProjectEvent,
   type ProjectEventInput,
+  PROJECT_EVENTS_VERSION,
   projectEventSchema,
+  storedProjectEventSchema,
 } from "@atelier/shared";
 import { z } from "zod";
 import type { ProjectEventEntry, Unsubscribe } from "../JobBus.ts";
@@ -71,6 +73,8 @@ export class BusChannels {
       source,
       decoderOf(projectEventSchema, "project event", log),
       onListenerError,
+      // What a subscriber that resumed from a trimmed or lost id gets instead of a silent gap.
+      () => ({ v: PROJECT_EVENTS_VERSION, type: "resync" }),
     );
     this.control = new EventHub(
       source,
@@ -87,7 +91,8 @@ export class BusChannels {
 
   async appendEvent(projectId: string, event: ProjectEventInput): Promise<string> {
     checkProjectId(projectId);
-    const parsed = projectEventSchema.safeParse(event);
+    // `stream.ready` and `resync` are said to one subscriber, never stored; presence has its own channel.
+    const parsed = storedProjectEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new AppError("VALIDATION_ERROR", "That project event does not match the event protocol.", {
         issues: z.treeifyError(parsed.error),

@@ -1,4 +1,4 @@
-import { compareStreamIds } from "../streamId.ts";
+import { compareStreamIds, START_ID } from "../streamId.ts";
 
 /** One entry of a followed stream as stored: its id and its JSON body, not yet checked. */
 export interface RawEntry {
@@ -12,6 +12,19 @@ export interface TopicEntry<T> {
   body: T;
 }
 
+/** A page of a catch-up read, and whether the stream lost entries after the id read from. */
+export interface CatchUpPage {
+  entries: RawEntry[];
+  /**
+   * True when the stream no longer holds some entry after the id read from: trimmed away (the stream
+   * keeps only its newest entries), or the stream itself was lost (an id it never gave). Checked in
+   * the same atomic step as the read.
+   */
+  missed: boolean;
+  /** The stream's newest id at the moment of the read: where a subscriber that missed entries goes on from. */
+  lastId: string;
+}
+
 /**
  * Where a hub's entries come from. `follow` makes the source deliver every entry after `fromId`
  * to its `sink` until `unfollow`; the Redis source does so with one XREAD loop for all followed
@@ -21,6 +34,8 @@ export interface TopicSource {
   sink: ((topic: string, entries: RawEntry[]) => void) | undefined;
   append(topic: string, body: object, maxLen: number): Promise<string>;
   read(topic: string, afterId: string | undefined, count: number): Promise<RawEntry[]>;
+  /** Like `read` from `afterId`, and says whether entries after it were lost (see `CatchUpPage`). */
+  readAfter(topic: string, afterId: string, count: number): Promise<CatchUpPage>;
   lastId(topic: string): Promise<string>;
   follow(topic: string, fromId: string): void;
   unfollow(topic: string): void;
@@ -48,7 +63,9 @@ const CATCH_UP_PAGE = 500;
  * Fans each followed topic out to every local listener. Each entry is decoded once, however many
  * listeners it reaches. A new listener first buffers live entries, then catches up from its
  * `afterId` by reading the stream, then drains the buffer; its cursor drops anything it already
- * has, so catch-up and live never lose or repeat an entry.
+ * has, so catch-up and live never lose or repeat an entry. When the stream no longer holds what
+ * followed `afterId` (trimmed, or lost), the listener gets one `gapBody()` entry instead of a
+ * silent hole, with the stream's newest id, and goes on from there.
  */
 export class EventHub<T> {
   private readonly topics = new Map<string, FollowedTopic<T>>();
@@ -58,6 +75,7 @@ export class EventHub<T> {
     private readonly source: TopicSource,
     private readonly decode: Decode<T>,
     private readonly onListenerError: (err: unknown) => void,
+    private readonly gapBody?: () => T,
   ) {}
 
   follows(topic: string): boolean {
@@ -144,7 +162,16 @@ export class EventHub<T> {
 
   private async catchUp(topic: string, listener: Listener<T>): Promise<void> {
     for (;;) {
-      const page = await this.source.read(topic, listener.cursor, CATCH_UP_PAGE);
+      const {
+        entries: page,
+        missed,
+        lastId,
+      } = await this.source.readAfter(topic, listener.cursor ?? START_ID, CATCH_UP_PAGE);
+      if (missed && this.gapBody) {
+        listener.cursor = lastId;
+        this.call(listener, { id: lastId, body: this.gapBody() });
+        return;
+      }
       for (const raw of page) {
         listener.cursor = raw.id;
         const body = this.decode(raw.body);
@@ -181,6 +208,13 @@ export class EventHub<T> {
   }
 }
 
+/**
+ * Most entries an iterator holds for a slow reader. Past it the iterator stops listening and, once
+ * its reader took what it holds, reads the rest from the stream after the last entry it gave (so a
+ * slow reader costs stream reads, not memory; a `resync` if the stream trimmed them meanwhile).
+ */
+export const MAX_QUEUED_ENTRIES = 1000;
+
 /** Turns a hub subscription into an async iterator that ends on abort or when the bus closes. */
 export async function* iterateTopic<T, U>(
   hub: EventHub<T>,
@@ -191,29 +225,50 @@ export async function* iterateTopic<T, U>(
 ): AsyncGenerator<U> {
   const queue: Array<TopicEntry<T>> = [];
   let ended = false;
+  let overflowed = false;
+  let cursor = afterId;
   let wake: (() => void) | undefined;
   const onAbort = () => wake?.();
-  const unsubscribe = await hub.subscribe(
-    topic,
-    afterId,
-    (entry) => {
-      queue.push(entry);
-      wake?.();
-    },
-    () => {
-      ended = true;
-      wake?.();
-    },
-  );
+  let unsubscribe: () => void = () => undefined;
+  const listen = async (from: string | undefined) => {
+    const stop = await hub.subscribe(
+      topic,
+      from,
+      (entry) => {
+        if (overflowed) return;
+        if (queue.length >= MAX_QUEUED_ENTRIES) {
+          overflowed = true;
+          unsubscribe();
+          return;
+        }
+        queue.push(entry);
+        wake?.();
+      },
+      () => {
+        ended = true;
+        wake?.();
+      },
+    );
+    // It may have overflowed while catching up, before this subscription was the one to stop.
+    if (overflowed) stop();
+    else unsubscribe = stop;
+  };
+  await listen(afterId);
   signal?.addEventListener("abort", onAbort);
   try {
     while (!signal?.aborted) {
       const next = queue.shift();
       if (next) {
+        cursor = next.id;
         yield map(next);
         continue;
       }
       if (ended) return;
+      if (overflowed) {
+        overflowed = false;
+        await listen(cursor);
+        continue;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
       });

@@ -6,6 +6,8 @@ import { busKeys } from "../keys.ts";
 import { MemoryJobQueue } from "./MemoryJobQueue.ts";
 import { MemoryNodeRegistry } from "./MemoryNodeRegistry.ts";
 import { MemoryTopicSource } from "./MemoryTopicSource.ts";
+import { PresenceChannel } from "../presence/PresenceChannel.ts";
+import { MemoryPubSub } from "./MemoryPubSub.ts";
 
 export interface InProcessBusOptions {
   prefix?: string;
@@ -23,7 +25,8 @@ export class InProcessBus extends ComposedBus {
     const log = options.logger ?? createLogger("bus");
     const topics = new MemoryTopicSource();
     const channels = new BusChannels(topics, tuning.eventsMaxLen, log);
-    super(new MemoryJobQueue(keys, tuning, log), new MemoryNodeRegistry(), channels);
+    const presence = new PresenceChannel(new MemoryPubSub(), keys.presence, log);
+    super(new MemoryJobQueue(keys, tuning, log), new MemoryNodeRegistry(), channels, presence);
     this.tuning = tuning;
   }
 

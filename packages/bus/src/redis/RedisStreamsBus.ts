@@ -9,6 +9,8 @@ import { BlockingPool, createBlockingConnection, createCommandConnection } from 
 import { RedisJobQueue } from "./RedisJobQueue.ts";
 import { RedisNodeRegistry } from "./RedisNodeRegistry.ts";
 import { RedisTopicSource } from "./RedisTopicSource.ts";
+import { PresenceChannel } from "../presence/PresenceChannel.ts";
+import { RedisPubSub } from "./RedisPubSub.ts";
 import { watchForDataLoss } from "./watchForDataLoss.ts";
 
 export interface RedisStreamsBusOptions {
@@ -34,9 +36,10 @@ export class RedisStreamsBus extends ComposedBus {
     private readonly topics: RedisTopicSource,
     jobs: RedisJobQueue,
     channels: BusChannels,
+    presence: PresenceChannel,
     log: Logger,
   ) {
-    super(jobs, new RedisNodeRegistry(redis, keys), channels);
+    super(jobs, new RedisNodeRegistry(redis, keys), channels, presence);
     this.keys = keys;
     this.tuning = tuning;
     watchForDataLoss(redis, keys.epoch, () => this.notifyDataLoss(), log);
@@ -63,7 +66,13 @@ export class RedisStreamsBus extends ComposedBus {
     );
     const channels = new BusChannels(topics, tuning.eventsMaxLen, log);
     const jobs = new RedisJobQueue(redis, blocking, keys, tuning, log);
-    return new RedisStreamsBus(keys, tuning, redis, blocking, topics, jobs, channels, log);
+    const pubSub = new RedisPubSub(redis, () => {
+      const subscriber = createBlockingConnection(settings, keys.connectionName("presence"));
+      subscriber.on("error", (err: unknown) => log.debug({ err }, "redis presence connection error"));
+      return subscriber;
+    });
+    const presence = new PresenceChannel(pubSub, keys.presence, log);
+    return new RedisStreamsBus(keys, tuning, redis, blocking, topics, jobs, channels, presence, log);
   }
 
   protected async shutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Logger } from "@atelier/shared";
 import type { Redis } from "ioredis";
-import type { RawEntry, TopicSource } from "../events/EventHub.ts";
-import { START_ID } from "../streamId.ts";
+import type { CatchUpPage, RawEntry, TopicSource } from "../events/EventHub.ts";
+import { compareStreamIds, START_ID } from "../streamId.ts";
 
 const READ_COUNT = 500;
 const WAKE_TTL_MS = 60_000;
@@ -47,6 +47,38 @@ export class RedisTopicSource implements TopicSource {
     const start = afterId === undefined || afterId === START_ID ? "-" : `(${afterId}`;
     const entries = await this.redis.xrange(this.keyOf(topic), start, "+", "COUNT", count);
     return entries.map(([id, fields]) => toEntry(id, fields));
+  }
+
+  async readAfter(topic: string, afterId: string, count: number): Promise<CatchUpPage> {
+    const key = this.keyOf(topic);
+    const start = afterId === START_ID ? "-" : `(${afterId}`;
+    // One transaction, so no trim can fall between what the stream says it lost and what it returns.
+    const replies = await this.redis
+      .multi()
+      .xinfo("STREAM", key)
+      .xrange(key, start, "+", "COUNT", count)
+      .exec();
+    const [info, range] = replies ?? [];
+    const entries = ((range?.[1] ?? []) as Array<[string, string[]]>).map(([id, fields]) =>
+      toEntry(id, fields),
+    );
+    if (info?.[0]) {
+      // No such stream: nothing was ever written, or Redis lost it; an id it never gave means the latter.
+      return { entries, missed: afterId !== START_ID, lastId: START_ID };
+    }
+    const fields = fieldsOf(info?.[1]);
+    const lastGenerated = String(fields.get("last-generated-id") ?? START_ID);
+    const idOf = (entry: unknown) =>
+      Array.isArray(entry) && typeof entry[0] === "string" ? entry[0] : START_ID;
+    const firstId = idOf(fields.get("first-entry"));
+    const lastId = idOf(fields.get("last-entry"));
+    // Trimming (MAXLEN) removes the oldest entries and leaves no mark of their ids, only a count
+    // (Redis 7's entries-added; older ones cannot tell, and are taken to have trimmed).
+    const added = fields.get("entries-added");
+    const trimmed = added === undefined || Number(added) > Number(fields.get("length") ?? 0);
+    const missed =
+      (trimmed && compareStreamIds(afterId, firstId) < 0) || compareStreamIds(afterId, lastGenerated) > 0;
+    return { entries, missed, lastId };
   }
 
   async lastId(topic: string): Promise<string> {
@@ -136,6 +168,14 @@ export class RedisTopicSource implements TopicSource {
       entries.map(([id, fields]) => toEntry(id, fields)),
     );
   }
+}
+
+/** XINFO STREAM answers a flat list of names and values. */
+function fieldsOf(reply: unknown): Map<string, unknown> {
+  const fields = new Map<string, unknown>();
+  if (!Array.isArray(reply)) return fields;
+  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), reply[i + 1]);
+  return fields;
 }
 
 function toEntry(id: string, fields: string[]): RawEntry {

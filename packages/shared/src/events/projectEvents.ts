@@ -71,9 +71,11 @@ export const jobEventSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
-export const projectEventSchema = z.discriminatedUnion("type", [
-  /** First event of a subscription without `lastEventId`: its id is where a reconnect resumes. */
-  z.object({ v, type: z.literal("stream.ready") }),
+/**
+ * Everything a project's durable stream stores (and `appendEvent` accepts). Presence is not here: it
+ * has its own short-lived channel (`presenceEvents.ts`).
+ */
+export const storedProjectEventSchema = z.discriminatedUnion("type", [
   ...jobEventSchema.options,
   z.object({
     v,
@@ -87,18 +89,6 @@ export const projectEventSchema = z.discriminatedUnion("type", [
     userId: z.string(),
     userName: z.string(),
   }),
-  z.object({
-    v,
-    type: z.literal("presence"),
-    userId: z.string(),
-    name: z.string(),
-    colour: z.string(),
-    cursor: z.object({ x: z.number(), y: z.number() }).nullable(),
-    selectedAssetId: z.string().nullable(),
-    selection: z.string().nullable(),
-    at: z.string(),
-  }),
-  z.object({ v, type: z.literal("presence.left"), userId: z.string() }),
   z.object({ v, type: z.literal("asset.added"), asset: assetViewSchema }),
   z.object({ v, type: z.literal("asset.ready"), asset: assetViewSchema }),
   z.object({ v, type: z.literal("asset.rejected"), asset: assetViewSchema }),
@@ -142,6 +132,24 @@ export const projectEventSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** Events the server makes for one subscriber; never stored. */
+const subscriptionEventSchemas = [
+  /** First event of a subscription without `lastEventId`: its id is where a reconnect resumes. */
+  z.object({ v, type: z.literal("stream.ready") }),
+  /**
+   * The subscription resumed from an id the stream no longer holds (trimmed away after a long
+   * disconnect, or lost with Redis's data): events were missed, so reload the project's state (assets,
+   * jobs, open documents) and go on from this event's id, which the stream continues after.
+   */
+  z.object({ v, type: z.literal("resync") }),
+] as const;
+
+/** What a subscriber of `projects.events` (or `orgs.myEvents`) receives. */
+export const projectEventSchema = z.discriminatedUnion("type", [
+  ...subscriptionEventSchemas,
+  ...storedProjectEventSchema.options,
+]);
+
 /** The event stream of one person (not of a project): news about their memberships. */
 export const userStreamId = (userId: string) => `user-${userId}`;
 
@@ -155,3 +163,5 @@ export type ProjectEventInput = z.input<typeof projectEventSchema>;
 export type JobEvent = z.output<typeof jobEventSchema>;
 export type JobEventInput = z.input<typeof jobEventSchema>;
 export type ProjectEventType = ProjectEvent["type"];
+export type StoredProjectEvent = z.output<typeof storedProjectEventSchema>;
+export type StoredProjectEventInput = z.input<typeof storedProjectEventSchema>;

@@ -1,0 +1,29 @@
+import { type RunningServer, startServer } from "../../apps/server/src/testing/serverProcess.ts";
+import { BENCH_REDIS_URL } from "./redisKeys.ts";
+import { startScaledOutServer } from "./scaledOutServer.ts";
+
+/**
+ * Several server processes as deployed at scale, sharing one fresh Postgres database and one Redis
+ * key prefix (a load balancer would spread clients over them). The first one migrates the database
+ * before the others start.
+ */
+export async function startScaledOutServers(count: number, env: Record<string, string> = {}) {
+  const first = await startScaledOutServer(env);
+  const shared = {
+    DATABASE_URL: first.databaseUrl,
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_PREFIX: first.prefix,
+    ...env,
+  };
+  const others: RunningServer[] = [];
+  for (let i = 1; i < count; i++) others.push(await startServer({ env: shared }));
+  return {
+    urls: [first.url, ...others.map((s) => s.url)],
+    pids: [first.pid, ...others.map((s) => s.pid)],
+    prefix: first.prefix,
+    stop: async () => {
+      for (const other of others) await other.stop();
+      await first.stop();
+    },
+  };
+}
