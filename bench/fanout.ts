@@ -19,7 +19,7 @@ import type { SubscribersCommand, SubscribersReply } from "./support/fanoutSubsc
 import { groupCpuMicros, processCpuMicros } from "./support/processCpu.ts";
 import { BENCH_REDIS_URL } from "./support/redisKeys.ts";
 import { startScaledOutServers } from "./support/serverGroup.ts";
-import { startWsRelay } from "./support/wsRelay.ts";
+import { startBroadcast } from "./support/broadcast.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
 const SECONDS = Number(process.env.FANOUT_SECONDS ?? 10);
@@ -168,13 +168,13 @@ async function runScenario(scenario: Scenario, target: Target): Promise<Measure>
   }
 }
 
-async function bare(scenario: Scenario): Promise<Measure> {
-  const relays = await Promise.all(Array.from({ length: scenario.servers }, () => startWsRelay()));
+export async function bare(scenario: Scenario): Promise<Measure> {
+  const relays = await Promise.all(Array.from({ length: scenario.servers }, () => startBroadcast()));
   try {
     return await runScenario(scenario, {
       urls: relays.map((r) => r.url),
       headers: {},
-      publisher: { kind: "relay", urls: relays.map((r) => r.url) },
+      publisher: { kind: "relay", urls: relays.map((r) => r.publishUrl) },
       cpuMicros: () => relays.reduce((sum, r) => sum + processCpuMicros(r.pid), 0),
     });
   } finally {
@@ -208,8 +208,8 @@ export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   try {
     for (const scenario of scenarios) {
-      const base = await bare(scenario);
       const ours = await atelier(scenario, servers);
+      const base = await bare(scenario);
       const label = `${scenario.subscribers} subscribers, ${scenario.rate} events/s, ${scenario.servers} server process${scenario.servers > 1 ? "es" : ""}`;
       console.error(
         `   ${scenario.name}: ${label}: p50 ${ours.p50.toFixed(1)} ms (bare ${base.p50.toFixed(1)}), ` +

@@ -64,7 +64,7 @@ async function openOne(url: string, headers: Record<string, string>, projectId: 
     onFrame(data);
   });
   await once(ws, "open");
-  if (projectId === undefined) return ws;
+  // The same call to the bare relay (which drops it), so both sides see the same traffic.
   ws.send(
     JSON.stringify({
       id: 1,
@@ -72,7 +72,8 @@ async function openOne(url: string, headers: Record<string, string>, projectId: 
       params: { path: "projects.events", input: { projectId } },
     }),
   );
-  await live;
+  if (projectId === undefined) started = undefined;
+  else await live;
   return ws;
 }
 
