@@ -98,8 +98,9 @@ export class LiveFanout {
       const stop = await bus.subscribeEvents(stream, afterId, (entry) => {
         if (mine === generation) write(entry);
       });
-      if (mine === generation && !signal.aborted) unsubscribe = stop;
-      else stop();
+      if (mine !== generation || signal.aborted) return stop();
+      unsubscribe?.();
+      unsubscribe = stop;
     };
     // The socket is full: stop listening; the stream keeps what follows, read again once it drained.
     const pause = () => {
@@ -126,7 +127,8 @@ export class LiveFanout {
         const ready: ProjectEvent = { v: PROJECT_EVENTS_VERSION, type: "stream.ready" };
         write({ id: cursor, projectId: stream, event: ready });
       }
-      if (!signal.aborted) await follow(cursor);
+      // Unless the socket was already too full for `stream.ready`: then the drain timer follows.
+      if (!signal.aborted && drainTimer === undefined) await follow(cursor);
       if (!signal.aborted)
         await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
     } finally {
