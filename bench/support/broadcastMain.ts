@@ -22,3 +22,4 @@ wss.on("listening", () => {
   console.log(typeof address === "object" && address ? address.port : address);
 });
 process.on("SIGTERM", () => process.exit(0));
+process.on("SIGINT", () => process.exit(0));
