@@ -13,6 +13,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PerformanceObserver } from "node:perf_hooks";
 import { eq, schema } from "@atelier/db";
 import { inferenceWorkers, releaseSessions } from "@atelier/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +49,8 @@ const probeSource = `
 
 interface LoopProbe {
   stop(): Map<number, number>;
+  /** Runs test machinery that blocks on purpose (spawning a process) outside the measurement. */
+  excluding<T>(fn: () => T): T;
   /** Wall-clock end and length of every delay over 80 ms, to line up with logs and profiles. */
   stalls: Array<{ at: string; ms: number }>;
 }
@@ -66,6 +69,13 @@ function startProbe(): LoopProbe {
   }, PROBE_MS);
   return {
     stalls,
+    excluding: (fn) => {
+      try {
+        return fn();
+      } finally {
+        last = performance.now();
+      }
+    },
     stop: () => {
       clearInterval(timer);
       return windows;
@@ -123,7 +133,7 @@ describe("three inferences at once on one node", () => {
   });
 
   it("keep the event loop within 100 ms of an idle process's, lose no lease and run each job once", {
-    timeout: 240_000,
+    timeout: 600_000,
   }, async () => {
     twin = startTwin();
     const probe = startProbe();
@@ -147,7 +157,7 @@ describe("three inferences at once on one node", () => {
     // Ready to take over any job whose lease lapses from here on.
     rival = spawnRival(env);
 
-    const done = await Promise.all(jobs.map((j) => waitForStatus(env.db, j.id, "succeeded", 180_000)));
+    const done = await Promise.all(jobs.map((j) => waitForStatus(env.db, j.id, "succeeded", 540_000)));
     const windows = probe.stop();
     const twinWindows = await twin.windows();
     const elapsedMs = Date.now() - started;

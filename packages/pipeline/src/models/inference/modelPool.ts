@@ -153,21 +153,40 @@ export class ModelPool {
     await Promise.all(this.workers.map((w) => this.closeWorker(w)));
   }
 
+  /**
+   * Asks the worker to release its session and end, once it is between runs. A worker thread is never
+   * terminated from outside: terminating one while onnxruntime is inside a native load or run aborts
+   * the whole process (the binding throws into a torn-down environment). One that does not end in
+   * time is left to end with the process.
+   */
   private closeWorker(worker: PoolWorker): Promise<void> {
     worker.closing = true;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => void worker.thread.terminate().then(() => resolve()), CLOSE_TIMEOUT_MS);
+      const timer = setTimeout(() => {
+        this.config.log.warn(
+          { model: this.name },
+          "inference worker still busy at shutdown; left to end with the process",
+        );
+        worker.thread.unref();
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+      timer.unref();
       worker.thread.once("exit", () => {
         clearTimeout(timer);
         resolve();
       });
       const askToClose = () => worker.thread.postMessage({ kind: "close" } satisfies ToWorker);
-      if (!worker.ready) void worker.thread.terminate();
-      else if (!worker.running) askToClose();
-      else
-        worker.thread.once("message", (m: FromWorker) =>
-          m.kind === "result" || m.kind === "error" ? askToClose() : undefined,
-        );
+      if (worker.ready && !worker.running) {
+        askToClose();
+        return;
+      }
+      // Loading or running: close right after its next answer (a failed load ends the worker by itself).
+      const afterAnswer = (m: FromWorker) => {
+        if (m.kind === "log") return;
+        worker.thread.off("message", afterAnswer);
+        if (m.kind !== "failed") askToClose();
+      };
+      worker.thread.on("message", afterAnswer);
     });
   }
 
