@@ -9,8 +9,9 @@ import {
 } from "./inference/inferenceBudget.ts";
 import { ModelPool, type RunOptions } from "./inference/modelPool.ts";
 import type { TensorData } from "./inference/tensorData.ts";
+import type { InferenceEngine } from "./inference/workerMessages.ts";
 import type { ModelSpec } from "./modelSpec.ts";
-import { findModel } from "./modelRegistry.ts";
+import { findAsset, findModel } from "./modelRegistry.ts";
 
 /**
  * A model ready to run. Its sessions live in worker threads (one pool of workers per model), so a
@@ -58,21 +59,43 @@ let budget: InferenceBudget | undefined;
  * The first caller's settings (providers, memory budget) configure the process's pools.
  */
 export async function getModel(name: string, env: ModelEnv): Promise<ModelHandle> {
-  const spec = findModel(name, env);
+  return handleOf(findModel(name, env), env, "onnx");
+}
+
+/**
+ * face-api.js's tiny face detector (plain JavaScript, ≈1 s per image) in worker threads like the ONNX
+ * models: `image` (uint8 HxWx3) in, its raw output `grid` out.
+ */
+export function getFaceDetector(env: ModelEnv = { executionProviders: ["cpu"] }): Promise<ModelHandle> {
+  const weights = findAsset("tiny-face-detector-weights");
+  const spec: ModelSpec = {
+    name: "tiny-face-detector",
+    description: "face-api.js TinyFaceDetector, run by Atelier's own JavaScript forward pass.",
+    source: weights.source,
+    sha256: weights.sha256,
+    inputShape: ["height", "width", 3],
+    vramMb: 0,
+    licence: weights.licence,
+  };
+  return handleOf(spec, env, "tiny-face-detector");
+}
+
+function handleOf(spec: ModelSpec, env: ModelEnv, engine: InferenceEngine): Promise<ModelHandle> {
   let pending = handles.get(spec.name);
   if (!pending) {
-    pending = openPool(spec, env);
+    pending = openPool(spec, env, engine);
     handles.set(spec.name, pending);
     pending.catch(() => handles.delete(spec.name));
   }
   return pending;
 }
 
-async function openPool(spec: ModelSpec, env: ModelEnv): Promise<ModelHandle> {
+async function openPool(spec: ModelSpec, env: ModelEnv, engine: InferenceEngine): Promise<ModelHandle> {
   budget ??= new InferenceBudget(env.inference?.memoryMb ?? defaultInferenceMemoryMb());
   const workersPerModel = env.inference?.workersPerModel ?? defaultWorkersPerModel();
   const log: Logger = env.log?.child({ part: "models" }) ?? quiet;
   const pool = new ModelPool({
+    engine,
     spec,
     providers: env.executionProviders,
     lean: env.leanMemory ?? false,

@@ -5,10 +5,10 @@
  */
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import { AppError, isAppError } from "@atelier/shared";
-import * as ort from "onnxruntime-node";
-import { type OpenedSession, openModelSession, type SessionLog } from "./openModelSession.ts";
-import { type TensorData, type TensorType, transferablesOf } from "./tensorData.ts";
+import { isAppError } from "@atelier/shared";
+import type { SessionLog } from "./openModelSession.ts";
+import { transferablesOf } from "./tensorData.ts";
+import { openWorkerModel, type WorkerModel } from "./workerModels.ts";
 import type { FromWorker, InferenceWorkerData, SerializedError, ToWorker } from "./workerMessages.ts";
 
 if (!parentPort) throw new Error("inferenceWorker.ts runs only as a worker thread (see modelPool.ts).");
@@ -33,33 +33,10 @@ function serialize(err: unknown): SerializedError {
   };
 }
 
-const tensorTypes = new Set<string>(["float32", "float64", "int32", "int64", "uint8", "int8", "bool"]);
-
-function toTensorData(tensor: ort.Tensor): TensorData {
-  if (!tensorTypes.has(tensor.type)) {
-    throw new AppError(
-      "INTERNAL",
-      `Model ${config.spec.name} returned a ${tensor.type} tensor, which Atelier does not read.`,
-      {
-        model: config.spec.name,
-        type: tensor.type,
-      },
-    );
-  }
-  return { type: tensor.type as TensorType, data: tensor.data as TensorData["data"], dims: [...tensor.dims] };
-}
-
-async function run(opened: OpenedSession, message: Extract<ToWorker, { kind: "run" }>): Promise<void> {
+async function run(model: WorkerModel, message: Extract<ToWorker, { kind: "run" }>): Promise<void> {
   const started = performance.now();
   try {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(message.feeds))
-      feeds[name] = new ort.Tensor(t.type, t.data, [...t.dims]);
-    const results = message.fetches
-      ? await opened.session.run(feeds, message.fetches)
-      : await opened.session.run(feeds);
-    const outputs: Record<string, TensorData> = {};
-    for (const [name, tensor] of Object.entries(results)) outputs[name] = toTensorData(tensor);
+    const outputs = await model.run(message.feeds, message.fetches);
     const transfer = transferablesOf(outputs);
     send(
       { kind: "result", id: message.id, outputs, runMs: Math.round(performance.now() - started) },
@@ -89,14 +66,9 @@ function yieldToMainThread(): void {
 
 async function main(): Promise<void> {
   yieldToMainThread();
-  let opened: OpenedSession;
+  let opened: WorkerModel;
   try {
-    opened = await openModelSession(config.spec, {
-      providers: config.providers,
-      lean: config.lean,
-      threads: config.threads,
-      log,
-    });
+    opened = await openWorkerModel({ ...config, log });
   } catch (err) {
     send({ kind: "failed", error: serialize(err) });
     return;
@@ -105,15 +77,15 @@ async function main(): Promise<void> {
   port.on("message", (message: ToWorker) => {
     if (message.kind === "run") void run(opened, message);
     else if (message.kind === "close") {
-      void opened.session.release().finally(() => port.close());
+      void opened.release().finally(() => port.close());
     }
   });
   send({
     kind: "ready",
     provider: opened.provider,
     loadMs: opened.loadMs,
-    inputNames: [...opened.session.inputNames],
-    outputNames: [...opened.session.outputNames],
+    inputNames: opened.inputNames,
+    outputNames: opened.outputNames,
   });
 }
 

@@ -3,11 +3,18 @@ import { AppError, ErrorCode, type Logger } from "@atelier/shared";
 import type { ModelSpec } from "../modelSpec.ts";
 import type { InferenceBudget } from "./inferenceBudget.ts";
 import { type TensorData, transferablesOf } from "./tensorData.ts";
-import type { FromWorker, InferenceWorkerData, SerializedError, ToWorker } from "./workerMessages.ts";
+import type {
+  FromWorker,
+  InferenceEngine,
+  InferenceWorkerData,
+  SerializedError,
+  ToWorker,
+} from "./workerMessages.ts";
 
 const workerEntry = new URL("./workerEntry.mjs", import.meta.url);
 
 export interface ModelPoolConfig {
+  engine: InferenceEngine;
   spec: ModelSpec;
   providers: string[];
   lean: boolean;
@@ -226,6 +233,7 @@ export class ModelPool {
     if (!config.budget.tryReserve(config.workerMemoryMb, first || this.workers.length === 0))
       return undefined;
     const data: InferenceWorkerData = {
+      engine: config.engine,
       spec: config.spec,
       providers: config.providers,
       lean: config.lean,

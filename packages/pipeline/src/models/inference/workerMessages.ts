@@ -2,8 +2,12 @@ import type { ErrorDetails } from "@atelier/shared";
 import type { ModelSpec } from "../modelSpec.ts";
 import type { TensorData } from "./tensorData.ts";
 
+/** What runs a model in a worker: an onnxruntime session, or the tiny face detector's JavaScript pass. */
+export type InferenceEngine = "onnx" | "tiny-face-detector";
+
 /** What the pool hands a new worker: the model and how to open its session. */
 export interface InferenceWorkerData {
+  engine: InferenceEngine;
   spec: ModelSpec;
   /** Execution providers to try in order. */
   providers: string[];
