@@ -1,13 +1,20 @@
 /**
- * Repurpose of one photo (coffee.png, 600x400) to the 10 built-in formats through Atelier's
- * repurpose step, against bare sharp doing the same 10 cover-resizes to JPEG in the same run,
- * interleaved so both see the same machine load. The step gets a precomputed analysis (as
- * the analyze step would have stored it), so no model runs. Two cases:
- * - repurpose_10_formats: a 220x220 product box that fits every format's crop, so the step
- *   does the same work as bare sharp (crop + resize + JPEG) plus its own overhead (safe
+ * Repurpose, measured two ways.
+ *
+ * The whole preset as people run it (`repurpose_preset_ms`, bench/support/repurposePreset.ts):
+ * `presetSpec("repurpose")` through `runPipeline` on each fixture photo, the analysis included
+ * (ISNet subject mask, tiny face detector, PP-OCRv4 text detection and recognition, all real
+ * models), against its natural baseline: one ISNet pass plus bare sharp cover-resizes to the same
+ * 10 formats.
+ *
+ * The crop planner alone (`repurpose_planner_only_*`): coffee.png (600x400) to the 10 built-in
+ * formats through the repurpose step with a hand-made analysis, so NO model runs; against bare
+ * sharp doing the same 10 cover-resizes to JPEG, interleaved so both see the same machine load.
+ * - repurpose_planner_only_10_formats: a 220x220 product box that fits every format's crop, so the
+ *   step does the same work as bare sharp (crop + resize + JPEG) plus its own overhead (safe
  *   decoding, crop planning);
- * - repurpose_10_formats_extended: the whole cup and saucer (330x330), which no crop of the
- *   wide and tall formats can hold, so 7 of 10 formats extend the canvas with a blurred
+ * - repurpose_planner_only_10_formats_extended: the whole cup and saucer (330x330), which no crop
+ *   of the wide and tall formats can hold, so 7 of 10 formats extend the canvas with a blurred
  *   fill; bare sharp just cuts the cup off, so this ratio is the price of keeping it.
  * Median of rounds.
  * Run alone: `npx tsx bench/repurpose.ts`.
@@ -22,6 +29,7 @@ import { builtInFormats } from "../packages/pipeline/src/formats.ts";
 import type { PipelineEnv, StepContext } from "../packages/pipeline/src/step.ts";
 import { repurposeParams, repurposeStep } from "../packages/pipeline/src/steps/repurpose.ts";
 import { type BenchResult, runIfMain } from "./result.ts";
+import { comparePreset } from "./support/repurposePreset.ts";
 
 const image = readFileSync(join(fixturesDir, "coffee.png"));
 const env: PipelineEnv = { maxInputPixels: 40_000_000, executionProviders: ["cpu"] };
@@ -89,8 +97,9 @@ async function compare(name: string, analysis: ImageAnalysis): Promise<BenchResu
 
 export async function run(): Promise<BenchResult[]> {
   return [
-    await compare("repurpose_10_formats", fitting),
-    await compare("repurpose_10_formats_extended", wholeCup),
+    await comparePreset(),
+    await compare("repurpose_planner_only_10_formats", fitting),
+    await compare("repurpose_planner_only_10_formats_extended", wholeCup),
   ];
 }
 

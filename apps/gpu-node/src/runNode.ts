@@ -1,7 +1,7 @@
 import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
 import { jobTiming, startWorker } from "@atelier/jobs";
-import type { StepCatalogue } from "@atelier/pipeline";
+import { releaseSessions, type StepCatalogue } from "@atelier/pipeline";
 import { createLogger } from "@atelier/shared";
 import { createStorage } from "@atelier/storage";
 import { loadNodeConfig } from "./env.ts";
@@ -51,6 +51,8 @@ export async function runNode(options: RunNodeOptions = {}): Promise<void> {
     log.info({ signal }, "stopping: draining running jobs");
     try {
       await worker.stop();
+      // Jobs have drained or been handed back: release the model sessions and end their threads.
+      await releaseSessions();
       await bus.close();
       await database.close();
       process.exit(0);

@@ -1,3 +1,4 @@
+import { releaseSessions } from "@atelier/pipeline";
 import { createLogger, isAppError } from "@atelier/shared";
 import { type AppOptions, createApp } from "./app.ts";
 import { loadConfig } from "./env.ts";
@@ -13,6 +14,8 @@ export async function runServer(options: AppOptions = {}): Promise<void> {
     const shutdown = async (signal: string) => {
       log.info({ signal }, "shutting down");
       await app.close();
+      // The embedded worker has drained: the model sessions' worker threads end cleanly.
+      await releaseSessions();
       process.exit(0);
     };
     process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -12,6 +12,7 @@ import {
   parsePipelineSpec,
   presetSpec,
   presets,
+  releaseSessions,
   runPipeline,
 } from "@atelier/pipeline";
 import type { Artifact } from "@atelier/pipeline";
@@ -110,6 +111,9 @@ export async function main(
   } catch (err) {
     const error = toAppError(err);
     return fail(error.message);
+  } finally {
+    // The model sessions' worker threads end with the command.
+    await releaseSessions();
   }
 }
 

@@ -87,8 +87,11 @@ export { removeBackgroundStep, segmentSubject } from "./steps/removeBackground.t
 export type { SubjectMask } from "./steps/removeBackground.ts";
 export { findModel, listModels } from "./models/modelRegistry.ts";
 export type { ModelSpec } from "./models/modelSpec.ts";
-export { getSession, loadedModels, releaseSessions } from "./models/sessionPool.ts";
-export type { LoadedModel } from "./models/sessionPool.ts";
+export { getModel, inferenceWorkers, loadedModels, releaseSessions } from "./models/sessionPool.ts";
+export type { LoadedModel, ModelHandle } from "./models/sessionPool.ts";
+export { float32Tensor } from "./models/inference/tensorData.ts";
+export type { TensorData } from "./models/inference/tensorData.ts";
+export type { InferenceSettings } from "./models/inference/inferenceBudget.ts";
 
 // Settings every process that runs steps reads under the same names
 export { pipelineSettingsOf, pipelineSettingsShape, renamedSettings } from "./pipelineSettings.ts";

@@ -19,13 +19,26 @@ export const pipelineSettingsShape = {
   /** Token for hosted generative models (Replicate); unset lists `generate` and `staging` as unavailable. */
   REPLICATE_API_TOKEN: z.string().min(1).optional(),
   REPLICATE_BASE_URL: z.url().default("https://api.replicate.com"),
+  /** RAM all model sessions (inference worker threads) of the process may hold, in MiB; default a quarter of the machine's. */
+  INFERENCE_MEMORY_MB: z.coerce
+    .number({ error: "INFERENCE_MEMORY_MB must be a number of MiB, e.g. 4096." })
+    .int("INFERENCE_MEMORY_MB must be a whole number of MiB.")
+    .positive("INFERENCE_MEMORY_MB must be above 0.")
+    .optional(),
+  /** Most inference workers (sessions) one model gets; default one per four cores. */
+  INFERENCE_WORKERS_PER_MODEL: z.coerce
+    .number({ error: "INFERENCE_WORKERS_PER_MODEL must be a whole number, e.g. 2." })
+    .int("INFERENCE_WORKERS_PER_MODEL must be a whole number.")
+    .min(1, "INFERENCE_WORKERS_PER_MODEL must be at least 1.")
+    .max(64, "INFERENCE_WORKERS_PER_MODEL must be at most 64.")
+    .optional(),
 };
 
 const pipelineSettingsSchema = z.object(pipelineSettingsShape);
 export type PipelineSettingsEnv = z.output<typeof pipelineSettingsSchema>;
 
 export type PipelineSettings = Required<Pick<PipelineEnv, "maxInputPixels" | "executionProviders">> &
-  Pick<PipelineEnv, "modelsDir" | "replicateToken" | "replicateBaseUrl">;
+  Pick<PipelineEnv, "modelsDir" | "replicateToken" | "replicateBaseUrl" | "inference">;
 
 /** The parsed settings as the steps take them. */
 export function pipelineSettingsOf(e: PipelineSettingsEnv): PipelineSettings {
@@ -37,6 +50,7 @@ export function pipelineSettingsOf(e: PipelineSettingsEnv): PipelineSettings {
     modelsDir: e.ATELIER_MODELS_DIR,
     replicateToken: e.REPLICATE_API_TOKEN,
     replicateBaseUrl: e.REPLICATE_BASE_URL,
+    inference: { memoryMb: e.INFERENCE_MEMORY_MB, workersPerModel: e.INFERENCE_WORKERS_PER_MODEL },
   };
 }
 

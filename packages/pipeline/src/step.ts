@@ -1,5 +1,6 @@
 import type { CanvasFillKind, CropPriorityKind, Logger } from "@atelier/shared";
 import type { z } from "zod";
+import type { InferenceSettings } from "./models/inference/inferenceBudget.ts";
 
 /** One image or file moving between steps. Bytes are always encoded (PNG, WebP, JSON...). */
 export interface Artifact {
@@ -54,6 +55,12 @@ export interface PipelineEnv {
    * images); a node that runs model after model keeps onnxruntime's arena.
    */
   leanMemory?: boolean;
+  /**
+   * How model sessions are spread over worker threads: the RAM all of them may hold and the most
+   * workers one model gets (`INFERENCE_MEMORY_MB`, `INFERENCE_WORKERS_PER_MODEL`); defaults from the
+   * machine's memory and cores.
+   */
+  inference?: InferenceSettings;
   /** Where model loading and provider fallbacks are logged; quiet when absent. */
   log?: Logger;
 }

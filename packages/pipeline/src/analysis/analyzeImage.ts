@@ -40,7 +40,7 @@ export async function analyzeImage(image: Buffer, opts: AnalyzeOptions): Promise
   if (want.faces) {
     throwIfCancelled(signal);
     onProgress?.(0.6, "finding faces");
-    faces = await detectFaces(rgb);
+    faces = await detectFaces(rgb, undefined, env);
   }
   let texts: Box[] = [];
   if (want.text) {

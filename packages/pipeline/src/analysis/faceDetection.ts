@@ -1,12 +1,12 @@
+import { AppError } from "@atelier/shared";
 import type { Box } from "../analysis.ts";
+import type { TensorData } from "../models/inference/tensorData.ts";
+import { getFaceDetector, type ModelEnv } from "../models/sessionPool.ts";
 import type { RawImage } from "./decodeImage.ts";
-import { stretchBilinear } from "./stretchBilinear.ts";
-import { runTinyFaceNet } from "./tinyFaceNet.ts";
-import { tinyFaceWeights } from "./tinyFaceWeights.ts";
+import { TINY_FACE_SIDE } from "./tinyFaceInput.ts";
 
 /** face-api.js TinyFaceDetector constants (tinyFaceDetector/const.ts, TinyYolov2Options defaults). */
-const INPUT_SIZE = 416;
-const MEAN_RGB = [117.001, 114.697, 97.404];
+const INPUT_SIZE = TINY_FACE_SIDE;
 const ANCHORS: Array<[number, number]> = [
   [1.603231, 2.094468],
   [6.041143, 7.080126],
@@ -17,19 +17,32 @@ const ANCHORS: Array<[number, number]> = [
 const IOU_THRESHOLD = 0.4;
 export const defaultFaceScoreThreshold = 0.5;
 
-/** Faces as boxes in the image's pixels, best first. */
-export async function detectFaces(rgb: RawImage, scoreThreshold = defaultFaceScoreThreshold): Promise<Box[]> {
-  const weights = await tinyFaceWeights();
-  const side = Math.max(rgb.width, rgb.height);
-  // As face-api: pad to a square at the bottom/right with black, stretch to 416, subtract the mean.
-  const square = new Uint8Array(side * side * 3);
-  for (let y = 0; y < rgb.height; y++) {
-    square.set(rgb.data.subarray(y * rgb.width * 3, (y + 1) * rgb.width * 3), y * side * 3);
+/**
+ * Faces as boxes in the image's pixels, best first. The network (≈1 s of JavaScript per image) and
+ * its input preparation run in the detector's worker thread; only the box decoding runs here.
+ */
+export async function detectFaces(
+  rgb: RawImage,
+  scoreThreshold = defaultFaceScoreThreshold,
+  env?: ModelEnv,
+): Promise<Box[]> {
+  const detector = await getFaceDetector(env);
+  // A copy goes to the worker: the caller keeps using its pixels.
+  const image: TensorData = {
+    type: "uint8",
+    data: new Uint8Array(rgb.data),
+    dims: [rgb.height, rgb.width, 3],
+  };
+  const outputs = await detector.run({ image });
+  const grid = outputs.grid;
+  if (!grid || !(grid.data instanceof Float32Array) || grid.dims.length !== 3) {
+    throw new AppError("INTERNAL", "The face detector gave no output grid; the job will be retried.", {
+      dims: grid?.dims ?? null,
+    });
   }
-  const resized = stretchBilinear(square, side, side, 3, INPUT_SIZE, INPUT_SIZE);
-  const input = new Float32Array(resized.length);
-  for (let i = 0; i < resized.length; i++) input[i] = (resized[i]! - MEAN_RGB[i % 3]!) / 255;
-  const out = runTinyFaceNet({ data: input, height: INPUT_SIZE, width: INPUT_SIZE, channels: 3 }, weights);
+  const [gridHeight, gridWidth, gridChannels] = grid.dims as [number, number, number];
+  const out = { data: grid.data, height: gridHeight, width: gridWidth, channels: gridChannels };
+  const side = Math.max(rgb.width, rgb.height);
   const scale = INPUT_SIZE / side;
   const fx = INPUT_SIZE / Math.round(rgb.width * scale);
   const fy = INPUT_SIZE / Math.round(rgb.height * scale);

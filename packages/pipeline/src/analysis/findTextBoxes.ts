@@ -1,7 +1,7 @@
-import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import type { Box } from "../analysis.ts";
-import { getSession } from "../models/sessionPool.ts";
+import { expectFloat32, float32Tensor } from "../models/inference/tensorData.ts";
+import { getModel } from "../models/sessionPool.ts";
 import type { PipelineEnv } from "../step.ts";
 import type { RawImage } from "./decodeImage.ts";
 import { labelComponents } from "./labelComponents.ts";
@@ -47,15 +47,13 @@ export async function findTextBoxes(
   options: Partial<FindTextBoxesOptions> = {},
 ): Promise<Box[]> {
   const opts = { ...findTextBoxesDefaults, ...options };
-  const { session } = await getSession("ppocr-v4-det", env);
+  const model = await getModel("ppocr-v4-det", env);
   const { tensor, width, height } = await detectionInput(rgb, opts.shortSideLen, opts.maxLongSide);
-  const outputs = await session.run({ [session.inputNames[0]!]: tensor });
-  const map = outputs[session.outputNames[0]!]!;
-  const probabilities = map.data as Float32Array;
+  const outputs = await model.run({ [model.inputNames[0]!]: tensor });
+  const probabilities = expectFloat32(outputs[model.outputNames[0]!], "text probability map");
   const boxes = boxesFromProbabilities(probabilities, width, height, opts).map((b) =>
     toImageBox(b, rgb.width / width, rgb.height / height, rgb.width, rgb.height),
   );
-  map.dispose();
   return boxes.sort((a, b) => a.y - b.y || a.x - b.x);
 }
 
@@ -79,7 +77,7 @@ async function detectionInput(rgb: RawImage, shortSideLen: number, maxLongSide: 
       planar[c * plane + p] = (resized[i + 2 - c]! / 255 - MEAN[c]!) / STD[c]!;
     }
   }
-  return { tensor: new ort.Tensor("float32", planar, [1, 3, height, width]), width, height };
+  return { tensor: float32Tensor(planar, [1, 3, height, width]), width, height };
 }
 
 /**

@@ -1,9 +1,9 @@
-import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import type { Box } from "../analysis.ts";
 import { loadModelBytes } from "../models/loadModelBytes.ts";
 import { findAsset } from "../models/modelRegistry.ts";
-import { getSession } from "../models/sessionPool.ts";
+import { expectFloat32, float32Tensor } from "../models/inference/tensorData.ts";
+import { getModel } from "../models/sessionPool.ts";
 import type { PipelineEnv } from "../step.ts";
 import type { RawImage } from "./decodeImage.ts";
 
@@ -39,7 +39,7 @@ function symbols(): Promise<string[]> {
  * is there.
  */
 export async function readTextInBox(rgb: RawImage, box: Box, env: PipelineEnv): Promise<Reading> {
-  const [{ session }, chars] = await Promise.all([getSession("ppocr-v4-rec", env), symbols()]);
+  const [model, chars] = await Promise.all([getModel("ppocr-v4-rec", env), symbols()]);
   const left = Math.max(0, Math.floor(box.x));
   const top = Math.max(0, Math.floor(box.y));
   const width = Math.min(rgb.width - left, Math.ceil(box.width));
@@ -64,13 +64,12 @@ export async function readTextInBox(rgb: RawImage, box: Box, env: PipelineEnv): 
       planar[p + 2 * plane] = line[i]! / 127.5 - 1;
     }
   }
-  const input = new ort.Tensor("float32", planar, [1, 3, LINE_HEIGHT, tensorWidth]);
-  const outputs = await session.run({ [session.inputNames[0]!]: input });
-  const probabilities = outputs[session.outputNames[0]!]!;
-  const [, steps, classes] = probabilities.dims as [number, number, number];
-  const reading = ctcDecode(probabilities.data as Float32Array, steps, classes, chars);
-  probabilities.dispose();
-  return reading;
+  const input = float32Tensor(planar, [1, 3, LINE_HEIGHT, tensorWidth]);
+  const outputs = await model.run({ [model.inputNames[0]!]: input });
+  const probabilities = outputs[model.outputNames[0]!];
+  const data = expectFloat32(probabilities, "symbol probabilities");
+  const [, steps, classes] = probabilities!.dims as [number, number, number];
+  return ctcDecode(data, steps, classes, chars);
 }
 
 /** Greedy CTC: best symbol per step, repeats merged, blanks dropped; score is the kept symbols' mean. */

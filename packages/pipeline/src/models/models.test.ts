@@ -11,7 +11,7 @@ import { loadModelBytes } from "./loadModelBytes.ts";
 import { modelsAvailable } from "./modelAvailability.ts";
 import { findAsset, findModel, listModels } from "./modelRegistry.ts";
 import { packageDir } from "./packageDir.ts";
-import { getSession, loadedModels, releaseSessions } from "./sessionPool.ts";
+import { getModel, loadedModels, releaseSessions } from "./sessionPool.ts";
 
 /** A real small ONNX model (PaddleOCR's text-direction classifier) to stand in as an operator's model. */
 const CLS_FILE = "assets/ch_ppocr_mobile_v2.0_cls_infer.onnx";
@@ -70,13 +70,13 @@ describe("model registry", () => {
 
   it("refuses an operator model whose bytes do not match its hash with MODEL_INTEGRITY", async () => {
     const name = uniqueName();
-    const err = await getSession(name, operatorEnv(name, "0".repeat(64))).catch((e) => e);
+    const err = await getModel(name, operatorEnv(name, "0".repeat(64))).catch((e) => e);
     expect(isAppError(err, "MODEL_INTEGRITY")).toBe(true);
     expect(err.details).toMatchObject({ expected: "0".repeat(64), actual: CLS_SHA256 });
   });
 
   it("says which model is unknown and which manifest is malformed", async () => {
-    const err = await getSession("no-such-model", { executionProviders: ["cpu"] }).catch((e) => e);
+    const err = await getModel("no-such-model", { executionProviders: ["cpu"] }).catch((e) => e);
     expect(isAppError(err, "NOT_FOUND")).toBe(true);
     const bad = {
       maxInputPixels: 1e7,
@@ -107,14 +107,10 @@ describe("session pool", () => {
   it("creates one session per model however many callers ask at once, and reports it loaded", async () => {
     const name = uniqueName();
     const env = operatorEnv(name, CLS_SHA256);
-    const [a, b, c] = await Promise.all([
-      getSession(name, env),
-      getSession(name, env),
-      getSession(name, env),
-    ]);
+    const [a, b, c] = await Promise.all([getModel(name, env), getModel(name, env), getModel(name, env)]);
     expect(a).toBe(b);
     expect(b).toBe(c);
-    expect(await getSession(name, env)).toBe(a);
+    expect(await getModel(name, env)).toBe(a);
     expect(a.provider).toBe("cpu");
     expect(loadedModels()).toContainEqual(expect.objectContaining({ name, provider: "cpu", vramMb: 50 }));
   });
@@ -122,17 +118,17 @@ describe("session pool", () => {
   // This build has no CUDA libraries (install-time download skipped), so CUDA is refused.
   it("falls back along the configured providers and records the one that ran", async () => {
     const name = uniqueName();
-    const pooled = await getSession(name, operatorEnv(name, CLS_SHA256, ["cuda", "cpu"]));
+    const pooled = await getModel(name, operatorEnv(name, CLS_SHA256, ["cuda", "cpu"]));
     expect(pooled.provider).toBe("cpu");
   });
 
   it("is STEP_UNAVAILABLE when no configured provider can run the model, and retries later", async () => {
     const name = uniqueName();
     const env = operatorEnv(name, CLS_SHA256, ["no-such-accelerator"]);
-    const err = await getSession(name, env).catch((e) => e);
+    const err = await getModel(name, env).catch((e) => e);
     expect(isAppError(err, "STEP_UNAVAILABLE")).toBe(true);
     const fixed = { ...env, executionProviders: ["cpu"] };
-    expect((await getSession(name, fixed)).provider).toBe("cpu");
+    expect((await getModel(name, fixed)).provider).toBe("cpu");
   });
 
   it("logs each line with one name key, the model's part under its own key", async () => {
@@ -140,7 +136,7 @@ describe("session pool", () => {
     const log = createLogger("server", "info", { write: (line: string) => void lines.push(line) });
     const name = uniqueName();
     // A session that also reports a refused provider: two lines from the pool's child logger.
-    await getSession(name, { ...operatorEnv(name, CLS_SHA256, ["cuda", "cpu"]), log });
+    await getModel(name, { ...operatorEnv(name, CLS_SHA256, ["cuda", "cpu"]), log });
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const line of lines) {
       expect(line.match(/"name":/g)).toHaveLength(1);

@@ -1,21 +1,36 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
-import { AppError, createLogger, type Logger } from "@atelier/shared";
-import * as ort from "onnxruntime-node";
+import { createLogger, type Logger } from "@atelier/shared";
 import type { PipelineEnv } from "../step.ts";
-import { fp16ModelToFp32 } from "./fp16ToFp32.ts";
-import { loadModelBytes } from "./loadModelBytes.ts";
+import {
+  defaultInferenceMemoryMb,
+  defaultWorkersPerModel,
+  InferenceBudget,
+  threadsPerWorker,
+  workerMemoryMb,
+} from "./inference/inferenceBudget.ts";
+import { ModelPool, type RunOptions } from "./inference/modelPool.ts";
+import type { TensorData } from "./inference/tensorData.ts";
+import type { InferenceEngine } from "./inference/workerMessages.ts";
 import type { ModelSpec } from "./modelSpec.ts";
-import { findModel } from "./modelRegistry.ts";
+import { findAsset, findModel } from "./modelRegistry.ts";
 
-export interface ModelSession {
+/**
+ * A model ready to run. Its sessions live in worker threads (one pool of workers per model), so a
+ * run never blocks the caller's event loop; feeds' buffers are transferred to the worker, outputs'
+ * buffers transferred back.
+ */
+export interface ModelHandle {
   name: string;
-  session: ort.InferenceSession;
-  /** The execution provider the session was created with, e.g. "cpu" or "cuda". */
+  /** The execution provider the sessions were created with, e.g. "cpu" or "cuda". */
   provider: string;
   spec: ModelSpec;
   loadMs: number;
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  /**
+   * One inference. The feeds' arrays are handed over (transferred) and unusable afterwards. Errors are
+   * AppErrors: the model's own failure or a worker that died is INTERNAL (retried), an abort CANCELLED.
+   */
+  run(feeds: Record<string, TensorData>, options?: RunOptions): Promise<Record<string, TensorData>>;
 }
 
 export interface LoadedModel {
@@ -26,32 +41,94 @@ export interface LoadedModel {
   loadedAt: string;
 }
 
+export type ModelEnv = Pick<
+  PipelineEnv,
+  "modelsDir" | "executionProviders" | "log" | "leanMemory" | "inference"
+>;
+
 // Where the caller gave no logger (the CLI, whose stdout is its own), model loading stays quiet.
 const quiet = createLogger("pipeline.models", "silent");
-const sessions = new Map<string, Promise<ModelSession>>();
+const handles = new Map<string, Promise<ModelHandle>>();
+const pools = new Map<string, ModelPool>();
 const loaded = new Map<string, LoadedModel>();
+let budget: InferenceBudget | undefined;
 
 /**
- * The one session of a model in this process, created on first use and reused after.
- * Concurrent first calls share one load; a failed load is forgotten so a later call retries.
+ * The model's pool of inference workers, started on first use (its first session open) and reused
+ * after. Concurrent first calls share one load; a failed load is forgotten so a later call retries.
+ * The first caller's settings (providers, memory budget) configure the process's pools.
  */
-export async function getSession(
-  name: string,
-  env: Pick<PipelineEnv, "modelsDir" | "executionProviders" | "log" | "leanMemory">,
-): Promise<ModelSession> {
-  const spec = findModel(name, env);
-  let pending = sessions.get(spec.name);
+export async function getModel(name: string, env: ModelEnv): Promise<ModelHandle> {
+  return handleOf(findModel(name, env), env, "onnx");
+}
+
+/**
+ * face-api.js's tiny face detector (plain JavaScript, ≈1 s per image) in worker threads like the ONNX
+ * models: `image` (uint8 HxWx3) in, its raw output `grid` out.
+ */
+export function getFaceDetector(env: ModelEnv = { executionProviders: ["cpu"] }): Promise<ModelHandle> {
+  const weights = findAsset("tiny-face-detector-weights");
+  const spec: ModelSpec = {
+    name: "tiny-face-detector",
+    description: "face-api.js TinyFaceDetector, run by Atelier's own JavaScript forward pass.",
+    source: weights.source,
+    sha256: weights.sha256,
+    inputShape: ["height", "width", 3],
+    vramMb: 0,
+    licence: weights.licence,
+  };
+  return handleOf(spec, env, "tiny-face-detector");
+}
+
+function handleOf(spec: ModelSpec, env: ModelEnv, engine: InferenceEngine): Promise<ModelHandle> {
+  let pending = handles.get(spec.name);
   if (!pending) {
-    pending = createSession(
-      spec,
-      env.executionProviders,
-      env.log?.child({ part: "models" }) ?? quiet,
-      env.leanMemory ?? false,
-    );
-    sessions.set(spec.name, pending);
-    pending.catch(() => sessions.delete(spec.name));
+    pending = openPool(spec, env, engine);
+    handles.set(spec.name, pending);
+    pending.catch(() => handles.delete(spec.name));
   }
   return pending;
+}
+
+async function openPool(spec: ModelSpec, env: ModelEnv, engine: InferenceEngine): Promise<ModelHandle> {
+  budget ??= new InferenceBudget(env.inference?.memoryMb ?? defaultInferenceMemoryMb());
+  const workersPerModel = env.inference?.workersPerModel ?? defaultWorkersPerModel();
+  const log: Logger = env.log?.child({ part: "models" }) ?? quiet;
+  const pool = new ModelPool({
+    engine,
+    spec,
+    providers: env.executionProviders,
+    lean: env.leanMemory ?? false,
+    threads: threadsPerWorker(workersPerModel),
+    maxWorkers: workersPerModel,
+    workerMemoryMb: workerMemoryMb(spec),
+    budget,
+    log,
+  });
+  pools.set(spec.name, pool);
+  try {
+    const info = await pool.open();
+    loaded.set(spec.name, {
+      name: spec.name,
+      provider: info.provider,
+      vramMb: spec.vramMb,
+      loadMs: info.loadMs,
+      loadedAt: new Date().toISOString(),
+    });
+    return {
+      name: spec.name,
+      provider: info.provider,
+      spec,
+      loadMs: info.loadMs,
+      inputNames: info.inputNames,
+      outputNames: info.outputNames,
+      run: (feeds, options) => pool.run(feeds, options),
+    };
+  } catch (err) {
+    pools.delete(spec.name);
+    await pool.close();
+    throw err;
+  }
 }
 
 /** Models with a live session, for the node's heartbeat. */
@@ -64,114 +141,21 @@ export function recordLoadedModel(model: Omit<LoadedModel, "loadedAt">): void {
   loaded.set(model.name, { ...model, loadedAt: new Date().toISOString() });
 }
 
-/** Frees every session (shutdown, tests). */
+/** How many inference workers each model has now (tests, diagnostics). */
+export function inferenceWorkers(): Record<string, number> {
+  return Object.fromEntries([...pools.values()].map((p) => [p.name, p.size]));
+}
+
+/**
+ * Closes every model's workers: running inferences finish first (a node's drain has already let its
+ * jobs end), waiting ones fail with STEP_UNAVAILABLE, then each session is released and its thread
+ * ends. Later calls start fresh pools.
+ */
 export async function releaseSessions(): Promise<void> {
-  const all = [...sessions.values()];
-  sessions.clear();
+  const all = [...pools.values()];
+  pools.clear();
+  handles.clear();
   loaded.clear();
-  for (const pending of all) {
-    const ready = await pending.catch(() => undefined);
-    await ready?.session.release();
-  }
-}
-
-/** Provider names onnxruntime-node understands; anything else in the configuration is a mistake. */
-const knownProviders = new Set(["cpu", "cuda", "tensorrt", "dml", "webgpu", "coreml", "qnn"]);
-
-async function createSession(
-  spec: ModelSpec,
-  wanted: string[],
-  log: Logger,
-  lean: boolean,
-): Promise<ModelSession> {
-  const started = performance.now();
-  const bytes = await loadModelBytes(spec);
-  let cpuBytes: Uint8Array | undefined;
-  const order = wanted.length > 0 ? wanted : ["cpu"];
-  const failures: Record<string, string> = {};
-  for (const provider of order) {
-    if (!knownProviders.has(provider)) {
-      failures[provider] = "unknown execution provider";
-      continue;
-    }
-    try {
-      // The hash was checked on the shipped bytes; the CPU gets a float32 copy of float16 models.
-      if (provider === "cpu" && !cpuBytes) cpuBytes = cpuModel(spec, bytes, log);
-      const model = provider === "cpu" && cpuBytes ? cpuBytes : bytes;
-      const session = await openSession(model, sessionOptions(provider, lean), lean);
-      const loadMs = Math.round(performance.now() - started);
-      loaded.set(spec.name, {
-        name: spec.name,
-        provider,
-        vramMb: spec.vramMb,
-        loadMs,
-        loadedAt: new Date().toISOString(),
-      });
-      log.info({ model: spec.name, provider, loadMs }, "model session ready");
-      return { name: spec.name, session, provider, spec, loadMs };
-    } catch (err) {
-      failures[provider] = (err as Error).message;
-      log.warn(
-        { model: spec.name, provider, err: (err as Error).message },
-        "execution provider refused model",
-      );
-    }
-  }
-  throw new AppError(
-    "STEP_UNAVAILABLE",
-    `No configured execution provider could run model ${spec.name}; check executionProviders.`,
-    { name: spec.name, tried: order, failures },
-  );
-}
-
-/**
- * onnxruntime's CPU provider has no float16 kernels for most operators and wraps each one in
- * casts; a model stored in float16 (ISNet medium) runs faster widened to float32 once at load
- * (≈0.5 s for ISNet medium, 88 → 176 MB). Models without float16 weights are used as shipped.
- */
-function cpuModel(spec: ModelSpec, bytes: Uint8Array, log: Logger): Uint8Array {
-  const started = performance.now();
-  const widened = fp16ModelToFp32(bytes);
-  if (!widened) return bytes;
-  log.debug(
-    { model: spec.name, ms: Math.round(performance.now() - started), bytes: widened.length },
-    "float16 model widened to float32 for the CPU",
-  );
-  return widened;
-}
-
-/**
- * A session from model bytes. Lean: onnxruntime reads the model from a private temporary file, so no
- * copy of its bytes is parsed in memory beside the session's own (≈300 MB less for ISNet medium).
- */
-async function openSession(
-  model: Uint8Array,
-  options: ort.InferenceSession.SessionOptions,
-  lean: boolean,
-): Promise<ort.InferenceSession> {
-  if (!lean) return ort.InferenceSession.create(model, options);
-  const dir = await mkdtemp(join(tmpdir(), "atelier-model-"));
-  try {
-    const file = join(dir, "model.onnx");
-    await writeFile(file, model, { mode: 0o600 });
-    return await ort.InferenceSession.create(file, options);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function sessionOptions(provider: string, lean: boolean): ort.InferenceSession.SessionOptions {
-  // An accelerator session keeps the CPU as fallback for the operators it lacks.
-  const providers = provider === "cpu" ? ["cpu"] : [provider, "cpu"];
-  return {
-    executionProviders: providers,
-    graphOptimizationLevel: "all",
-    // Parallel execution mode oversubscribes small machines; one op at a time, all cores per op.
-    executionMode: "sequential",
-    intraOpNumThreads: availableParallelism(),
-    interOpNumThreads: 1,
-    // The CPU arena keeps every run's peak (it grew to 1.7 GB over four ISNet runs) and a memory pattern
-    // preallocates it: fast for a node that runs model after model, too much for one CLI image.
-    ...(lean ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
-  };
+  await Promise.all(all.map((pool) => pool.close()));
+  budget = undefined;
 }

@@ -1,7 +1,7 @@
-import * as ort from "onnxruntime-node";
 import { decodeRgb, imageError, openImage } from "../analysis/decodeImage.ts";
 import { throwIfCancelled } from "../analysis/throwIfCancelled.ts";
-import { getSession } from "../models/sessionPool.ts";
+import { expectFloat32, float32Tensor } from "../models/inference/tensorData.ts";
+import { getModel } from "../models/sessionPool.ts";
 import type { PipelineEnv } from "../step.ts";
 
 export const MODERATION_MODEL = "nsfwjs-mobilenet-v2";
@@ -32,24 +32,23 @@ export function unsafeScore(scores: ModerationScores): number {
  */
 export async function scoreImage(
   image: Buffer,
-  env: Pick<PipelineEnv, "maxInputPixels" | "executionProviders" | "modelsDir" | "log">,
+  env: Pick<
+    PipelineEnv,
+    "maxInputPixels" | "executionProviders" | "modelsDir" | "log" | "leanMemory" | "inference"
+  >,
   signal?: AbortSignal,
 ): Promise<ImageModeration> {
   const small = await shrink(image, env);
   const rgb = await decodeRgb(small, env);
-  const pooled = await getSession(MODERATION_MODEL, env);
+  const pooled = await getModel(MODERATION_MODEL, env);
   if (signal) throwIfCancelled(signal);
-  const input = new ort.Tensor("float32", planarInput(rgb.data, rgb.width, rgb.height, rgb.channels), [
-    1,
-    3,
-    SIDE,
-    SIDE,
-  ]);
-  const outputName = pooled.session.outputNames[0] ?? "";
-  const outputs = await pooled.session.run({ [pooled.session.inputNames[0] ?? "input"]: input }, [
-    outputName,
-  ]);
-  const probabilities = outputs[outputName]?.data as Float32Array;
+  const input = float32Tensor(planarInput(rgb.data, rgb.width, rgb.height, rgb.channels), [1, 3, SIDE, SIDE]);
+  const outputName = pooled.outputNames[0] ?? "";
+  const outputs = await pooled.run(
+    { [pooled.inputNames[0] ?? "input"]: input },
+    { fetches: [outputName], signal },
+  );
+  const probabilities = expectFloat32(outputs[outputName], "class scores");
   const scores = Object.fromEntries(
     moderationClasses.map((name, i) => [name, round(probabilities[i] ?? 0)]),
   ) as ModerationScores;

@@ -16,13 +16,13 @@ export async function modelTile(
   tile: Tile,
   scale: number,
   model: string,
-  env: Pick<PipelineEnv, "modelsDir" | "executionProviders">,
+  env: Pick<PipelineEnv, "modelsDir" | "executionProviders" | "log" | "leanMemory" | "inference">,
 ): Promise<RawImage> {
-  const [{ getSession }, ort] = await Promise.all([
+  const [{ getModel }, { expectFloat32, float32Tensor }] = await Promise.all([
     import("../models/sessionPool.ts"),
-    import("onnxruntime-node"),
+    import("../models/inference/tensorData.ts"),
   ]);
-  const { session } = await getSession(model, env);
+  const session = await getModel(model, env);
   const context = withMargin(tile, margin, source.width, source.height);
   const region = cropRaw(source, context);
   const plane = region.width * region.height;
@@ -31,18 +31,18 @@ export async function modelTile(
     for (let c = 0; c < 3; c++) input[c * plane + i] = region.data[i * 4 + c]! / 255;
   }
   const feeds = {
-    [session.inputNames[0]!]: new ort.Tensor("float32", input, [1, 3, region.height, region.width]),
+    [session.inputNames[0]!]: float32Tensor(input, [1, 3, region.height, region.width]),
   };
   const result = await session.run(feeds);
-  const output = result[session.outputNames[0]!]!;
-  const [, channels, outHeight, outWidth] = output.dims as number[];
+  const output = result[session.outputNames[0]!];
+  const values = expectFloat32(output, "upscaled tile");
+  const [, channels, outHeight, outWidth] = output!.dims as number[];
   if (channels !== 3 || outWidth !== region.width * scale || outHeight !== region.height * scale) {
     throw new AppError("CONFIG_ERROR", `Model ${model} does not upscale by ${scale}.`, {
-      dims: output.dims,
+      dims: output!.dims,
       scale,
     });
   }
-  const values = output.data as Float32Array;
   const outPlane = outWidth * outHeight;
   const data = Buffer.alloc(outPlane * 4);
   for (let i = 0; i < outPlane; i++) {
