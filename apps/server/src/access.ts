@@ -73,6 +73,8 @@ const projectRow = ownedResolver(schema.projects, "project");
 const assetRow = ownedResolver(schema.assets, "asset");
 const jobRow = ownedResolver(schema.jobs, "job");
 
+export type ProjectAccess = Awaited<ReturnType<typeof resolveProject>>;
+
 export async function resolveProject(db: Database, userId: string, projectId: string) {
   const { role, row } = await projectRow(db, userId, projectId);
   return { orgId: row.orgId, role, project: row };

@@ -93,6 +93,7 @@ export async function createApp(
     pipelineEnv,
     catalogue,
     republishAllOnStart: !config.redisUrl,
+    billing: config.billing,
   });
   const purge = startPurgeSweeper({
     db: database.db,

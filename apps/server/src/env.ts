@@ -66,6 +66,17 @@ const envSchema = z.object({
    * it is queued; default 2000. Also no single image over MAX_INPUT_PIXELS.
    */
   MAX_JOB_OUTPUT_MEGAPIXELS: z.coerce.number().int().positive().default(2000),
+  /**
+   * `credits`: jobs are refused (INSUFFICIENT_CREDITS) when the organization cannot pay for them.
+   * `off` (default): credits are unlimited, and every job is still metered in the ledger.
+   */
+  ATELIER_BILLING: z.enum(["off", "credits"]).default("off"),
+  /** Stripe's secret key (`sk_...`): Checkout and the customer portal. Without it nothing is sold. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** The webhook endpoint's signing secret (`whsec_...`): POST /webhooks/stripe refuses everything without it. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Where the Stripe SDK sends API calls, for a local stand-in (tests): `http://127.0.0.1:12111`. */
+  STRIPE_API_BASE: z.url().optional(),
   /** Folder of the built web app; unset means apps/web/dist of this checkout. */
   ATELIER_WEB_DIST: z.string().optional(),
   /** MAX_INPUT_PIXELS, EXECUTION_PROVIDERS, ATELIER_MODELS_DIR, REPLICATE_*: read alike by nodes and the CLI. */
@@ -109,6 +120,8 @@ export interface Config {
   maxInputPixels: number;
   maxJobOutputMegapixels: number;
   orgMaxLiveJobs: number;
+  billing: "off" | "credits";
+  stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   webDist: string;
   logLevel: string;
   embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
@@ -169,6 +182,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxInputPixels: e.MAX_INPUT_PIXELS,
     maxJobOutputMegapixels: e.MAX_JOB_OUTPUT_MEGAPIXELS,
     orgMaxLiveJobs: e.ATELIER_ORG_MAX_LIVE_JOBS,
+    billing: e.ATELIER_BILLING,
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      apiBase: e.STRIPE_API_BASE,
+    },
     webDist: resolve(e.ATELIER_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname),
     logLevel: e.LOG_LEVEL,
     embeddedWorker: {

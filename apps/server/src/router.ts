@@ -6,6 +6,7 @@ import { documentsRouter } from "./routers/documents.ts";
 import { presenceRouter } from "./routers/presence.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { authRouter } from "./routers/auth.ts";
+import { billingRouter } from "./routers/billing.ts";
 import { orgsRouter } from "./routers/orgs.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { reviewRouter } from "./routers/review.ts";
@@ -23,6 +24,7 @@ export const appRouter = router({
   settings: settingsRouter,
   catalogue: catalogueRouter,
   review: reviewRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -32,7 +32,7 @@ export interface Context {
  * checked in `userProcedure` and nowhere else.
  */
 export interface ProcedureMeta {
-  resource?: "public" | "user" | "org" | "project" | "asset" | "job";
+  resource?: "public" | "user" | "operator" | "org" | "project" | "asset" | "job";
   minRole?: Role;
   scope?: ApiKeyScope;
 }
@@ -186,4 +186,20 @@ export const userProcedure = t.procedure
       throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`, { scope });
     }
     return next({ ctx: { principal: ctx.principal } });
+  });
+
+/**
+ * The installation's operator only (its first account): installation-wide nodes, queues, dead letters,
+ * plans, packs and credit grants. Anyone else gets FORBIDDEN.
+ */
+export const operatorProcedure = userProcedure
+  .meta({ resource: "operator", scope: "admin" })
+  .use(({ ctx, next }) => {
+    if (!ctx.principal.user.isOperator) {
+      throw new AppError(
+        "FORBIDDEN",
+        "Only the operator of this installation can do this; ask them (the installation's first account).",
+      );
+    }
+    return next();
   });

@@ -61,6 +61,8 @@ export interface UserView {
   id: string;
   email: string;
   name: string;
+  /** The installation's operator (its first account): sees nodes, queues and dead letters of every organization, edits plans, grants credits. */
+  isOperator: boolean;
 }
 export interface OrgView {
   id: string;

@@ -140,3 +140,14 @@ export {
   overrideInEdited,
 } from "./editing/formatCrop.ts";
 export type { FormatRegionInput } from "./editing/formatCrop.ts";
+export {
+  checkoutInput,
+  grantInput,
+  ledgerPageInput,
+  packUpdateInput,
+  planIdSchema,
+  planUpdateInput,
+  setPlanInput,
+  usageInput,
+} from "./billing.ts";
+export type { LedgerEntryView, PackView, PlanView } from "./billing.ts";

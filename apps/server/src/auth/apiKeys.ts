@@ -23,7 +23,7 @@ export async function validateApiKey(
   if (!row) return null;
   await db.update(schema.apiKeys).set({ lastUsedAt: new Date() }).where(eq(schema.apiKeys.id, row.apiKey.id));
   return {
-    user: { id: row.user.id, email: row.user.email, name: row.user.name },
+    user: { id: row.user.id, email: row.user.email, name: row.user.name, isOperator: row.user.isOperator },
     scopes: row.apiKey.scopes as ApiKeyScope[],
     apiKeyId: row.apiKey.id,
   };

@@ -41,7 +41,12 @@ export async function validateSessionToken(
     d
       .select({
         session: schema.sessions,
-        user: { id: schema.users.id, email: schema.users.email, name: schema.users.name },
+        user: {
+          id: schema.users.id,
+          email: schema.users.email,
+          name: schema.users.name,
+          isOperator: schema.users.isOperator,
+        },
       })
       .from(schema.sessions)
       .innerJoin(schema.users, eq(schema.sessions.userId, schema.users.id))
@@ -58,7 +63,10 @@ export async function validateSessionToken(
     session.expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     await db.update(schema.sessions).set({ expiresAt: session.expiresAt }).where(eq(schema.sessions.id, id));
   }
-  return { session, user: { id: row.user.id, email: row.user.email, name: row.user.name } };
+  return {
+    session,
+    user: { id: row.user.id, email: row.user.email, name: row.user.name, isOperator: row.user.isOperator },
+  };
 }
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {

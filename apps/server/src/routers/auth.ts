@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, schema } from "@atelier/db";
+import { and, desc, eq, isNull, schema, sql } from "@atelier/db";
 import { AppError, createApiKeyInput, revokeApiKeyInput, signInInput, signUpInput } from "@atelier/shared";
 import { generateApiKey } from "../auth/apiKeys.ts";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
@@ -19,6 +19,35 @@ async function startSession(ctx: Context, userId: string): Promise<void> {
   ctx.res.appendHeader("Set-Cookie", sessionCookie(token, session.expiresAt, isSecure(ctx)));
 }
 
+type NewUser = { email: string; name: string; passwordHash: string };
+
+/**
+ * The first account of an installation becomes its operator. Two first sign-ups at once both see no
+ * operator; the unique index on `is_operator` lets one win and the other is written as a plain account.
+ */
+async function insertUser(ctx: Context, values: NewUser, asOperatorIfFirst = true) {
+  const isOperator = asOperatorIfFirst
+    ? sql<boolean>`not exists (select 1 from ${schema.users} where ${schema.users.isOperator})`
+    : false;
+  try {
+    const [user] = await ctx.services.db
+      .insert(schema.users)
+      .values({ ...values, isOperator })
+      .onConflictDoNothing({ target: schema.users.email })
+      .returning({
+        id: schema.users.id,
+        email: schema.users.email,
+        name: schema.users.name,
+        isOperator: schema.users.isOperator,
+      });
+    return user;
+  } catch (err) {
+    if (asOperatorIfFirst && /users_one_operator/.test(String((err as { cause?: unknown }).cause ?? err)))
+      return insertUser(ctx, values, false);
+    throw err;
+  }
+}
+
 export const authRouter = router({
   /**
    * Without mail to confirm an address, sign-up cannot answer the same whether or not the email is
@@ -29,15 +58,19 @@ export const authRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
     await ctx.services.signUpLimit.consume(ctx.services.clientAddress(ctx.req));
     const passwordHash = await hashPassword(input.password);
-    const [user] = await ctx.services.db
-      .insert(schema.users)
-      .values({ email: input.email, name: input.name, passwordHash })
-      .onConflictDoNothing({ target: schema.users.email })
-      .returning({ id: schema.users.id, email: schema.users.email, name: schema.users.name });
+    const user = await insertUser(ctx, { email: input.email, name: input.name, passwordHash });
     if (!user)
       throw new AppError("CONFLICT", "This email cannot be used to sign up. If it is yours, sign in.");
     await startSession(ctx, user.id);
-    return { user };
+    return {
+      user,
+      ...(user.isOperator
+        ? {
+            notice:
+              "This is the first account of this installation, so it is its operator: it sees every node, queue and dead letter, edits plans and grants credits.",
+          }
+        : {}),
+    };
   }),
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
@@ -50,7 +83,7 @@ export const authRouter = router({
     if (!user || !ok) throw new AppError("UNAUTHORIZED", "Email or password is incorrect.");
     await signInThrottle.succeeded(input.email, address);
     await startSession(ctx, user.id);
-    return { user: { id: user.id, email: user.email, name: user.name } };
+    return { user: { id: user.id, email: user.email, name: user.name, isOperator: user.isOperator } };
   }),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {

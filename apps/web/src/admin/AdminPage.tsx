@@ -3,10 +3,11 @@ import { canManageMembers } from "../components/roles.ts";
 import { Link } from "../router/Link.tsx";
 import { type AdminSection, adminSections, pathOf } from "../router/routes.ts";
 import { useOrgs } from "../session/OrgsContext.tsx";
+import { useSession } from "../session/SessionContext.tsx";
 import { DeadLettersAdmin } from "./DeadLettersAdmin.tsx";
 import { FormatsAdmin } from "./FormatsAdmin.tsx";
 import { NodesAdmin } from "./NodesAdmin.tsx";
-import { QueuesAdmin } from "./QueuesAdmin.tsx";
+import { OrgJobsAdmin, QueuesAdmin } from "./QueuesAdmin.tsx";
 import { ReviewAdmin } from "./ReviewAdmin.tsx";
 import { RulesAdmin } from "./RulesAdmin.tsx";
 import { TextStylesAdmin } from "./TextStylesAdmin.tsx";
@@ -25,6 +26,7 @@ export const sectionLabels: Record<AdminSection, string> = {
 /** An organization's admin pages: its own settings, and the installation's engine room. */
 export function AdminPage({ orgId, section }: { orgId: string; section: AdminSection }) {
   const { orgs, loading, error } = useOrgs();
+  const operator = useSession().user?.isOperator ?? false;
   const org = orgs.find((o) => o.id === orgId);
   if (!org) {
     if (loading) return <p className="muted">Loading…</p>;
@@ -57,16 +59,18 @@ export function AdminPage({ orgId, section }: { orgId: string; section: AdminSec
       <div className="admin-layout">
         <nav aria-label="Admin" className="admin-nav">
           <ul>
-            {adminSections.map((s) => (
-              <li key={s}>
-                <Link
-                  to={pathOf({ name: "orgAdmin", orgId, section: s })}
-                  aria-current={s === section ? "page" : undefined}
-                >
-                  {sectionLabels[s]}
-                </Link>
-              </li>
-            ))}
+            {adminSections
+              .filter((s) => operator || s !== "nodes")
+              .map((s) => (
+                <li key={s}>
+                  <Link
+                    to={pathOf({ name: "orgAdmin", orgId, section: s })}
+                    aria-current={s === section ? "page" : undefined}
+                  >
+                    {sectionLabels[s]}
+                  </Link>
+                </li>
+              ))}
           </ul>
         </nav>
         <div className="admin-content">
@@ -74,8 +78,14 @@ export function AdminPage({ orgId, section }: { orgId: string; section: AdminSec
           {section === "text-styles" && <TextStylesAdmin orgId={orgId} />}
           {section === "rules" && <RulesAdmin orgId={orgId} />}
           {section === "review" && <ReviewAdmin orgId={orgId} />}
-          {section === "nodes" && <NodesAdmin orgId={orgId} />}
-          {section === "queues" && <QueuesAdmin orgId={orgId} />}
+          {section === "nodes" &&
+            (operator ? (
+              <NodesAdmin orgId={orgId} />
+            ) : (
+              <p className="muted">Only the operator of this installation sees its nodes.</p>
+            ))}
+          {section === "queues" &&
+            (operator ? <QueuesAdmin orgId={orgId} /> : <OrgJobsAdmin orgId={orgId} />)}
           {section === "dead-letters" && <DeadLettersAdmin orgId={orgId} />}
         </div>
       </div>

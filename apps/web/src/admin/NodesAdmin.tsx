@@ -5,7 +5,7 @@ import { FormError } from "../components/FormError.tsx";
 /** Every worker node from its heartbeat: memory, providers, loaded models and running jobs; read every 2 s. */
 export function NodesAdmin({ orgId }: { orgId: string }) {
   const client = useApi();
-  const nodes = usePolling(() => client.admin.nodes.query({ orgId }), orgId);
+  const nodes = usePolling(() => client.admin.nodes.query(), orgId);
   return (
     <section className="panel" aria-labelledby="nodes-heading">
       <h2 id="nodes-heading">Nodes</h2>

@@ -4,10 +4,46 @@ import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
 import { usePolling } from "./usePolling.ts";
 
+/** An organization's own jobs waiting and running, per priority class; read every 2 s. */
+export function OrgJobsAdmin({ orgId }: { orgId: string }) {
+  const client = useApi();
+  const jobs = usePolling(() => client.admin.orgJobs.query({ orgId }), orgId);
+  return (
+    <section className="panel" aria-labelledby="org-jobs-heading">
+      <h2 id="org-jobs-heading">Your jobs in the queues</h2>
+      <p className="muted">
+        Only your organization's jobs. The installation's operator sees every queue. Updated every 2 seconds.
+      </p>
+      <FormError message={jobs.error} />
+      {jobs.data && jobs.data.length === 0 && <p className="empty">No job of yours is waiting or running.</p>}
+      {jobs.data && jobs.data.length > 0 && (
+        <table className="admin-table" aria-label="Your jobs">
+          <thead>
+            <tr>
+              <th scope="col">Priority</th>
+              <th scope="col">Status</th>
+              <th scope="col">Jobs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.data.map((r) => (
+              <tr key={`${r.priority}-${r.status}`}>
+                <td>{r.priority}</td>
+                <td>{r.status}</td>
+                <td>{r.count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 /** Every job stream: how many entries wait and how many are delivered but not yet done; read every 2 s. */
 export function QueuesAdmin({ orgId }: { orgId: string }) {
   const client = useApi();
-  const queues = usePolling(() => client.admin.queues.query({ orgId }), orgId);
+  const queues = usePolling(() => client.admin.queues.query(), orgId);
   const [showEmpty, setShowEmpty] = useState(false);
   const all = queues.data?.streams ?? [];
   const streams = showEmpty ? all : all.filter((s) => s.depth > 0 || s.pending > 0);

@@ -38,7 +38,13 @@ export interface SubmitJobInput {
    * Refuses a job whose planned work is over the limits (see planJobSize): the input assets' sizes,
    * in order, and the organization's formats. Unchecked when absent (trusted callers, tests).
    */
-  sizeCheck?: { inputs: ImageSize[]; orgFormats: readonly AssetFormat[]; limits: JobSizeLimits };
+  sizeCheck?: {
+    inputs: ImageSize[];
+    orgFormats: readonly AssetFormat[];
+    limits: JobSizeLimits;
+    /** When the organization's plan sets the largest image (lower than the installation's limit). */
+    plan?: { name: string; maxImageMegapixels: number };
+  };
   /**
    * Most jobs the organization may have queued or running, this one included; refused with
    * RATE_LIMITED past it, however many submit at once. Uncapped when absent.
@@ -81,8 +87,23 @@ export function prepareSubmission(
     throw new AppError("VALIDATION_ERROR", "Choose at least one asset.", { path: ["assetIds"] });
   }
   if (input.sizeCheck) {
-    const { inputs, orgFormats, limits } = input.sizeCheck;
-    assertJobSizeWithin(planJobSize(planned, inputs, { orgFormats }), limits);
+    const { inputs, orgFormats, limits, plan } = input.sizeCheck;
+    const size = planJobSize(planned, inputs, { orgFormats });
+    const { largest } = size;
+    if (plan && largest.width * largest.height > plan.maxImageMegapixels * 1e6) {
+      const mp = Math.round((largest.width * largest.height) / 1e5) / 10;
+      throw new AppError(
+        "PLAN_RESOLUTION_LIMIT",
+        `Step ${largest.index + 1} (${largest.step}) would make a ${largest.width}×${largest.height} image (${mp} MP); the ${plan.name} plan makes images up to ${plan.maxImageMegapixels} MP. Use a smaller scale or size, or move to a larger plan.`,
+        {
+          path: ["steps", largest.index],
+          megapixels: mp,
+          maxMegapixels: plan.maxImageMegapixels,
+          plan: plan.name,
+        },
+      );
+    }
+    assertJobSizeWithin(size, limits);
   }
   const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { id } from "./ids.ts";
+
+/** Ids of plans and packs: short slugs (`free`, `pro`, `small`). */
+export const planIdSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9-]+$/, "Use lowercase letters, digits and dashes.");
+
+export const ledgerPageInput = z.object({
+  orgId: id,
+  /** The id of the last entry of the previous page; newest first. */
+  before: z.number().int().positive().nullish(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+export const usageInput = z.object({
+  orgId: id,
+  days: z.number().int().min(1).max(366).default(30),
+});
+
+export const grantInput = z.object({
+  orgId: id,
+  /** Positive grants, negative takes back (an adjustment). */
+  credits: z
+    .number()
+    .int()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .refine((n) => n !== 0, "Grant a number of credits other than zero."),
+  reason: z.string().trim().min(1, "Say why, for the ledger.").max(200),
+});
+
+export const planUpdateInput = z.object({
+  id: planIdSchema,
+  name: z.string().trim().min(1).max(60),
+  monthlyCredits: z.number().int().min(0).max(100_000_000),
+  priority: z.enum(["standard", "pro", "interactive"]),
+  maxLiveJobs: z.number().int().min(1).max(100_000),
+  maxOutputMegapixels: z.number().int().min(1).max(10_000),
+  seats: z.number().int().min(1).max(100_000),
+  priceCents: z.number().int().min(0).max(100_000_000),
+  stripePriceId: z.string().max(100).nullish(),
+});
+
+export const packUpdateInput = z.object({
+  id: planIdSchema,
+  name: z.string().trim().min(1).max(60),
+  credits: z.number().int().min(1).max(100_000_000),
+  priceCents: z.number().int().min(1).max(100_000_000),
+  active: z.boolean().default(true),
+});
+
+export const setPlanInput = z.object({ orgId: id, planId: planIdSchema });
+
+export const checkoutInput = z
+  .object({
+    orgId: id,
+    packId: planIdSchema.optional(),
+    planId: planIdSchema.optional(),
+  })
+  .refine((c) => (c.packId === undefined) !== (c.planId === undefined), {
+    message: "Choose either a credit pack or a plan.",
+    path: ["packId"],
+  });
+
+export interface PlanView {
+  id: string;
+  name: string;
+  monthlyCredits: number;
+  priority: "standard" | "pro" | "interactive";
+  maxLiveJobs: number;
+  maxOutputMegapixels: number;
+  seats: number;
+  priceCents: number;
+  stripePriceId: string | null;
+}
+
+export interface PackView {
+  id: string;
+  name: string;
+  credits: number;
+  priceCents: number;
+  currency: string;
+  active: boolean;
+}
+
+export interface LedgerEntryView {
+  id: number;
+  kind: string;
+  amount: number;
+  held: number;
+  jobId: string | null;
+  reason: string | null;
+  userId: string | null;
+  preset: string | null;
+  paymentId: string | null;
+  createdAt: string;
+}
