@@ -16,6 +16,9 @@ import type { Config } from "./env.ts";
 import { isOriginAllowed } from "./http/origin.ts";
 import { clientAddressResolver } from "./http/clientAddress.ts";
 import { createRequestHandler } from "./http/handleRequest.ts";
+import { stripeWebhookHandler } from "./http/stripeWebhook.ts";
+import { createStripe } from "./billing/stripeClient.ts";
+import { applyDueDowngrades } from "./billing/applyStripeEvent.ts";
 import { cachedHealth } from "./http/healthCheck.ts";
 import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
 import { rpcResponseMeta } from "./http/rpcResponseMeta.ts";
@@ -120,7 +123,13 @@ export async function createApp(
     presence: new PresenceThrottle((err) => log.warn({ err }, "presence not published")),
     live: new LiveFanout(bus, log.child({ part: "live" })),
     lifecycle: jobEngine.lifecycle,
+    stripe: createStripe(config.stripe),
   };
+  // A failed payment moves an organization to Free at the end of its period.
+  const downgrades = setInterval(() => {
+    applyDueDowngrades(database.db).catch((err: unknown) => log.warn({ err }, "plan downgrades not applied"));
+  }, 60_000);
+  downgrades.unref();
   const worker = config.embeddedWorker.enabled
     ? await startWorker({
         nodeId: `embedded-${process.pid}`,
@@ -158,6 +167,12 @@ export async function createApp(
     "request",
     createRequestHandler({
       trpc: trpcHttp,
+      stripeWebhook: stripeWebhookHandler({
+        db: database.db,
+        secret: config.stripe.webhookSecret,
+        log: log.child({ part: "stripe" }),
+        onBalanceChanged: (orgIds) => jobEngine.lifecycle.balances.changed(orgIds),
+      }),
       storage:
         storage.kind === "local"
           ? createLocalStorageHandler(storage, { allowedOrigins: [...allowedOrigins], logger: log })
@@ -212,6 +227,7 @@ export async function createApp(
       server.closeAllConnections();
       await worker?.stop({ drainTimeoutMs: 5_000 });
       await purge.stop();
+      clearInterval(downgrades);
       await access.stop();
       await limits.close();
       await jobEngine.stop();

@@ -11,6 +11,7 @@ import type { LiveFanout } from "./live/LiveFanout.ts";
 import type { RenditionCache } from "./render/RenditionCache.ts";
 import type { PresenceThrottle } from "./routers/presenceThrottle.ts";
 import type { ObjectStorage } from "@atelier/storage";
+import type Stripe from "stripe";
 
 /** What procedures and HTTP handlers may use; built once per process by createApp, or by a test. */
 export interface Services {
@@ -40,4 +41,6 @@ export interface Services {
   renditions: RenditionCache;
   /** Steps jobs may name in this installation. */
   catalogue: StepCatalogue;
+  /** Stripe's SDK (Checkout, portal), null without STRIPE_SECRET_KEY. */
+  stripe: Stripe | null;
 }

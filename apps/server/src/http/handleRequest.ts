@@ -12,6 +12,8 @@ export interface RequestHandlerParts {
   trpc: Handler;
   storage: StorageRequestHandler | null;
   staticFiles: Handler;
+  /** POST /webhooks/stripe. */
+  stripeWebhook: Handler;
   /** True while the server can serve: its database answers. */
   healthy(): Promise<boolean>;
   /** Set on every response (security headers). */
@@ -27,6 +29,7 @@ export function createRequestHandler(parts: RequestHandlerParts): Handler {
     try {
       const path = rawPath(req);
       if (path === "/healthz") return await health(parts, res);
+      if (path === "/webhooks/stripe") return await parts.stripeWebhook(req, res);
       if (path.startsWith("/trpc/")) {
         const bytes = declaredBodyBytes(req);
         // tRPC clients always say how long their JSON is; a body streamed without a length is

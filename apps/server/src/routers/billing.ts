@@ -19,6 +19,7 @@ import {
 import { tracked } from "@trpc/server";
 import { orgProcedure } from "../access.ts";
 import { operatorProcedure, router, toTrpcError, userProcedure } from "../trpc.ts";
+import { checkoutRoutes } from "./billingCheckout.ts";
 
 function planView(row: typeof schema.plans.$inferSelect): PlanView {
   return {
@@ -242,4 +243,6 @@ export const billingRouter = router({
     if (!org) throw new AppError("NOT_FOUND", "No organization with that id on this installation.");
     return org;
   }),
+
+  ...checkoutRoutes,
 });
