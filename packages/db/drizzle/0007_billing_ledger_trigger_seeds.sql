@@ -22,7 +22,7 @@ UPDATE organizations o SET
 UPDATE users SET is_operator = true
   WHERE id = (SELECT id FROM users ORDER BY created_at, id LIMIT 1);--> statement-breakpoint
 INSERT INTO plans (id, name, monthly_credits, priority, max_live_jobs, max_output_megapixels, seats, price_cents, sort) VALUES
-  ('free', 'Free', 100, 'standard', 25, 50, 3, 0, 0),
+  ('free', 'Free', 100, 'standard', 25, 50, 5, 0, 0),
   ('pro', 'Pro', 2000, 'pro', 100, 100, 10, 2900, 1),
   ('team', 'Team', 10000, 'pro', 250, 200, 50, 9900, 2)
   ON CONFLICT (id) DO NOTHING;--> statement-breakpoint

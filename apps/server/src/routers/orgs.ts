@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, count, eq, schema } from "@atelier/db";
+import { and, asc, count, eq, rowsOf, schema, sql } from "@atelier/db";
 import {
   AppError,
   addMemberInput,
@@ -75,11 +75,30 @@ export const orgsRouter = router({
       const { db, bus } = ctx.services;
       const [user] = await db.select().from(schema.users).where(eq(schema.users.email, input.email));
       if (!user) throw new AppError("NOT_FOUND", "No account uses that email; ask them to sign up first.");
-      const [added] = await db
-        .insert(schema.memberships)
-        .values({ orgId: ctx.access.orgId, userId: user.id, role: input.role })
-        .onConflictDoNothing()
-        .returning();
+      // Under the organization's row lock, so two adds at once cannot both take the last seat.
+      const added = await db.transaction(async (tx) => {
+        const [seats] = rowsOf<{ seats: number | null; plan: string | null; members: number }>(
+          await tx.execute(sql`
+            select p.seats, p.name as plan,
+              (select count(*)::int from memberships m where m.org_id = o.id) as members
+            from organizations o left join plans p on p.id = o.plan
+            where o.id = ${ctx.access.orgId}
+            for update of o`),
+        );
+        if (seats?.seats != null && seats.members >= seats.seats) {
+          throw new AppError(
+            "PLAN_SEAT_LIMIT",
+            `The ${seats.plan} plan has ${seats.seats} seats and all are taken; remove a member or move to a larger plan on the Billing page.`,
+            { seats: seats.seats, members: seats.members, plan: seats.plan },
+          );
+        }
+        const [row] = await tx
+          .insert(schema.memberships)
+          .values({ orgId: ctx.access.orgId, userId: user.id, role: input.role })
+          .onConflictDoNothing()
+          .returning();
+        return row;
+      });
       if (!added) throw new AppError("CONFLICT", "That person is already a member of this organization.");
       const member = { userId: user.id, email: user.email, name: user.name, role: input.role };
       const projects = await db
