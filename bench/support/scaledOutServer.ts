@@ -19,6 +19,10 @@ export async function startScaledOutServer(env: Record<string, string> = {}) {
       DATABASE_URL: databaseUrl,
       REDIS_URL: BENCH_REDIS_URL,
       REDIS_PREFIX: prefix,
+      // Benchmarks measure the platform, not its rate limits.
+      ATELIER_API_CALLS_PER_MINUTE: "100000000",
+      ATELIER_ORG_SUBMITS_PER_MINUTE: "100000000",
+      ATELIER_ORG_UPLOADS_PER_MINUTE: "100000000",
       ...env,
     },
   });

@@ -112,6 +112,28 @@ export async function createApp(
     limits,
     signInThrottle: createSignInThrottle(limits),
     signUpLimit: limits.limit("signup-address", SIGN_UP_RULE, "Too many sign-ups from your address."),
+    rates: {
+      apiKeyCalls: limits.limit(
+        "calls-key",
+        { points: config.rates.apiCallsPerMinute, durationSec: 60 },
+        "This API key made too many calls this minute.",
+      ),
+      userCalls: limits.limit(
+        "calls-user",
+        { points: config.rates.apiCallsPerMinute, durationSec: 60 },
+        "You made too many calls this minute.",
+      ),
+      orgSubmits: limits.limit(
+        "submits-org",
+        { points: config.rates.orgSubmitsPerMinute, durationSec: 60 },
+        "Your organization submitted too many jobs this minute.",
+      ),
+      orgUploads: limits.limit(
+        "uploads-org",
+        { points: config.rates.orgUploadsPerMinute, durationSec: 60 },
+        "Your organization started too many uploads this minute.",
+      ),
+    },
     clientAddress: clientAddressResolver(config.trustProxy),
     db: database.db,
     storage,

@@ -77,6 +77,12 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Where the Stripe SDK sends API calls, for a local stand-in (tests): `http://127.0.0.1:12111`. */
   STRIPE_API_BASE: z.url().optional(),
+  /** Calls a minute per API key, and per signed-in person's sessions (RATE_LIMITED with Retry-After past it). */
+  ATELIER_API_CALLS_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  /** Job submissions (create, retry) a minute per organization. */
+  ATELIER_ORG_SUBMITS_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Uploads a minute per organization. */
+  ATELIER_ORG_UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(300),
   /** Folder of the built web app; unset means apps/web/dist of this checkout. */
   ATELIER_WEB_DIST: z.string().optional(),
   /** MAX_INPUT_PIXELS, EXECUTION_PROVIDERS, ATELIER_MODELS_DIR, REPLICATE_*: read alike by nodes and the CLI. */
@@ -121,6 +127,7 @@ export interface Config {
   maxJobOutputMegapixels: number;
   orgMaxLiveJobs: number;
   billing: "off" | "credits";
+  rates: { apiCallsPerMinute: number; orgSubmitsPerMinute: number; orgUploadsPerMinute: number };
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   webDist: string;
   logLevel: string;
@@ -183,6 +190,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxJobOutputMegapixels: e.MAX_JOB_OUTPUT_MEGAPIXELS,
     orgMaxLiveJobs: e.ATELIER_ORG_MAX_LIVE_JOBS,
     billing: e.ATELIER_BILLING,
+    rates: {
+      apiCallsPerMinute: e.ATELIER_API_CALLS_PER_MINUTE,
+      orgSubmitsPerMinute: e.ATELIER_ORG_SUBMITS_PER_MINUTE,
+      orgUploadsPerMinute: e.ATELIER_ORG_UPLOADS_PER_MINUTE,
+    },
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,

@@ -27,6 +27,8 @@ export interface Services {
   signInThrottle: SignInThrottle;
   /** Sign-ups per client address. */
   signUpLimit: RateLimit;
+  /** Calls per API key and per person (sessions); submissions and uploads per organization. */
+  rates: { apiKeyCalls: RateLimit; userCalls: RateLimit; orgSubmits: RateLimit; orgUploads: RateLimit };
   /** The client's address, from the socket or from trusted proxies (ATELIER_TRUST_PROXY). */
   clientAddress(req: IncomingMessage): string;
   /** Who may call, kept current on every instance: principals per credential, live subscriptions watched. */

@@ -178,13 +178,16 @@ export const userProcedure = t.procedure
   .use(inputShape)
   .use(currentPrincipal)
   .meta({ resource: "user" })
-  .use(({ ctx, meta, path, next }) => {
+  .use(async ({ ctx, meta, path, next }) => {
     if (!ctx.principal) throw new AppError("UNAUTHORIZED", "Sign in first.");
     const scope = meta?.scope;
     if (!scope) throw new AppError("INTERNAL", `The procedure ${path} declares no scope.`);
     if (!ctx.principal.scopes.has(scope)) {
       throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`, { scope });
     }
+    const { rates } = ctx.services;
+    if (ctx.principal.kind === "apiKey") await rates.apiKeyCalls.consume(ctx.principal.apiKeyId);
+    else await rates.userCalls.consume(ctx.principal.user.id);
     return next({ ctx: { principal: ctx.principal } });
   });
 

@@ -72,6 +72,7 @@ export const assetsRouter = router({
     .input(createUploadInput)
     .mutation(async ({ ctx, input }) => {
       const { db, storage, config, bus } = ctx.services;
+      await ctx.services.rates.orgUploads.consume(ctx.access.orgId);
       if (input.bytes === 0) throw new AppError("EMPTY_FILE", `${input.filename} is empty (0 bytes).`);
       if (input.bytes > config.maxUploadBytes) {
         throw new AppError(

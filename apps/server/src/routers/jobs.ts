@@ -108,6 +108,7 @@ export const jobsRouter = router({
   create: projectProcedure("member")
     .input(createJobInput)
     .mutation(async ({ ctx, input }) => {
+      await ctx.services.rates.orgSubmits.consume(ctx.access.orgId);
       const submission = await submissionOf(ctx.services, ctx.access, ctx.principal.user.id, input);
       const { view } = await ctx.services.lifecycle.submit(submission);
       return view;
@@ -199,6 +200,7 @@ export const jobsRouter = router({
 
   retry: jobProcedure("member").mutation(async ({ ctx }) => {
     const { db, storage, lifecycle } = ctx.services;
+    await ctx.services.rates.orgSubmits.consume(ctx.access.orgId);
     if (!(await lifecycle.retry(ctx.access.job.id, { maxLiveJobs: ctx.services.config.orgMaxLiveJobs }))) {
       throw new AppError("CONFLICT", "Only failed or cancelled jobs can be retried.");
     }
