@@ -1,4 +1,5 @@
 import { AdminPage } from "./admin/AdminPage.tsx";
+import { BillingPage } from "./billing/BillingPage.tsx";
 import { AppShell } from "./components/AppShell.tsx";
 import { AssetEditorPage } from "./pages/AssetEditorPage.tsx";
 import { FormatGalleryPage } from "./pages/FormatGalleryPage.tsx";
@@ -58,6 +59,12 @@ function SignedInRoute({ route }: { route: Route }) {
       return (
         <AppShell currentOrgId={route.orgId}>
           <AdminPage orgId={route.orgId} section={route.section} />
+        </AppShell>
+      );
+    case "orgBilling":
+      return (
+        <AppShell currentOrgId={route.orgId}>
+          <BillingPage orgId={route.orgId} />
         </AppShell>
       );
     case "notFound":

@@ -5,6 +5,7 @@ import { useSession } from "../session/SessionContext.tsx";
 import { ThemeToggle } from "../theme/ThemeToggle.tsx";
 import { FormError } from "./FormError.tsx";
 import { OrgSwitcher } from "./OrgSwitcher.tsx";
+import { BalanceBadge } from "../billing/BalanceBadge.tsx";
 
 /** The header every signed-in page shares: brand, organization switcher, who is signed in. */
 export function AppShell({ currentOrgId, children }: { currentOrgId: string | null; children: ReactNode }) {
@@ -20,10 +21,12 @@ export function AppShell({ currentOrgId, children }: { currentOrgId: string | nu
           Atelier
         </Link>
         <OrgSwitcher currentOrgId={currentOrgId} />
+        {currentOrgId && <BalanceBadge orgId={currentOrgId} />}
         <div className="account">
           <ThemeToggle />
           <span className="account-name" title={user?.email}>
             {user?.name}
+            {user?.isOperator && <span className="operator-tag"> · operator</span>}
           </span>
           <button
             type="button"

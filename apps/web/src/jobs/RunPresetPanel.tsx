@@ -51,6 +51,32 @@ export function RunPresetPanel({
     setErrors({});
   }, [fields]);
 
+  // The price before submitting: the same input as the job, quoted by the server.
+  const [quote, setQuote] = useState<string | null>(null);
+  useEffect(() => {
+    if (!preset?.availability.available || assetIds.length === 0) return setQuote(null);
+    const built = buildParams(fields, values);
+    if (Object.keys(built.errors).length > 0) return setQuote(null);
+    const timer = setTimeout(() => {
+      client.jobs.quote
+        .query({
+          projectId,
+          assetIds,
+          preset: name,
+          params: built.params,
+          source: originals ? "original" : "edited",
+        })
+        .then(
+          (q) =>
+            setQuote(
+              `Costs ${q.credits} ${q.credits === 1 ? "credit" : "credits"}; your organization has ${q.balance.credits}.`,
+            ),
+          () => setQuote(null),
+        );
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [client, preset, fields, values, originals, name, projectId, assetIds]);
+
   const submit = useAction(async (params: Record<string, unknown>) => {
     const job = await client.jobs.create.mutate({
       projectId,
@@ -116,6 +142,11 @@ export function RunPresetPanel({
         checked={originals}
         onChange={setOriginals}
       />
+      {quote && (
+        <p className="field-hint run-price" role="status">
+          {quote}
+        </p>
+      )}
       <FormError message={submit.error} />
       <div className="form-actions">
         {onCancel && (

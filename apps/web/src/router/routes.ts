@@ -5,6 +5,7 @@ export type Route =
   | { name: "home" }
   | { name: "org"; orgId: string }
   | { name: "orgAdmin"; orgId: string; section: AdminSection }
+  | { name: "orgBilling"; orgId: string }
   | { name: "project"; projectId: string }
   | { name: "asset"; projectId: string; assetId: string }
   | { name: "assetFormats"; projectId: string; assetId: string }
@@ -25,6 +26,7 @@ export type AdminSection = (typeof adminSections)[number];
 const uuid = "[0-9a-fA-F-]{36}";
 const orgPath = new RegExp(`^/orgs/(${uuid})/?$`);
 const orgAdminPath = new RegExp(`^/orgs/(${uuid})/admin(?:/([a-z-]+))?/?$`);
+const orgBillingPath = new RegExp(`^/orgs/(${uuid})/billing/?$`);
 const projectPath = new RegExp(`^/projects/(${uuid})/?$`);
 const assetPath = new RegExp(`^/projects/(${uuid})/assets/(${uuid})(/formats)?/?$`);
 
@@ -40,6 +42,8 @@ export function parseRoute(pathname: string, search = ""): Route {
     const section = (admin[2] ?? "formats") as AdminSection;
     if (adminSections.includes(section)) return { name: "orgAdmin", orgId: admin[1], section };
   }
+  const billing = orgBillingPath.exec(pathname);
+  if (billing?.[1]) return { name: "orgBilling", orgId: billing[1] };
   const project = projectPath.exec(pathname);
   if (project?.[1]) return { name: "project", projectId: project[1] };
   const asset = assetPath.exec(pathname);
@@ -61,6 +65,8 @@ export function pathOf(route: Route): string {
       return `/orgs/${route.orgId}`;
     case "orgAdmin":
       return `/orgs/${route.orgId}/admin/${route.section}`;
+    case "orgBilling":
+      return `/orgs/${route.orgId}/billing`;
     case "project":
       return `/projects/${route.projectId}`;
     case "asset":
