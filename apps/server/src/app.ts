@@ -6,7 +6,7 @@ import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
 import { jobTiming, startJobEngine, startWorker, type WorkerStatus } from "@atelier/jobs";
 import { catalogue as productionCatalogue, type StepCatalogue } from "@atelier/pipeline";
-import { createLogger, type Logger } from "@atelier/shared";
+import { AppError, createLogger, type Logger } from "@atelier/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
@@ -191,7 +191,10 @@ export async function createApp(
     try {
       if ((req.url ?? "").split("?")[0] !== "/trpc") return refuse(404, "Not Found");
       if (!isOriginAllowed(req, allowedOrigins)) return refuse(403, "Forbidden");
-      const principal = await access.principals.resolve(credentialOf(req));
+      const principal = await access.principals.resolve(credentialOf(req)).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === "API_KEY_EXPIRED") return null;
+        throw err;
+      });
       if (!principal) return refuse(401, "Unauthorized");
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     } catch (err) {

@@ -1,4 +1,5 @@
 import { adminRouter } from "./routers/admin.ts";
+import { apiKeysRouter } from "./routers/apiKeys.ts";
 import { assetsRouter } from "./routers/assets.ts";
 import { jobsRouter } from "./routers/jobs.ts";
 import { catalogueRouter } from "./routers/catalogue.ts";
@@ -14,6 +15,7 @@ import { router } from "./trpc.ts";
 export const appRouter = router({
   auth: authRouter,
   orgs: orgsRouter,
+  apiKeys: apiKeysRouter,
   projects: projectsRouter,
   assets: assetsRouter,
   jobs: jobsRouter,

@@ -140,3 +140,25 @@ export {
   overrideInEdited,
 } from "./editing/formatCrop.ts";
 export type { FormatRegionInput } from "./editing/formatCrop.ts";
+export {
+  apiKeyScopes,
+  createOrgApiKeyInput,
+  createWebhookInput,
+  JOB_WEBHOOK_EVENT_TYPES,
+  orgApiKeyInput,
+  rotateWebhookSecretInput,
+  updateWebhookInput,
+  WEBHOOK_EVENT_TYPES,
+  webhookDeliveriesInput,
+  webhookDeliveryInput,
+  webhookEndpointInput,
+  webhookEventTypeSchema,
+  webhookUrlSchema,
+} from "./integrations.ts";
+export type {
+  OrgApiKeyView,
+  WebhookAttemptView,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+  WebhookEventType,
+} from "./integrations.ts";

@@ -144,12 +144,14 @@ export class JobLifecycle {
       with slot as (${slot}),
       job as (
         insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
-                          input_revisions, attempt, max_attempts, created_at, updated_at, credits_reserved)
+                          input_revisions, attempt, max_attempts, created_at, updated_at, credits_reserved,
+                          webhook_url, webhook_events)
         select ${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
                ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[],
                ${JSON.stringify(job.inputRevisions)}::jsonb, 1,
                ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()},
-               ${price.credits}
+               ${price.credits},
+               ${job.webhookUrl}, ${job.webhookEvents ? `{${job.webhookEvents.join(",")}}` : null}::text[]
         from slot
         returning id
       ),
