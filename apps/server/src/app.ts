@@ -93,6 +93,12 @@ export async function createApp(
     pipelineEnv,
     catalogue,
     republishAllOnStart: !config.redisUrl,
+    webhooks: {
+      allowPrivate: config.webhooks.allowPrivate,
+      retryBaseMs: config.webhooks.retryBaseMs,
+      // Short retries (tests, trials) are looked for as often as they fall due.
+      pollMs: Math.min(1_000, Math.max(20, Math.round(config.webhooks.retryBaseMs / 2))),
+    },
   });
   const purge = startPurgeSweeper({
     db: database.db,
@@ -119,6 +125,7 @@ export async function createApp(
     presence: new PresenceThrottle((err) => log.warn({ err }, "presence not published")),
     live: new LiveFanout(bus, log.child({ part: "live" })),
     lifecycle: jobEngine.lifecycle,
+    webhooks: jobEngine.webhooks,
   };
   const worker = config.embeddedWorker.enabled
     ? await startWorker({

@@ -1,5 +1,6 @@
 import { adminRouter } from "./routers/admin.ts";
 import { apiKeysRouter } from "./routers/apiKeys.ts";
+import { webhooksRouter } from "./routers/webhooks.ts";
 import { assetsRouter } from "./routers/assets.ts";
 import { jobsRouter } from "./routers/jobs.ts";
 import { catalogueRouter } from "./routers/catalogue.ts";
@@ -16,6 +17,7 @@ export const appRouter = router({
   auth: authRouter,
   orgs: orgsRouter,
   apiKeys: apiKeysRouter,
+  webhooks: webhooksRouter,
   projects: projectsRouter,
   assets: assetsRouter,
   jobs: jobsRouter,

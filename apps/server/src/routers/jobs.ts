@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, prepared, schema, sql } from "@atelier/db";
-import { loadJobView, toJobViews } from "@atelier/jobs";
+import { checkWebhookUrl, loadJobView, toJobViews } from "@atelier/jobs";
 import { type AssetFormat, presetSpec } from "@atelier/pipeline";
 import { AppError, createJobInput, listJobsInput, outputIdInput, type PriorityClass } from "@atelier/shared";
 import { authorizeDelete, jobProcedure, projectProcedure } from "../access.ts";
@@ -61,6 +61,7 @@ export const jobsRouter = router({
       if (input.source === "edited") {
         for (const a of assets) if (a.revision) inputRevisions[a.id] = a.revision;
       }
+      if (input.webhook) await checkWebhookUrl(input.webhook, ctx.services.config.webhooks);
       const { view } = await lifecycle.submit({
         orgId: ctx.access.orgId,
         projectId: ctx.access.project.id,
@@ -72,6 +73,7 @@ export const jobsRouter = router({
         priority: priorityOfPlan[org?.plan ?? "free"] ?? "standard",
         inputRevisions,
         maxLiveJobs: ctx.services.config.orgMaxLiveJobs,
+        webhook: input.webhook ? { url: input.webhook, events: input.webhookEvents } : undefined,
         sizeCheck: {
           inputs: input.assetIds.map((id) => {
             const asset = assets.find((a) => a.id === id)!;
