@@ -46,7 +46,7 @@ export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 export async function eventually<T>(
   check: () => T | Promise<T>,
   timeoutMs = 10_000,
-): Promise<NonNullable<T>> {
+): Promise<Exclude<T, false | null | undefined>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
