@@ -3,6 +3,7 @@ import { canManageMembers } from "../components/roles.ts";
 import { Link } from "../router/Link.tsx";
 import { type AdminSection, adminSections, pathOf } from "../router/routes.ts";
 import { useOrgs } from "../session/OrgsContext.tsx";
+import { ApiKeysAdmin } from "./ApiKeysAdmin.tsx";
 import { DeadLettersAdmin } from "./DeadLettersAdmin.tsx";
 import { FormatsAdmin } from "./FormatsAdmin.tsx";
 import { NodesAdmin } from "./NodesAdmin.tsx";
@@ -10,6 +11,7 @@ import { QueuesAdmin } from "./QueuesAdmin.tsx";
 import { ReviewAdmin } from "./ReviewAdmin.tsx";
 import { RulesAdmin } from "./RulesAdmin.tsx";
 import { TextStylesAdmin } from "./TextStylesAdmin.tsx";
+import { WebhooksAdmin } from "./WebhooksAdmin.tsx";
 import "./admin.css";
 
 export const sectionLabels: Record<AdminSection, string> = {
@@ -20,6 +22,8 @@ export const sectionLabels: Record<AdminSection, string> = {
   nodes: "Nodes",
   queues: "Queues",
   "dead-letters": "Dead letters",
+  "api-keys": "API keys",
+  webhooks: "Webhooks",
 };
 
 /** An organization's admin pages: its own settings, and the installation's engine room. */
@@ -77,6 +81,8 @@ export function AdminPage({ orgId, section }: { orgId: string; section: AdminSec
           {section === "nodes" && <NodesAdmin orgId={orgId} />}
           {section === "queues" && <QueuesAdmin orgId={orgId} />}
           {section === "dead-letters" && <DeadLettersAdmin orgId={orgId} />}
+          {section === "api-keys" && <ApiKeysAdmin orgId={orgId} />}
+          {section === "webhooks" && <WebhooksAdmin orgId={orgId} />}
         </div>
       </div>
     </>
