@@ -137,7 +137,7 @@ describe("organization settings: API keys and webhooks", () => {
     const log = page.getByRole("table", { name: "Webhook deliveries" });
     const row = log.locator('tr[data-status="succeeded"][data-event="asset.ready"]');
     await row.first().waitFor({ timeout: 15_000 });
-    expect(await row.first().locator('[data-label="Response code"]').innerText()).toMatch(/^200/);
+    expect(await row.first().locator('[data-label="Response code"]').textContent()).toMatch(/^200/);
     await page.screenshot({ path: join(screenshotDir, "2-delivery-log.png") });
 
     await row
