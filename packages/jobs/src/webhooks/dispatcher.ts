@@ -17,6 +17,8 @@ export interface WebhookSettings extends AddressPolicy {
   pollMs: number;
   /** Deliveries sent at once by one dispatcher. */
   concurrency: number;
+  /** How long finished deliveries stay in the log. */
+  logRetentionMs: number;
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
@@ -27,7 +29,11 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   timeoutMs: 15_000,
   pollMs: 1_000,
   concurrency: 16,
+  logRetentionMs: 30 * 24 * 60 * 60 * 1000,
 };
+
+/** How often the log is pruned of deliveries older than `logRetentionMs`. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /** The wait before attempt `attempts + 1`, after `attempts` failed ones. */
 export function webhookRetryDelayMs(
@@ -62,7 +68,8 @@ interface DueDelivery {
  * Sends the webhook outbox: takes due deliveries (`for update skip locked`, so any number of servers
  * share the work), leases them for the send, signs each with the target's active secrets, POSTs it
  * and records the attempt. A failure is retried with exponential backoff until `give_up_at`; a
- * process that dies mid-send leaves a lease that expires into a retry.
+ * process that dies mid-send leaves a lease that expires into a retry. Finished deliveries leave the
+ * log after `logRetentionMs`.
  */
 export function startWebhookDispatcher(options: {
   db: Database;
@@ -187,6 +194,17 @@ export function startWebhookDispatcher(options: {
   };
   const timer = setInterval(() => void schedule(), settings.pollMs);
   timer.unref();
+  const prune = async () => {
+    try {
+      await db.execute(sql`
+        delete from webhook_deliveries
+        where status <> 'pending' and finished_at < now() - ${`${settings.logRetentionMs} milliseconds`}::interval`);
+    } catch (err) {
+      log.warn({ err }, "webhook log not pruned; the next hour tries again");
+    }
+  };
+  const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruning.unref();
   void schedule();
 
   return {
@@ -195,6 +213,7 @@ export function startWebhookDispatcher(options: {
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      clearInterval(pruning);
       await running;
     },
   };
