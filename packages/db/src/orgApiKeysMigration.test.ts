@@ -8,7 +8,7 @@ import { migrate } from "drizzle-orm/pglite/migrator";
 import { afterAll, describe, expect, it } from "vitest";
 
 const drizzleDir = join(dirname(fileURLToPath(import.meta.url)), "..", "drizzle");
-const MIGRATION = "0006_org_api_keys_webhooks";
+const MIGRATION = "0008_org_api_keys_webhooks";
 
 /** The migrations folder as it was before `tag`: the journal cut just before it. */
 function migrationsBefore(tag: string): string {
