@@ -50,5 +50,5 @@ describe("migration of API keys into organizations", () => {
     );
     expect(rows).toEqual([{ name: "ada-cli", org_id: "00000000-0000-4000-8000-0000000000a2" }]);
     await client.close();
-  });
+  }, 240_000);
 });

@@ -182,7 +182,10 @@ export const orgsRouter = router({
       // A person's memberships in every organization: not what a key of one organization may read.
       if (ctx.principal.kind === "apiKey")
         throw toTrpcError(
-          new AppError("FORBIDDEN", "An API key has no personal event stream; subscribe to a project's events."),
+          new AppError(
+            "FORBIDDEN",
+            "An API key has no personal event stream; subscribe to a project's events.",
+          ),
         );
       // Ends with UNAUTHORIZED within a second of a sign-out or a revoked key.
       const lease = ctx.services.access.watch.lease(

@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface ReceivedWebhook {
+  /** The request's path, so each test can listen on its own. */
+  path: string;
   headers: IncomingHttpHeaders;
   /** The raw body, as signed. */
   body: string;
@@ -9,18 +11,24 @@ export interface ReceivedWebhook {
 }
 
 /**
- * A webhook receiver on 127.0.0.1: keeps every request and answers from `answers` in turn (then
- * 200), so tests can make it fail a number of times or redirect.
+ * A webhook receiver on 127.0.0.1: keeps every request and answers each path from its planned
+ * answers in turn (then 200), so tests can make it fail a number of times or redirect.
  */
 export async function startWebhookReceiver() {
   const received: ReceivedWebhook[] = [];
-  const answers: Array<{ status: number; location?: string }> = [];
+  /** Planned answers per path, in order; a path without any gets 200. */
+  const answers = new Map<string, Array<{ status: number; location?: string }>>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
-      const answer = answers.shift() ?? { status: 200 };
+      received.push({
+        path: req.url ?? "/",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at: Date.now(),
+      });
+      const answer = answers.get(req.url ?? "/")?.shift() ?? { status: 200 };
       res.writeHead(answer.status, answer.location ? { location: answer.location } : {});
       res.end(answer.status < 300 ? "ok" : "no");
     });
@@ -30,12 +38,18 @@ export async function startWebhookReceiver() {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    /** Answers the next requests with these statuses, in order. */
-    answerNext: (...statuses: Array<number | { status: number; location?: string }>) => {
-      for (const s of statuses) answers.push(typeof s === "number" ? { status: s } : s);
+    /** Answers the next requests to `path` with these statuses, in order. */
+    answerNext: (path: string, ...statuses: Array<number | { status: number; location?: string }>) => {
+      const planned = answers.get(path) ?? [];
+      for (const s of statuses) planned.push(typeof s === "number" ? { status: s } : s);
+      answers.set(path, planned);
     },
-    /** Requests of one event type (the payload's `type`). */
-    ofType: (type: string) => received.filter((r) => (JSON.parse(r.body) as { type: string }).type === type),
+    /** Requests of one event type (the payload's `type`), to one path when given. */
+    ofType: (type: string, path?: string) =>
+      received.filter(
+        (r) =>
+          (JSON.parse(r.body) as { type: string }).type === type && (path === undefined || r.path === path),
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
