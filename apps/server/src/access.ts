@@ -31,7 +31,19 @@ function notFound(what: string): AppError {
   return new AppError("NOT_FOUND", `No ${what} with that id in your organizations.`);
 }
 
-export async function resolveOrg(db: Database, userId: string, orgId: string): Promise<OrgAccess> {
+/**
+ * The role a caller acts with in an organization. A person acts with their membership's role; an API
+ * key only in its own organization (any other answers NOT_FOUND, as for a stranger), with at most
+ * its maker's current role there and never as owner: owners' powers (owners, deleting) stay with people.
+ */
+function actingRole(principal: Principal, orgId: string, memberRole: Role): Role | null {
+  if (principal.kind !== "apiKey") return memberRole;
+  if (principal.orgId !== orgId) return null;
+  return memberRole === "owner" ? "admin" : memberRole;
+}
+
+export async function resolveOrg(db: Database, principal: Principal, orgId: string): Promise<OrgAccess> {
+  const userId = principal.user.id;
   const [row] = await prepared(db, "resolveOrg", (d) =>
     d
       .select({ role: schema.memberships.role })
@@ -41,8 +53,9 @@ export async function resolveOrg(db: Database, userId: string, orgId: string): P
       )
       .prepare("resolve_org"),
   ).execute({ orgId, userId });
-  if (!row) throw notFound("organization");
-  return { orgId, role: row.role };
+  const role = row && actingRole(principal, orgId, row.role);
+  if (!role) throw notFound("organization");
+  return { orgId, role };
 }
 
 type OwnedTable = typeof schema.projects | typeof schema.assets | typeof schema.jobs;
@@ -52,7 +65,8 @@ type OwnedTable = typeof schema.projects | typeof schema.assets | typeof schema.
  * or its organization is not the user's: one prepared query per kind.
  */
 function ownedResolver<T extends OwnedTable>(table: T, what: string) {
-  return async (db: Database, userId: string, id: string) => {
+  return async (db: Database, principal: Principal, id: string) => {
+    const userId = principal.user.id;
     const [found] = await prepared(db, `resolve_${what}`, (d) =>
       d
         .select({ row: table as OwnedTable, role: schema.memberships.role })
@@ -64,8 +78,10 @@ function ownedResolver<T extends OwnedTable>(table: T, what: string) {
         .where(eq(table.id, param("id")))
         .prepare(`resolve_${what}`),
     ).execute({ userId, id });
-    if (!found) throw notFound(what);
-    return { role: found.role, row: found.row as T["$inferSelect"] };
+    const row = found?.row as T["$inferSelect"] | undefined;
+    const role = found && row && actingRole(principal, row.orgId, found.role);
+    if (!role || !row) throw notFound(what);
+    return { role, row };
   };
 }
 
@@ -75,18 +91,18 @@ const jobRow = ownedResolver(schema.jobs, "job");
 
 export type ProjectAccess = Awaited<ReturnType<typeof resolveProject>>;
 
-export async function resolveProject(db: Database, userId: string, projectId: string) {
-  const { role, row } = await projectRow(db, userId, projectId);
+export async function resolveProject(db: Database, principal: Principal, projectId: string) {
+  const { role, row } = await projectRow(db, principal, projectId);
   return { orgId: row.orgId, role, project: row };
 }
 
-export async function resolveAsset(db: Database, userId: string, assetId: string) {
-  const { role, row } = await assetRow(db, userId, assetId);
+export async function resolveAsset(db: Database, principal: Principal, assetId: string) {
+  const { role, row } = await assetRow(db, principal, assetId);
   return { orgId: row.orgId, role, asset: row };
 }
 
-export async function resolveJob(db: Database, userId: string, jobId: string) {
-  const { role, row } = await jobRow(db, userId, jobId);
+export async function resolveJob(db: Database, principal: Principal, jobId: string) {
+  const { role, row } = await jobRow(db, principal, jobId);
   return { orgId: row.orgId, role, job: row };
 }
 
@@ -96,7 +112,7 @@ export const orgProcedure = (minRole: Role = "viewer") =>
     .meta({ resource: "org", minRole, scope: scopeForRole(minRole) })
     .input(z.object({ orgId: id }))
     .use(async ({ ctx, input, next }) => {
-      const access = await resolveOrg(ctx.services.db, ctx.principal.user.id, input.orgId);
+      const access = await resolveOrg(ctx.services.db, ctx.principal, input.orgId);
       authorize(access, minRole);
       return next({ ctx: { access } });
     });
@@ -107,7 +123,7 @@ export const projectProcedure = (minRole: Role = "viewer") =>
     .meta({ resource: "project", minRole, scope: scopeForRole(minRole) })
     .input(z.object({ projectId: id }))
     .use(async ({ ctx, input, next }) => {
-      const access = await resolveProject(ctx.services.db, ctx.principal.user.id, input.projectId);
+      const access = await resolveProject(ctx.services.db, ctx.principal, input.projectId);
       authorize(access, minRole);
       return next({ ctx: { access } });
     });
@@ -118,7 +134,7 @@ export const assetProcedure = (minRole: Role = "viewer") =>
     .meta({ resource: "asset", minRole, scope: scopeForRole(minRole) })
     .input(z.object({ assetId: id }))
     .use(async ({ ctx, input, next }) => {
-      const access = await resolveAsset(ctx.services.db, ctx.principal.user.id, input.assetId);
+      const access = await resolveAsset(ctx.services.db, ctx.principal, input.assetId);
       authorize(access, minRole);
       return next({ ctx: { access } });
     });
@@ -129,7 +145,7 @@ export const jobProcedure = (minRole: Role = "viewer") =>
     .meta({ resource: "job", minRole, scope: scopeForRole(minRole) })
     .input(z.object({ jobId: id }))
     .use(async ({ ctx, input, next }) => {
-      const access = await resolveJob(ctx.services.db, ctx.principal.user.id, input.jobId);
+      const access = await resolveJob(ctx.services.db, ctx.principal, input.jobId);
       authorize(access, minRole);
       return next({ ctx: { access } });
     });

@@ -6,7 +6,7 @@ import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
 import { jobTiming, startJobEngine, startWorker, type WorkerStatus } from "@atelier/jobs";
 import { catalogue as productionCatalogue, type StepCatalogue } from "@atelier/pipeline";
-import { createLogger, type Logger } from "@atelier/shared";
+import { AppError, createLogger, type Logger } from "@atelier/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
@@ -97,6 +97,12 @@ export async function createApp(
     catalogue,
     republishAllOnStart: !config.redisUrl,
     billing: config.billing,
+    webhooks: {
+      allowPrivate: config.webhooks.allowPrivate,
+      retryBaseMs: config.webhooks.retryBaseMs,
+      // Short retries (tests, trials) are looked for as often as they fall due.
+      pollMs: Math.min(1_000, Math.max(20, Math.round(config.webhooks.retryBaseMs / 2))),
+    },
   });
   const purge = startPurgeSweeper({
     db: database.db,
@@ -146,6 +152,7 @@ export async function createApp(
     live: new LiveFanout(bus, log.child({ part: "live" })),
     lifecycle: jobEngine.lifecycle,
     stripe: createStripe(config.stripe),
+    webhooks: jobEngine.webhooks,
   };
   // A failed payment moves an organization to Free at the end of its period.
   const downgrades = setInterval(() => {
@@ -229,7 +236,10 @@ export async function createApp(
     try {
       if ((req.url ?? "").split("?")[0] !== "/trpc") return refuse(404, "Not Found");
       if (!isOriginAllowed(req, allowedOrigins)) return refuse(403, "Forbidden");
-      const principal = await access.principals.resolve(credentialOf(req));
+      const principal = await access.principals.resolve(credentialOf(req)).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === "API_KEY_EXPIRED") return null;
+        throw err;
+      });
       if (!principal) return refuse(401, "Unauthorized");
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     } catch (err) {

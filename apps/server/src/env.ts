@@ -96,6 +96,13 @@ const envSchema = z.object({
    * models into RAM and so takes what steps declare out of ATELIER_WORKER_MEMORY_MB.
    */
   ATELIER_WORKER_VRAM_MB: z.coerce.number().int().min(0).default(0),
+  /**
+   * Send webhooks to loopback, link-local and private addresses too (default off: a webhook URL could
+   * otherwise reach the installation's own network). For installations whose receivers are internal.
+   */
+  ATELIER_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /** First webhook retry's delay in ms (default 5000), doubling per attempt up to 4 hours, for a day. */
+  ATELIER_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(5_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -133,6 +140,7 @@ export interface Config {
   logLevel: string;
   embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
   pipeline: PipelineSettings;
+  webhooks: { allowPrivate: boolean; retryBaseMs: number };
 }
 
 /** The data folder keeps a generated secret so signed URLs survive restarts. */
@@ -208,5 +216,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vramBudgetMb: e.ATELIER_WORKER_VRAM_MB,
     },
     pipeline: pipelineSettingsOf(e),
+    webhooks: {
+      allowPrivate: e.ATELIER_WEBHOOK_ALLOW_PRIVATE,
+      retryBaseMs: e.ATELIER_WEBHOOK_RETRY_BASE_MS,
+    },
   };
 }

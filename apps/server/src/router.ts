@@ -1,4 +1,6 @@
 import { adminRouter } from "./routers/admin.ts";
+import { apiKeysRouter } from "./routers/apiKeys.ts";
+import { webhooksRouter } from "./routers/webhooks.ts";
 import { assetsRouter } from "./routers/assets.ts";
 import { jobsRouter } from "./routers/jobs.ts";
 import { catalogueRouter } from "./routers/catalogue.ts";
@@ -15,6 +17,8 @@ import { router } from "./trpc.ts";
 export const appRouter = router({
   auth: authRouter,
   orgs: orgsRouter,
+  apiKeys: apiKeysRouter,
+  webhooks: webhooksRouter,
   projects: projectsRouter,
   assets: assetsRouter,
   jobs: jobsRouter,

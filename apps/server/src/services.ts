@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
 import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
-import type { JobLifecycle } from "@atelier/jobs";
+import type { JobLifecycle, WebhookDispatcher } from "@atelier/jobs";
 import type { Logger } from "@atelier/shared";
 import type { AccessControl } from "./auth/accessControl.ts";
 import type { Config } from "./env.ts";
@@ -21,6 +21,8 @@ export interface Services {
   bus: JobBus;
   /** Every change of a job's state (see @atelier/jobs' JobLifecycle). */
   lifecycle: JobLifecycle;
+  /** Sends outgoing webhooks; `kick` after committing deliveries outside the lifecycle. */
+  webhooks: WebhookDispatcher;
   log: Logger;
   /** Rate limits, shared by every instance when Redis is configured. */
   limits: Limits;

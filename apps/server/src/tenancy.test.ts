@@ -57,6 +57,7 @@ describe("tenancy, walked over every procedure of the router", () => {
   let member: TestClient;
   let memberUserId: string;
   let readKey: string;
+  let strangerKey: string;
 
   const wsClient = (http: TestClient, apiKey?: string) =>
     createClient(app.url, { jar: http.jar, apiKey, overWebSocket: true });
@@ -102,7 +103,14 @@ describe("tenancy, walked over every procedure of the router", () => {
 
     stranger = app.client();
     await signUp(stranger, "Stranger");
-    await stranger.trpc.orgs.create.mutate({ name: "Elsewhere" });
+    const elsewhere = await stranger.trpc.orgs.create.mutate({ name: "Elsewhere" });
+    strangerKey = (
+      await stranger.trpc.apiKeys.create.mutate({
+        orgId: elsewhere.id,
+        name: "everything",
+        scopes: ["read", "write", "admin"],
+      })
+    ).key;
 
     viewer = app.client();
     const viewerUser = await signUp(viewer, "Viewer");
@@ -139,6 +147,11 @@ describe("tenancy, walked over every procedure of the router", () => {
       if (transport === "websocket") expect(client.socketsOpened()).toBe(1);
     });
 
+    it("answers NOT_FOUND or FORBIDDEN to another organization's admin API key, for every scoped procedure", async () => {
+      const client = keyClient(strangerKey, transport === "websocket");
+      expect(refusedAll(await walk(client, procedures.filter(isOrgScoped)))).toEqual([]);
+    });
+
     it("answers FORBIDDEN to a viewer for every procedure that writes", async () => {
       const client = over(viewer);
       const writes = procedures.filter((p) => isOrgScoped(p) && p[1]._def.meta!.minRole !== "viewer");
@@ -157,6 +170,8 @@ describe("tenancy, walked over every procedure of the router", () => {
           "orgs.create",
           "auth.listApiKeys",
           "auth.revokeApiKey",
+          "apiKeys.create",
+          "apiKeys.revoke",
           "presence.update",
           "presence.leave",
         ]),

@@ -46,6 +46,7 @@ export function scopeForRole(minRole: Role): ApiKeyScope {
 const trpcCodeOf: Partial<Record<ErrorCode, TRPC_ERROR_CODE_KEY>> = {
   VALIDATION_ERROR: "BAD_REQUEST",
   UNAUTHORIZED: "UNAUTHORIZED",
+  API_KEY_EXPIRED: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",

@@ -41,3 +41,25 @@ export {
 export { BalanceNotifier } from "./billing/balanceNotifier.ts";
 export { insufficientCredits } from "./lifecycle/jobLifecycle.ts";
 export { priceSubmission } from "./lifecycle/submission.ts";
+export {
+  activeSecrets,
+  checkWebhookUrl,
+  DEFAULT_WEBHOOK_RETRY_WINDOW_MS,
+  DEFAULT_WEBHOOK_SETTINGS,
+  enqueueWebhookEvent,
+  generateWebhookSecret,
+  isPrivateAddress,
+  jobEventData,
+  jobWebhookSecrets,
+  rotateSecret,
+  signedHeaders,
+  startWebhookDispatcher,
+  webhookRetryDelayMs,
+} from "./webhooks/index.ts";
+export type {
+  AddressPolicy,
+  SigningSecrets,
+  WebhookDispatcher,
+  WebhookEvent,
+  WebhookSettings,
+} from "./webhooks/index.ts";

@@ -8,17 +8,26 @@ import { JobLifecycle } from "./lifecycle/jobLifecycle.ts";
 import { type OutboxRelay, startOutboxRelay } from "./relay/outboxRelay.ts";
 import { type StaleSweeper, startStaleSweeper } from "./relay/staleSweeper.ts";
 import type { JobTiming } from "./timing.ts";
+import {
+  DEFAULT_WEBHOOK_SETTINGS,
+  startWebhookDispatcher,
+  type WebhookDispatcher,
+  type WebhookSettings,
+} from "./webhooks/dispatcher.ts";
 
 export interface JobEngine {
   lifecycle: JobLifecycle;
   relay: OutboxRelay;
   sweeper: StaleSweeper;
+  /** Sends the webhook outbox the lifecycle (and the server's asset changes) write. */
+  webhooks: WebhookDispatcher;
   stop(): Promise<void>;
 }
 
 /**
  * The server side of the job engine: the lifecycle that routers call, the outbox relay that
- * publishes committed jobs, and the sweep that repairs lost messages and lost nodes.
+ * publishes committed jobs, the sweep that repairs lost messages and lost nodes, and the
+ * dispatcher that sends outgoing webhooks.
  */
 export function startJobEngine(options: {
   db: Database;
@@ -35,9 +44,16 @@ export function startJobEngine(options: {
   billing?: BillingMode;
   /** How often reservations of ended jobs are settled (reconcileReservations); default a minute. */
   reconcileIntervalMs?: number;
+  webhooks?: Partial<WebhookSettings>;
 }): JobEngine {
   const { db, bus, storage, log, timing } = options;
   const relay = startOutboxRelay({ db, bus, log: log.child({ part: "outbox" }), timing });
+  const webhookSettings = { ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks };
+  const webhooks = startWebhookDispatcher({
+    db,
+    log: log.child({ part: "webhooks" }),
+    settings: webhookSettings,
+  });
   const lifecycle = new JobLifecycle({
     db,
     bus,
@@ -48,6 +64,7 @@ export function startJobEngine(options: {
     catalogue: options.catalogue,
     pipelineEnv: options.pipelineEnv,
     billing: options.billing,
+    webhooks: { retryWindowMs: webhookSettings.retryWindowMs, written: webhooks.kick },
   });
   const sweeper = startStaleSweeper({
     lifecycle,
@@ -67,12 +84,14 @@ export function startJobEngine(options: {
     lifecycle,
     relay,
     sweeper,
+    webhooks,
     stop: async () => {
       clearInterval(reconcileTimer);
       await reconciling;
       await sweeper.stop();
       await relay.stop();
       await lifecycle.balances.flush();
+      await webhooks.stop();
     },
   };
 }

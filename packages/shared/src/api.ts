@@ -19,7 +19,9 @@ export const signUpInput = z.object({ email, password, name: z.string().trim().m
 export const signInInput = z.object({ email, password: z.string().min(1).max(256) });
 
 export const apiKeyScopeSchema = z.enum(["read", "write", "admin"]);
+/** `auth.createApiKey`, kept for older clients: `orgId` absent means the first organization the caller administers. */
 export const createApiKeyInput = z.object({
+  orgId: id.optional(),
   name: z.string().trim().min(1).max(100),
   scopes: z.array(apiKeyScopeSchema).min(1).max(3).default(["read", "write"]),
 });

@@ -151,3 +151,25 @@ export {
   usageInput,
 } from "./billing.ts";
 export type { LedgerEntryView, PackView, PlanView } from "./billing.ts";
+export {
+  apiKeyScopes,
+  createOrgApiKeyInput,
+  createWebhookInput,
+  JOB_WEBHOOK_EVENT_TYPES,
+  orgApiKeyInput,
+  rotateWebhookSecretInput,
+  updateWebhookInput,
+  WEBHOOK_EVENT_TYPES,
+  webhookDeliveriesInput,
+  webhookDeliveryInput,
+  webhookEndpointInput,
+  webhookEventTypeSchema,
+  webhookUrlSchema,
+} from "./integrations.ts";
+export type {
+  OrgApiKeyView,
+  WebhookAttemptView,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+  WebhookEventType,
+} from "./integrations.ts";

@@ -2,6 +2,7 @@ import { moderationViewSchema } from "./api.ts";
 import { z } from "zod";
 import { failureSchema } from "./failure.ts";
 import { id } from "./ids.ts";
+import { JOB_WEBHOOK_EVENT_TYPES, webhookUrlSchema } from "./integrations.ts";
 
 /** Highest first: the order a node reads in when no aging applies. */
 export const PRIORITY_CLASSES = ["interactive", "pro", "standard", "batch"] as const;
@@ -46,6 +47,13 @@ export const createJobInput = z
      * at the revision current when the job is submitted. "original": the untouched uploads.
      */
     source: z.enum(["edited", "original"]).default("edited"),
+    /**
+     * The job's own webhook, as on Replicate: its end (succeeded, failed, cancelled) is POSTed there in
+     * the Standard Webhooks format, signed with the organization's job-webhook secret.
+     */
+    webhook: webhookUrlSchema.optional(),
+    /** Which of the job's events go to `webhook`; all three when absent. */
+    webhookEvents: z.array(z.enum(JOB_WEBHOOK_EVENT_TYPES)).min(1).optional(),
   })
   .refine((j) => (j.preset === undefined) !== (j.spec === undefined), {
     message: "Give either a preset or a spec of steps, not both.",

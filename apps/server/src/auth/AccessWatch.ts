@@ -1,5 +1,6 @@
 import type { AccessChange } from "@atelier/bus";
 import { AppError } from "@atelier/shared";
+import { apiKeyExpired } from "./apiKeys.ts";
 import type { Credential, Principal } from "./authenticate.ts";
 import { endsPrincipal, type PrincipalCache } from "./PrincipalCache.ts";
 
@@ -24,6 +25,9 @@ export interface AccessLease {
 interface Watch extends WatchedAccess {
   end(reason: AppError): void;
 }
+
+/** setTimeout's longest delay; a key expiring later is caught by the sweep (which re-resolves every TTL). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const signedOut = () =>
   new AppError("UNAUTHORIZED", "Your session ended or your API key was revoked; sign in again.");
@@ -56,7 +60,13 @@ export class AccessWatch {
         stop();
       },
     };
+    // An expiring key ends its subscriptions at its expiry, not at the next sweep.
+    const { principal } = access;
+    const expiresAt = principal.kind === "apiKey" ? principal.expiresAt : null;
+    const left = expiresAt ? Math.max(0, expiresAt.getTime() - Date.now()) : Number.POSITIVE_INFINITY;
+    let expiry: NodeJS.Timeout | undefined;
     const stop = () => {
+      clearTimeout(expiry);
       this.watches.delete(watch);
       until.removeEventListener("abort", stop);
       controller.abort();
@@ -65,6 +75,10 @@ export class AccessWatch {
     else {
       until.addEventListener("abort", stop, { once: true });
       this.watches.add(watch);
+      if (expiresAt && principal.kind === "apiKey" && left <= MAX_TIMER_MS) {
+        expiry = setTimeout(() => watch.end(apiKeyExpired(principal.apiKeyId, expiresAt)), left);
+        expiry.unref();
+      }
     }
     return { signal: controller.signal, reason: () => ended, stop };
   }
@@ -98,8 +112,14 @@ export class AccessWatch {
       [...this.watches].map(async (watch) => {
         const { credential, orgId } = watch;
         const userId = watch.principal.user.id;
-        if (!(await once(principals, credential, () => this.principals.resolve(credential))))
-          return watch.end(signedOut());
+        let principal: Principal | null;
+        try {
+          principal = await once(principals, credential, () => this.principals.resolve(credential));
+        } catch (err) {
+          if (err instanceof AppError && err.code === "API_KEY_EXPIRED") return watch.end(err);
+          throw err;
+        }
+        if (!principal) return watch.end(signedOut());
         if (orgId === undefined) return;
         if (!(await once(memberships, `${userId}:${orgId}`, () => this.isMember(userId, orgId))))
           watch.end(removed());

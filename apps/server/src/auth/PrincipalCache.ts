@@ -1,6 +1,7 @@
 import type { AccessChange } from "@atelier/bus";
 import type { Database } from "@atelier/db";
 import { type Credential, lookupPrincipal, type Principal } from "./authenticate.ts";
+import { apiKeyExpired } from "./apiKeys.ts";
 import { hashToken } from "./sessions.ts";
 
 interface Entry {
@@ -33,13 +34,20 @@ export class PrincipalCache {
     private readonly options: PrincipalCacheOptions = DEFAULT_PRINCIPAL_CACHE,
   ) {}
 
+  /** Null for no credential or one that does not hold; throws API_KEY_EXPIRED for an expired key. */
   async resolve(credential: Credential | null): Promise<Principal | null> {
     if (!credential) return null;
     const key = cacheKey(credential);
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && now - hit.cachedAt < this.options.ttlMs && !sessionExpired(hit.principal, now)) {
-      return hit.principal;
+      const { principal } = hit;
+      // An expiring key is refused at its expiry, not at the end of its cache entry.
+      if (principal.kind === "apiKey" && principal.expiresAt && principal.expiresAt.getTime() <= now) {
+        this.entries.delete(key);
+        throw apiKeyExpired(principal.apiKeyId, principal.expiresAt);
+      }
+      return principal;
     }
     const generation = this.generation;
     const principal = await lookupPrincipal(this.db, credential);

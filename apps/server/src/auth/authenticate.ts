@@ -7,7 +7,16 @@ import { type Session, validateSessionToken } from "./sessions.ts";
 
 export type Principal =
   | { kind: "session"; user: UserView; session: Session; scopes: ReadonlySet<ApiKeyScope> }
-  | { kind: "apiKey"; user: UserView; apiKeyId: string; scopes: ReadonlySet<ApiKeyScope> };
+  | {
+      kind: "apiKey";
+      /** Who made the key; the key acts with at most their current role, and only in `orgId`. */
+      user: UserView;
+      apiKeyId: string;
+      /** The one organization the key reaches: every other answers NOT_FOUND. */
+      orgId: string;
+      scopes: ReadonlySet<ApiKeyScope>;
+      expiresAt: Date | null;
+    };
 
 /** What a request presents: a session cookie, or `Authorization: Bearer <api key>`. */
 export type Credential = { kind: "session"; token: string } | { kind: "apiKey"; key: string };
@@ -22,12 +31,22 @@ export function credentialOf(req: Pick<IncomingMessage, "headers">): Credential 
   return token ? { kind: "session", token } : null;
 }
 
-/** Who holds a credential, from the database: null when the session ended or the key was revoked. */
+/**
+ * Who holds a credential, from the database: null when the session ended or the key was revoked;
+ * an expired key throws API_KEY_EXPIRED.
+ */
 export async function lookupPrincipal(db: Database, credential: Credential): Promise<Principal | null> {
   if (credential.kind === "apiKey") {
     const found = await validateApiKey(db, credential.key);
     return found
-      ? { kind: "apiKey", user: found.user, apiKeyId: found.apiKeyId, scopes: new Set(found.scopes) }
+      ? {
+          kind: "apiKey",
+          user: found.user,
+          apiKeyId: found.apiKeyId,
+          orgId: found.orgId,
+          scopes: new Set(found.scopes),
+          expiresAt: found.expiresAt,
+        }
       : null;
   }
   const found = await validateSessionToken(db, credential.token);

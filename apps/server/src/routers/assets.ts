@@ -1,5 +1,5 @@
 import { and, desc, eq, isNotNull, isNull, schema } from "@atelier/db";
-import { moderateImage, moderationThresholdPercent } from "@atelier/jobs";
+import { enqueueWebhookEvent, moderateImage, moderationThresholdPercent } from "@atelier/jobs";
 import {
   AppError,
   createUploadInput,
@@ -164,11 +164,23 @@ export const assetsRouter = router({
         bytes: stored.bytes,
       };
     }
-    const [row] = await db
-      .update(schema.assets)
-      .set({ ...update, updatedAt: new Date() })
-      .where(and(eq(schema.assets.id, asset.id), eq(schema.assets.status, "uploading")))
-      .returning();
+    // The asset's new state and its webhook deliveries commit together.
+    const row = await db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(schema.assets)
+        .set({ ...update, updatedAt: new Date() })
+        .where(and(eq(schema.assets.id, asset.id), eq(schema.assets.status, "uploading")))
+        .returning();
+      if (updated) {
+        await enqueueWebhookEvent(tx, {
+          orgId: updated.orgId,
+          type: updated.status === "ready" ? "asset.ready" : "asset.rejected",
+          data: assetEventData(updated),
+        });
+      }
+      return updated;
+    });
+    if (row) ctx.services.webhooks.kick();
     if (!row)
       return toAssetView(
         storage,
@@ -182,3 +194,18 @@ export const assetsRouter = router({
     return view;
   }),
 });
+
+/** An asset event's `data` for webhooks: ids and plain values, no expiring URLs. */
+function assetEventData(row: typeof schema.assets.$inferSelect): Record<string, unknown> {
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    status: row.status,
+    filename: row.filename,
+    mediaType: row.mediaType,
+    width: row.width,
+    height: row.height,
+    bytes: row.bytes,
+    rejection: row.status === "rejected" ? { code: row.rejectionCode, message: row.rejectionMessage } : null,
+  };
+}

@@ -1,6 +1,7 @@
-import { and, desc, eq, isNull, schema, sql } from "@atelier/db";
+import { and, asc, type Database, eq, inArray, schema, sql } from "@atelier/db";
 import { AppError, createApiKeyInput, revokeApiKeyInput, signInInput, signUpInput } from "@atelier/shared";
-import { generateApiKey } from "../auth/apiKeys.ts";
+import { authorize, resolveOrg } from "../access.ts";
+import { createOrgApiKey, listOrgApiKeys, revokeOrgApiKey } from "../auth/orgApiKeys.ts";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
 import { decoyHash, hashPassword, verifyPassword } from "../auth/password.ts";
 import { createSession, generateToken, invalidateSession } from "../auth/sessions.ts";
@@ -98,54 +99,72 @@ export const authRouter = router({
 
   me: publicProcedure.query(({ ctx }) => ({ user: ctx.principal?.user ?? null })),
 
+  /**
+   * The calls from before keys belonged to organizations, kept so older SDKs and scripts work:
+   * `createApiKey` makes a key of `orgId` (or of the first organization the caller administers),
+   * `listApiKeys` lists the keys the caller made, `revokeApiKey` revokes one by id. `apiKeys.*` is the API.
+   */
   createApiKey: userProcedure
     .meta({ scope: "admin" })
     .input(createApiKeyInput)
     .mutation(async ({ ctx, input }) => {
-      if (ctx.principal.kind === "apiKey")
-        throw new AppError("FORBIDDEN", "Create API keys from a signed-in session.");
-      const { key, prefix, keyHash } = generateApiKey();
-      const [row] = await ctx.services.db
-        .insert(schema.apiKeys)
-        .values({ userId: ctx.principal.user.id, name: input.name, prefix, keyHash, scopes: input.scopes })
-        .returning({ id: schema.apiKeys.id, createdAt: schema.apiKeys.createdAt });
-      return { id: row!.id, name: input.name, prefix, scopes: input.scopes, key };
+      const { db } = ctx.services;
+      const orgId = input.orgId ?? (await firstAdministeredOrg(db, ctx.principal.user.id));
+      authorize(await resolveOrg(db, ctx.principal, orgId), "admin");
+      return createOrgApiKey(db, ctx.principal, { ...input, orgId });
     }),
 
   // Key ids are what revokeApiKey takes: listing them is administering the account.
   listApiKeys: userProcedure.meta({ scope: "admin" }).query(async ({ ctx }) => {
-    const rows = await ctx.services.db
-      .select()
-      .from(schema.apiKeys)
-      .where(and(eq(schema.apiKeys.userId, ctx.principal.user.id), isNull(schema.apiKeys.revokedAt)))
-      .orderBy(desc(schema.apiKeys.createdAt));
-    return rows.map((k) => ({
-      id: k.id,
-      name: k.name,
-      prefix: k.prefix,
-      scopes: k.scopes,
-      createdAt: k.createdAt.toISOString(),
-      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-    }));
+    const { principal } = ctx;
+    const orgIds =
+      principal.kind === "apiKey"
+        ? [principal.orgId]
+        : (
+            await ctx.services.db
+              .select({ orgId: schema.memberships.orgId })
+              .from(schema.memberships)
+              .where(eq(schema.memberships.userId, principal.user.id))
+          ).map((m) => m.orgId);
+    const keys = await listOrgApiKeys(ctx.services.db, orgIds);
+    return keys.filter((k) => k.createdBy.id === principal.user.id);
   }),
 
   revokeApiKey: userProcedure
     .meta({ scope: "admin" })
     .input(revokeApiKeyInput)
     .mutation(async ({ ctx, input }) => {
-      const [row] = await ctx.services.db
-        .update(schema.apiKeys)
-        .set({ revokedAt: new Date() })
-        .where(
-          and(
-            eq(schema.apiKeys.id, input.apiKeyId),
-            eq(schema.apiKeys.userId, ctx.principal.user.id),
-            isNull(schema.apiKeys.revokedAt),
-          ),
-        )
-        .returning({ id: schema.apiKeys.id });
-      if (!row) throw new AppError("NOT_FOUND", "No active API key of yours with that id.");
-      await ctx.services.access.announce({ kind: "apiKey.revoked", apiKeyId: row.id });
+      const { db } = ctx.services;
+      const [key] = await db
+        .select({ orgId: schema.apiKeys.orgId, userId: schema.apiKeys.userId })
+        .from(schema.apiKeys)
+        .where(eq(schema.apiKeys.id, input.apiKeyId));
+      const gone = new AppError("NOT_FOUND", "No active API key of yours with that id.");
+      if (!key) throw gone;
+      // Its maker, or an admin of its organization; anyone else learns nothing about the id.
+      const access = await resolveOrg(db, ctx.principal, key.orgId).catch(() => null);
+      if (!access) throw gone;
+      if (key.userId !== ctx.principal.user.id) authorize(access, "admin");
+      const apiKeyId = await revokeOrgApiKey(db, key.orgId, input.apiKeyId).catch(() => {
+        throw gone;
+      });
+      await ctx.services.access.announce({ kind: "apiKey.revoked", apiKeyId });
       return { ok: true };
     }),
 });
+
+/** The organization a key made without `orgId` goes to: the earliest joined that the caller administers. */
+async function firstAdministeredOrg(db: Database, userId: string): Promise<string> {
+  const [row] = await db
+    .select({ orgId: schema.memberships.orgId })
+    .from(schema.memberships)
+    .where(and(eq(schema.memberships.userId, userId), inArray(schema.memberships.role, ["owner", "admin"])))
+    .orderBy(asc(schema.memberships.createdAt))
+    .limit(1);
+  if (!row)
+    throw new AppError(
+      "FORBIDDEN",
+      "API keys belong to an organization you administer; create an organization first.",
+    );
+  return row.orgId;
+}

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, prepared, schema, sql } from "@atelier/db";
-import { balanceOf, loadJobView, type SubmitJobInput, toJobViews } from "@atelier/jobs";
+import { balanceOf, checkWebhookUrl, loadJobView, type SubmitJobInput, toJobViews } from "@atelier/jobs";
 import { type AssetFormat, presetSpec } from "@atelier/pipeline";
 import { AppError, createJobInput, listJobsInput, outputIdInput, type PriorityClass } from "@atelier/shared";
 import { authorizeDelete, jobProcedure, type ProjectAccess, projectProcedure } from "../access.ts";
@@ -109,8 +109,12 @@ export const jobsRouter = router({
     .input(createJobInput)
     .mutation(async ({ ctx, input }) => {
       await ctx.services.rates.orgSubmits.consume(ctx.access.orgId);
+      if (input.webhook) await checkWebhookUrl(input.webhook, ctx.services.config.webhooks);
       const submission = await submissionOf(ctx.services, ctx.access, ctx.principal.user.id, input);
-      const { view } = await ctx.services.lifecycle.submit(submission);
+      const { view } = await ctx.services.lifecycle.submit({
+        ...submission,
+        webhook: input.webhook ? { url: input.webhook, events: input.webhookEvents } : undefined,
+      });
       return view;
     }),
 

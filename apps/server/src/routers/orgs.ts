@@ -31,6 +31,11 @@ export const orgsRouter = router({
     .meta({ scope: "write" })
     .input(createOrgInput)
     .mutation(async ({ ctx, input }) => {
+      if (ctx.principal.kind === "apiKey")
+        throw new AppError(
+          "FORBIDDEN",
+          "An API key belongs to one organization; create organizations from a signed-in session.",
+        );
       return ctx.services.db.transaction(async (tx) => {
         const [org] = await tx
           .insert(schema.organizations)
@@ -48,14 +53,20 @@ export const orgsRouter = router({
       .select({ org: schema.organizations, role: schema.memberships.role })
       .from(schema.memberships)
       .innerJoin(schema.organizations, eq(schema.organizations.id, schema.memberships.orgId))
-      .where(eq(schema.memberships.userId, ctx.principal.user.id))
+      .where(
+        and(
+          eq(schema.memberships.userId, ctx.principal.user.id),
+          // A key sees its own organization only.
+          ...(ctx.principal.kind === "apiKey" ? [eq(schema.memberships.orgId, ctx.principal.orgId)] : []),
+        ),
+      )
       .orderBy(asc(schema.organizations.name));
     return rows.map(({ org, role }) => ({
       id: org.id,
       name: org.name,
       slug: org.slug,
       plan: org.plan,
-      role,
+      role: ctx.principal.kind === "apiKey" && role === "owner" ? ("admin" as const) : role,
     }));
   }),
 
@@ -187,6 +198,14 @@ export const orgsRouter = router({
     .input(myEventsInput)
     .subscription(async function* ({ ctx, input, signal }) {
       if (!ctx.credential) return;
+      // A person's memberships in every organization: not what a key of one organization may read.
+      if (ctx.principal.kind === "apiKey")
+        throw toTrpcError(
+          new AppError(
+            "FORBIDDEN",
+            "An API key has no personal event stream; subscribe to a project's events.",
+          ),
+        );
       // Ends with UNAUTHORIZED within a second of a sign-out or a revoked key.
       const lease = ctx.services.access.watch.lease(
         { credential: ctx.credential, principal: ctx.principal },

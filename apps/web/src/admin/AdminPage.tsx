@@ -4,6 +4,7 @@ import { Link } from "../router/Link.tsx";
 import { type AdminSection, adminSections, pathOf } from "../router/routes.ts";
 import { useOrgs } from "../session/OrgsContext.tsx";
 import { useSession } from "../session/SessionContext.tsx";
+import { ApiKeysAdmin } from "./ApiKeysAdmin.tsx";
 import { DeadLettersAdmin } from "./DeadLettersAdmin.tsx";
 import { FormatsAdmin } from "./FormatsAdmin.tsx";
 import { NodesAdmin } from "./NodesAdmin.tsx";
@@ -11,6 +12,7 @@ import { OrgJobsAdmin, QueuesAdmin } from "./QueuesAdmin.tsx";
 import { ReviewAdmin } from "./ReviewAdmin.tsx";
 import { RulesAdmin } from "./RulesAdmin.tsx";
 import { TextStylesAdmin } from "./TextStylesAdmin.tsx";
+import { WebhooksAdmin } from "./WebhooksAdmin.tsx";
 import "./admin.css";
 
 export const sectionLabels: Record<AdminSection, string> = {
@@ -21,6 +23,8 @@ export const sectionLabels: Record<AdminSection, string> = {
   nodes: "Nodes",
   queues: "Queues",
   "dead-letters": "Dead letters",
+  "api-keys": "API keys",
+  webhooks: "Webhooks",
 };
 
 /** An organization's admin pages: its own settings, and the installation's engine room. */
@@ -87,6 +91,8 @@ export function AdminPage({ orgId, section }: { orgId: string; section: AdminSec
           {section === "queues" &&
             (operator ? <QueuesAdmin orgId={orgId} /> : <OrgJobsAdmin orgId={orgId} />)}
           {section === "dead-letters" && <DeadLettersAdmin orgId={orgId} />}
+          {section === "api-keys" && <ApiKeysAdmin orgId={orgId} />}
+          {section === "webhooks" && <WebhooksAdmin orgId={orgId} />}
         </div>
       </div>
     </>

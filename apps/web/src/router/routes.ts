@@ -20,6 +20,8 @@ export const adminSections = [
   "nodes",
   "queues",
   "dead-letters",
+  "api-keys",
+  "webhooks",
 ] as const;
 export type AdminSection = (typeof adminSections)[number];
 

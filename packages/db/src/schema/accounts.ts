@@ -78,11 +78,19 @@ export const memberships = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("memberships_user_idx").on(t.userId)],
 );
 
-/** Keys for the SDK and CLI; only sha256(secret) is stored, `prefix` lets people recognise a key. */
+/**
+ * Keys for the SDK and CLI, owned by one organization: they reach nothing outside it. Only
+ * sha256(secret) is stored, `prefix` lets people recognise a key. `userId` is the admin who made
+ * it: a key acts with at most that person's current role there (and never as owner), so it stops
+ * when they leave the organization.
+ */
 export const apiKeys = pgTable(
   "api_keys",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -91,8 +99,10 @@ export const apiKeys = pgTable(
     keyHash: text("key_hash").notNull().unique(),
     scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
+    /** Refused from this moment on (null: never expires). */
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
-  (t) => [index("api_keys_user_idx").on(t.userId)],
+  (t) => [index("api_keys_user_idx").on(t.userId), index("api_keys_org_idx").on(t.orgId)],
 );

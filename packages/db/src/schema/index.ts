@@ -32,3 +32,4 @@ export {
   processedEvents,
   subscriptions,
 } from "./billing.ts";
+export { jobWebhookSecrets, webhookAttempts, webhookDeliveries, webhookEndpoints } from "./webhooks.ts";

@@ -60,6 +60,10 @@ export const jobs = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     /** Deleted by a person: hidden at once, undoable until its files are cleaned up. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    /** The job's own webhook (as on Replicate), signed with the organization's job-webhook secret. */
+    webhookUrl: text("webhook_url"),
+    /** Which of the job's events go to `webhookUrl`; null for every one. */
+    webhookEvents: text("webhook_events").array(),
   },
   (t) => [
     index("jobs_project_idx").on(t.projectId, t.createdAt),

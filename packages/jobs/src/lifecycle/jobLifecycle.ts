@@ -44,6 +44,10 @@ import {
   settleJob,
 } from "../billing/creditLedger.ts";
 import { checkSubmission, prepareSubmission, priceSubmission, type SubmitJobInput } from "./submission.ts";
+import { enqueueWebhookEvent } from "../webhooks/enqueue.ts";
+import { jobEventData } from "../webhooks/payloads.ts";
+import type { JobOutputRow } from "../jobRow.ts";
+import type { WebhookEventType } from "@atelier/shared";
 
 export interface JobLifecycleOptions {
   db: Database;
@@ -65,6 +69,11 @@ export interface JobLifecycleOptions {
   pipelineEnv?: PipelineEnv;
   /** `credits` refuses jobs the organization cannot pay for; `off` (default) only meters them. */
   billing?: BillingMode;
+  /**
+   * Outgoing webhooks: every end of a job (succeeded, failed, cancelled) writes its deliveries in the
+   * transaction that ends it; `written` wakes this process's dispatcher (others find them when they poll).
+   */
+  webhooks?: { retryWindowMs?: number; written?: () => void };
 }
 
 const { jobs, jobSteps, jobAttempts, jobOutputs, outbox } = schema;
@@ -144,12 +153,14 @@ export class JobLifecycle {
       with slot as (${slot}),
       job as (
         insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
-                          input_revisions, attempt, max_attempts, created_at, updated_at, credits_reserved)
+                          input_revisions, attempt, max_attempts, created_at, updated_at, credits_reserved,
+                          webhook_url, webhook_events)
         select ${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
                ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[],
                ${JSON.stringify(job.inputRevisions)}::jsonb, 1,
                ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()},
-               ${price.credits}
+               ${price.credits},
+               ${job.webhookUrl}, ${job.webhookEvents ? `{${job.webhookEvents.join(",")}}` : null}::text[]
         from slot
         returning id
       ),
@@ -232,11 +243,15 @@ export class JobLifecycle {
         .set({ status: "cancelled", finishedAt: now, updatedAt: now })
         .where(and(eq(jobs.id, jobId), inArray(jobs.status, LIVE)))
         .returning();
-      if (row) await settleJob(tx, jobId, { kind: "release" }, "job cancelled");
+      if (row) {
+        await settleJob(tx, jobId, { kind: "release" }, "job cancelled");
+        await this.enqueueJobWebhooks(tx, "job.cancelled", row);
+      }
       return row;
     });
     if (!job) return null;
     this.balances.changed(job.orgId);
+    this.options.webhooks?.written?.();
     await this.emit(job.projectId, { type: "job.cancelled", jobId });
     await this.options.bus.publishControl(jobId, { type: "cancel" });
     return job;
@@ -462,7 +477,7 @@ export class JobLifecycle {
         .update(jobs)
         .set({ status: "succeeded", progress: 1, error: null, finishedAt: now, updatedAt: now })
         .where(current(job.id, run.attempt, ["running"]))
-        .returning({ id: jobs.id });
+        .returning();
       if (!done) return null;
       await endAttempt(tx, job.id, run.attempt, null);
       const outputPixels = outputs.reduce(
@@ -471,35 +486,38 @@ export class JobLifecycle {
       );
       const used = capturedCredits(job.spec, job.creditsReserved, outputPixels);
       await settleJob(tx, job.id, { kind: "capture", used }, "job succeeded");
-      if (outputs.length === 0) return [];
-      return tx
-        .insert(jobOutputs)
-        .values(
-          outputs.map((o) => ({
-            jobId: job.id,
-            orgId: job.orgId,
-            name: o.name,
-            fileName: o.fileName,
-            storageKey: o.storageKey,
-            thumbnailKey: o.thumbnailKey,
-            mediaType: o.artifact.mediaType,
-            width: o.artifact.width ?? null,
-            height: o.artifact.height ?? null,
-            bytes: o.artifact.data.length,
-            meta: o.artifact.meta ?? null,
-            moderation: o.moderation.moderation,
-            reviewStatus: o.moderation.reviewStatus,
-          })),
-        )
-        .returning();
+      const stored = outputs.length === 0 ? [] : await insertOutputs(tx, job, outputs);
+      await this.enqueueJobWebhooks(tx, "job.succeeded", done, stored);
+      return stored;
     });
     await this.options.bus.ack(run.delivery);
     if (!rows) return false;
     this.balances.changed(job.orgId);
+    this.options.webhooks?.written?.();
     const views = await Promise.all(rows.map((row) => toOutputView(this.options.storage, row)));
     run.events.send({ type: "job.succeeded", jobId: job.id, outputs: views });
     await run.events.flush();
     return true;
+  }
+
+  /** Writes the deliveries of a job's end, in the transaction that ends it. */
+  private async enqueueJobWebhooks(
+    tx: Executor,
+    type: WebhookEventType,
+    job: JobRow,
+    outputs: readonly JobOutputRow[] = [],
+  ): Promise<void> {
+    await enqueueWebhookEvent(
+      tx,
+      {
+        orgId: job.orgId,
+        type,
+        jobId: job.id,
+        data: jobEventData(job, outputs),
+        jobWebhook: { url: job.webhookUrl, events: job.webhookEvents },
+      },
+      this.options.webhooks?.retryWindowMs,
+    );
   }
 
   /**
@@ -535,11 +553,15 @@ export class JobLifecycle {
             : { status: "failed", error: failure, finishedAt: now, updatedAt: now },
         )
         .where(current(run.jobId, run.attempt, ["running"]))
-        .returning({ id: jobs.id });
+        .returning();
       await endAttempt(tx, run.jobId, run.attempt, { ...failure, ...detailsOf(error) });
-      if (updated && !retry) await settleJob(tx, run.jobId, { kind: "release" }, "job failed");
+      if (updated && !retry) {
+        await settleJob(tx, run.jobId, { kind: "release" }, "job failed");
+        await this.enqueueJobWebhooks(tx, "job.failed", updated);
+      }
       return updated !== undefined;
     });
+    if (moved && !retry) this.options.webhooks?.written?.();
     if (!moved) {
       await bus.ack(run.delivery);
     } else if (retry) {
@@ -661,6 +683,29 @@ function lostNode(from: string | null, to: string): Failure {
 
 function detailsOf(error: AppError): { details?: unknown } {
   return Object.keys(error.details).length > 0 ? { details: error.details } : {};
+}
+
+function insertOutputs(tx: Executor, job: JobRow, outputs: StoredOutput[]): Promise<JobOutputRow[]> {
+  return tx
+    .insert(jobOutputs)
+    .values(
+      outputs.map((o) => ({
+        jobId: job.id,
+        orgId: job.orgId,
+        name: o.name,
+        fileName: o.fileName,
+        storageKey: o.storageKey,
+        thumbnailKey: o.thumbnailKey,
+        mediaType: o.artifact.mediaType,
+        width: o.artifact.width ?? null,
+        height: o.artifact.height ?? null,
+        bytes: o.artifact.data.length,
+        meta: o.artifact.meta ?? null,
+        moderation: o.moderation.moderation,
+        reviewStatus: o.moderation.reviewStatus,
+      })),
+    )
+    .returning();
 }
 
 async function endAttempt(db: Executor, jobId: string, attempt: number, error: Failure | null) {

@@ -54,6 +54,8 @@ export interface SubmitJobInput {
   liveJobsLimit?: { source: "plan"; planName: string } | { source: "installation" };
   /** The job's price (priceJob), kept in its spec and reserved with it. Computed by the lifecycle when absent. */
   price?: JobPrice;
+  /** The job's own webhook URL (checked by the caller: no private addresses) and the events it gets. */
+  webhook?: { url: string; events?: readonly string[] };
 }
 
 export interface StepRow {
@@ -152,6 +154,8 @@ export function prepareSubmission(
     finishedAt: null,
     updatedAt: now,
     deletedAt: null,
+    webhookUrl: input.webhook?.url ?? null,
+    webhookEvents: input.webhook?.events ? [...input.webhook.events] : null,
   };
   return { job, steps, planned };
 }
