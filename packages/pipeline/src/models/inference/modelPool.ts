@@ -168,6 +168,8 @@ export class ModelPool {
    */
   private closeWorker(worker: PoolWorker): Promise<void> {
     worker.closing = true;
+    // Idle workers are unref'd; a closing one must hold the process until it has ended.
+    worker.thread.ref();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.config.log.warn(
@@ -177,7 +179,6 @@ export class ModelPool {
         worker.thread.unref();
         resolve();
       }, CLOSE_TIMEOUT_MS);
-      timer.unref();
       worker.thread.once("exit", () => {
         clearTimeout(timer);
         resolve();
@@ -270,7 +271,7 @@ export class ModelPool {
               inputNames: message.inputNames,
               outputNames: message.outputNames,
             };
-            thread.unref();
+            if (!worker.closing) thread.unref();
             resolve(this.info);
             this.pump();
             return;
