@@ -7,6 +7,11 @@ export interface InferenceSettings {
   memoryMb?: number;
   /** Most workers (sessions) one model gets. */
   workersPerModel?: number;
+  /**
+   * Nice value of the inference threads (0 normal .. 19 lowest), default 10: a node's main thread
+   * (heartbeats, lease renewals) runs first under contention. The CLI, with no leases to keep, uses 0.
+   */
+  nice?: number;
 }
 
 const MIB = 2 ** 20;

@@ -23,6 +23,8 @@ export interface ModelPoolConfig {
   maxWorkers: number;
   /** RAM one worker holds, counted against the budget. */
   workerMemoryMb: number;
+  /** Nice value of the worker's threads; INFERENCE_NICE when omitted. */
+  nice?: number;
   budget: InferenceBudget;
   log: Logger;
 }
@@ -64,7 +66,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * Inference threads run at nice 10: under CPU contention the kernel weighs them about a tenth of the
  * main thread, so heartbeats and lease renewals are not starved by a model using every core.
  */
-const INFERENCE_NICE = 10;
+export const INFERENCE_NICE = 10;
 
 function toAppError(error: SerializedError): AppError {
   const code: ErrorCode = error.code in ErrorCode ? (error.code as ErrorCode) : "INTERNAL";
@@ -239,7 +241,7 @@ export class ModelPool {
       providers: config.providers,
       lean: config.lean,
       threads: config.threads,
-      nice: INFERENCE_NICE,
+      nice: config.nice ?? INFERENCE_NICE,
     };
     const thread = new Worker(workerEntry, {
       workerData: data,
