@@ -8,8 +8,9 @@ export interface InferenceSettings {
   /** Most workers (sessions) one model gets. */
   workersPerModel?: number;
   /**
-   * Nice value of the inference threads (0 normal .. 19 lowest), default 10: a node's main thread
-   * (heartbeats, lease renewals) runs first under contention. The CLI, with no leases to keep, uses 0.
+   * Nice value of the inference threads (0 normal .. 19 lowest), default 0. 10 makes a node's main
+   * thread (heartbeats, lease renewals) run first under contention, at the price of slow models when
+   * other processes keep the machine busy.
    */
   nice?: number;
 }

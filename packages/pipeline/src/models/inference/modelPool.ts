@@ -63,10 +63,11 @@ interface PoolWorker {
 
 const CLOSE_TIMEOUT_MS = 10_000;
 /**
- * Inference threads run at nice 10: under CPU contention the kernel weighs them about a tenth of the
- * main thread, so heartbeats and lease renewals are not starved by a model using every core.
+ * Inference threads run at normal priority by default. Nice 10 (`env.inference.nice`) lets the main
+ * thread win every contest for a core, but on a machine busy with other processes it starved the
+ * model: one ISNet pass took 125 s instead of 23 s at load 60 on two cores.
  */
-export const INFERENCE_NICE = 10;
+export const INFERENCE_NICE = 0;
 
 function toAppError(error: SerializedError): AppError {
   const code: ErrorCode = error.code in ErrorCode ? (error.code as ErrorCode) : "INTERNAL";
