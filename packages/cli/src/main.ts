@@ -64,7 +64,8 @@ export async function main(
     for (const { from, to } of cliEnv.renamed)
       io.stderr.write(`atelier: ${from} is not read any more; set ${to} instead.\n`);
     // One process, a few images: model sessions give their memory back after each run.
-    env = { ...cliEnv.pipeline, leanMemory: true };
+    // No leases or sockets to keep: inference threads always get their normal share of the CPU.
+    env = { ...cliEnv.pipeline, leanMemory: true, inference: { ...cliEnv.pipeline.inference, nice: 0 } };
   } catch (err) {
     return fail(toAppError(err).message);
   }

@@ -102,6 +102,7 @@ async function openPool(spec: ModelSpec, env: ModelEnv, engine: InferenceEngine)
     threads: threadsPerWorker(workersPerModel),
     maxWorkers: workersPerModel,
     workerMemoryMb: workerMemoryMb(spec),
+    nice: env.inference?.nice,
     budget,
     log,
   });

@@ -7,6 +7,12 @@ export interface InferenceSettings {
   memoryMb?: number;
   /** Most workers (sessions) one model gets. */
   workersPerModel?: number;
+  /**
+   * Nice value of the inference threads (0 normal .. 19 lowest), default 0. 10 makes a node's main
+   * thread (heartbeats, lease renewals) run first under contention, at the price of slow models when
+   * other processes keep the machine busy.
+   */
+  nice?: number;
 }
 
 const MIB = 2 ** 20;

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -114,6 +115,31 @@ describe("the inference worker pool", () => {
     }
     const ok = await model.run({ x: float32Tensor(line(0), DIMS) });
     expect(ok[model.outputNames[0]!]!.dims).toEqual([1, 2]);
+  });
+
+  it("lets a process that releases its models end normally, after the release", async () => {
+    const { env, name } = clsEnv();
+    const script = `
+      const { getModel, releaseSessions } = await import(${JSON.stringify(new URL("../sessionPool.ts", import.meta.url).href)});
+      const { float32Tensor } = await import(${JSON.stringify(new URL("./tensorData.ts", import.meta.url).href)});
+      const env = ${JSON.stringify(env)};
+      const model = await getModel(${JSON.stringify(name)}, env);
+      await model.run({ x: float32Tensor(new Float32Array(${3 * 48 * 192}), ${JSON.stringify(DIMS)}) });
+      await releaseSessions();
+      console.log("released");
+    `;
+    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      child.on("exit", (exitCode) => resolve({ stdout: out, code: exitCode }));
+    });
+    expect(stdout.trim()).toBe("released");
+    expect(code).toBe(0);
   });
 
   it("ends every worker on release, after the run in flight", async () => {

@@ -23,6 +23,8 @@ export interface ModelPoolConfig {
   maxWorkers: number;
   /** RAM one worker holds, counted against the budget. */
   workerMemoryMb: number;
+  /** Nice value of the worker's threads; INFERENCE_NICE when omitted. */
+  nice?: number;
   budget: InferenceBudget;
   log: Logger;
 }
@@ -61,10 +63,11 @@ interface PoolWorker {
 
 const CLOSE_TIMEOUT_MS = 10_000;
 /**
- * Inference threads run at nice 10: under CPU contention the kernel weighs them about a tenth of the
- * main thread, so heartbeats and lease renewals are not starved by a model using every core.
+ * Inference threads run at normal priority by default. Nice 10 (`env.inference.nice`) lets the main
+ * thread win every contest for a core, but on a machine busy with other processes it starved the
+ * model: one ISNet pass took 125 s instead of 23 s at load 60 on two cores.
  */
-const INFERENCE_NICE = 10;
+export const INFERENCE_NICE = 0;
 
 function toAppError(error: SerializedError): AppError {
   const code: ErrorCode = error.code in ErrorCode ? (error.code as ErrorCode) : "INTERNAL";
@@ -168,6 +171,8 @@ export class ModelPool {
    */
   private closeWorker(worker: PoolWorker): Promise<void> {
     worker.closing = true;
+    // Idle workers are unref'd; a closing one must hold the process until it has ended.
+    worker.thread.ref();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.config.log.warn(
@@ -177,7 +182,6 @@ export class ModelPool {
         worker.thread.unref();
         resolve();
       }, CLOSE_TIMEOUT_MS);
-      timer.unref();
       worker.thread.once("exit", () => {
         clearTimeout(timer);
         resolve();
@@ -238,7 +242,7 @@ export class ModelPool {
       providers: config.providers,
       lean: config.lean,
       threads: config.threads,
-      nice: INFERENCE_NICE,
+      nice: config.nice ?? INFERENCE_NICE,
     };
     const thread = new Worker(workerEntry, {
       workerData: data,
@@ -270,7 +274,7 @@ export class ModelPool {
               inputNames: message.inputNames,
               outputNames: message.outputNames,
             };
-            thread.unref();
+            if (!worker.closing) thread.unref();
             resolve(this.info);
             this.pump();
             return;
