@@ -2,7 +2,9 @@ import { and, desc, eq, isNotNull, isNull, schema } from "@atelier/db";
 import { moderateImage, moderationThresholdPercent } from "@atelier/jobs";
 import {
   AppError,
+  assetViewSchema,
   createUploadInput,
+  createUploadOutput,
   DELETE_UNDO_MS,
   exportAssetInput,
   uploadContentTypes,
@@ -25,7 +27,10 @@ export const assetsRouter = router({
     return Promise.all(rows.map((row) => toAssetView(ctx.services.storage, row)));
   }),
 
-  get: assetProcedure().query(({ ctx }) => toAssetView(ctx.services.storage, ctx.access.asset)),
+  get: assetProcedure()
+    .meta({ openapi: { method: "GET", path: "/assets/{assetId}", tags: ["assets"], summary: "An asset" } })
+    .output(assetViewSchema)
+    .query(({ ctx }) => toAssetView(ctx.services.storage, ctx.access.asset)),
 
   /**
    * Deletes an asset (a rejected upload too): gone from the project at once for everyone, back with
@@ -69,7 +74,18 @@ export const assetsRouter = router({
 
   /** Step one of an upload: a signed URL the client PUTs exactly the declared bytes to. */
   createUpload: projectProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/projects/{projectId}/uploads",
+        tags: ["assets"],
+        summary: "Start an upload: a new asset and a signed URL to PUT its bytes to",
+        description:
+          "PUT exactly `bytes` bytes to `upload.url` with `upload.headers`, then POST /assets/{assetId}/complete.",
+      },
+    })
     .input(createUploadInput)
+    .output(createUploadOutput)
     .mutation(async ({ ctx, input }) => {
       const { db, storage, config, bus } = ctx.services;
       if (input.bytes === 0) throw new AppError("EMPTY_FILE", `${input.filename} is empty (0 bytes).`);
@@ -116,68 +132,78 @@ export const assetsRouter = router({
     }),
 
   /** Step two: the server checks the stored bytes; the asset becomes ready, or rejected with a code. */
-  completeUpload: assetProcedure("member").mutation(async ({ ctx }) => {
-    const { db, storage, config, bus, pipelineEnv, log } = ctx.services;
-    const asset = ctx.access.asset;
-    if (asset.status !== "uploading") return toAssetView(storage, asset);
-    const stored = await storage.head(asset.storageKey);
-    if (!stored) {
-      throw new AppError(
-        "VALIDATION_ERROR",
-        "No bytes were received for this upload yet; PUT the file to its upload URL first.",
-      );
-    }
-    let update: Partial<typeof schema.assets.$inferInsert>;
-    try {
-      if (stored.bytes > asset.declaredBytes) {
+  completeUpload: assetProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/assets/{assetId}/complete",
+        tags: ["assets"],
+        summary: "Finish an upload: the server checks the bytes; the asset is ready or rejected with a code",
+      },
+    })
+    .output(assetViewSchema)
+    .mutation(async ({ ctx }) => {
+      const { db, storage, config, bus, pipelineEnv, log } = ctx.services;
+      const asset = ctx.access.asset;
+      if (asset.status !== "uploading") return toAssetView(storage, asset);
+      const stored = await storage.head(asset.storageKey);
+      if (!stored) {
         throw new AppError(
-          "FILE_TOO_LARGE",
-          `The upload has ${stored.bytes} bytes but ${asset.declaredBytes} were declared; upload the file again.`,
+          "VALIDATION_ERROR",
+          "No bytes were received for this upload yet; PUT the file to its upload URL first.",
         );
       }
-      const bytes = await storage.get(asset.storageKey, { maxBytes: config.maxUploadBytes });
-      const image = await inspectUpload(bytes, { maxPixels: config.maxInputPixels });
-      const keys = assetKeys(asset.orgId, asset.id);
-      await storage.put(keys.display, image.display, "image/webp");
-      await storage.put(keys.thumbnail, image.thumbnail, "image/webp");
-      await storage.put(keys.blurredThumbnail, image.blurredThumbnail, "image/webp");
-      const threshold = await moderationThresholdPercent(db, asset.orgId);
-      const { moderation, reviewStatus } = await moderateImage(image.display, pipelineEnv, threshold, log);
-      const { mediaType, width, height, sha256 } = image;
-      update = {
-        status: "ready",
-        mediaType,
-        width,
-        height,
-        bytes: image.bytes,
-        sha256,
-        moderation,
-        reviewStatus,
-      };
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
-      update = {
-        status: "rejected",
-        rejectionCode: err.code,
-        rejectionMessage: err.message,
-        bytes: stored.bytes,
-      };
-    }
-    const [row] = await db
-      .update(schema.assets)
-      .set({ ...update, updatedAt: new Date() })
-      .where(and(eq(schema.assets.id, asset.id), eq(schema.assets.status, "uploading")))
-      .returning();
-    if (!row)
-      return toAssetView(
-        storage,
-        (await db.select().from(schema.assets).where(eq(schema.assets.id, asset.id)))[0]!,
-      );
-    const view = await toAssetView(storage, row);
-    await bus.appendEvent(asset.projectId, {
-      type: row.status === "ready" ? "asset.ready" : "asset.rejected",
-      asset: view,
-    });
-    return view;
-  }),
+      let update: Partial<typeof schema.assets.$inferInsert>;
+      try {
+        if (stored.bytes > asset.declaredBytes) {
+          throw new AppError(
+            "FILE_TOO_LARGE",
+            `The upload has ${stored.bytes} bytes but ${asset.declaredBytes} were declared; upload the file again.`,
+          );
+        }
+        const bytes = await storage.get(asset.storageKey, { maxBytes: config.maxUploadBytes });
+        const image = await inspectUpload(bytes, { maxPixels: config.maxInputPixels });
+        const keys = assetKeys(asset.orgId, asset.id);
+        await storage.put(keys.display, image.display, "image/webp");
+        await storage.put(keys.thumbnail, image.thumbnail, "image/webp");
+        await storage.put(keys.blurredThumbnail, image.blurredThumbnail, "image/webp");
+        const threshold = await moderationThresholdPercent(db, asset.orgId);
+        const { moderation, reviewStatus } = await moderateImage(image.display, pipelineEnv, threshold, log);
+        const { mediaType, width, height, sha256 } = image;
+        update = {
+          status: "ready",
+          mediaType,
+          width,
+          height,
+          bytes: image.bytes,
+          sha256,
+          moderation,
+          reviewStatus,
+        };
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
+        update = {
+          status: "rejected",
+          rejectionCode: err.code,
+          rejectionMessage: err.message,
+          bytes: stored.bytes,
+        };
+      }
+      const [row] = await db
+        .update(schema.assets)
+        .set({ ...update, updatedAt: new Date() })
+        .where(and(eq(schema.assets.id, asset.id), eq(schema.assets.status, "uploading")))
+        .returning();
+      if (!row)
+        return toAssetView(
+          storage,
+          (await db.select().from(schema.assets).where(eq(schema.assets.id, asset.id)))[0]!,
+        );
+      const view = await toAssetView(storage, row);
+      await bus.appendEvent(asset.projectId, {
+        type: row.status === "ready" ? "asset.ready" : "asset.rejected",
+        asset: view,
+      });
+      return view;
+    }),
 });

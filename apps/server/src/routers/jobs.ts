@@ -1,7 +1,15 @@
 import { and, desc, eq, isNull, prepared, schema, sql } from "@atelier/db";
 import { loadJobView, toJobViews } from "@atelier/jobs";
 import { type AssetFormat, presetSpec } from "@atelier/pipeline";
-import { AppError, createJobInput, listJobsInput, outputIdInput, type PriorityClass } from "@atelier/shared";
+import {
+  AppError,
+  createJobInput,
+  jobViewSchema,
+  listJobsInput,
+  outputIdInput,
+  type PriorityClass,
+} from "@atelier/shared";
+import { z } from "zod";
 import { authorizeDelete, jobProcedure, projectProcedure } from "../access.ts";
 import { router } from "../trpc.ts";
 
@@ -11,7 +19,19 @@ const priorityOfPlan: Record<string, PriorityClass> = { free: "standard", pro: "
 export const jobsRouter = router({
   /** Queues a preset or a spec of steps on ready assets of the project; answers at once with the queued job. */
   create: projectProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/jobs",
+        tags: ["jobs"],
+        summary: "Run a preset or a spec of steps on ready assets",
+        description:
+          "Answers 202 Accepted at once with the queued job and its Location; poll GET /jobs/{jobId} until its status is succeeded, failed or cancelled.",
+        successDescription: "Accepted: the job is queued.",
+      },
+    })
     .input(createJobInput)
+    .output(jobViewSchema)
     .mutation(async ({ ctx, input }) => {
       const { db, lifecycle } = ctx.services;
       const [assets, [org]] = await Promise.all([
@@ -87,12 +107,29 @@ export const jobsRouter = router({
       return view;
     }),
 
-  get: jobProcedure().query(({ ctx }) =>
-    loadJobView(ctx.services.db, ctx.services.storage, ctx.access.job.id),
-  ),
+  get: jobProcedure()
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/jobs/{jobId}",
+        tags: ["jobs"],
+        summary: "A job: its status, steps with progress, and outputs with signed download URLs",
+      },
+    })
+    .output(jobViewSchema)
+    .query(({ ctx }) => loadJobView(ctx.services.db, ctx.services.storage, ctx.access.job.id)),
 
   list: projectProcedure()
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/projects/{projectId}/jobs",
+        tags: ["jobs"],
+        summary: "A project's jobs, newest first",
+      },
+    })
     .input(listJobsInput)
+    .output(z.array(jobViewSchema))
     .query(async ({ ctx, input }) => {
       const rows = await ctx.services.db
         .select()
@@ -103,16 +140,26 @@ export const jobsRouter = router({
       return toJobViews(ctx.services.db, ctx.services.storage, rows);
     }),
 
-  cancel: jobProcedure("member").mutation(async ({ ctx }) => {
-    const { db, storage, lifecycle } = ctx.services;
-    if (!(await lifecycle.cancel(ctx.access.job.id))) {
-      throw new AppError(
-        "CONFLICT",
-        `The job has already ${ctx.access.job.status}; only queued or running jobs can be cancelled.`,
-      );
-    }
-    return loadJobView(db, storage, ctx.access.job.id);
-  }),
+  cancel: jobProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/jobs/{jobId}/cancel",
+        tags: ["jobs"],
+        summary: "Cancel a queued or running job",
+      },
+    })
+    .output(jobViewSchema)
+    .mutation(async ({ ctx }) => {
+      const { db, storage, lifecycle } = ctx.services;
+      if (!(await lifecycle.cancel(ctx.access.job.id))) {
+        throw new AppError(
+          "CONFLICT",
+          `The job has already ${ctx.access.job.status}; only queued or running jobs can be cancelled.`,
+        );
+      }
+      return loadJobView(db, storage, ctx.access.job.id);
+    }),
 
   /**
    * Deletes a job with its outputs: a queued or running job is cancelled first. Back with `restore` for

@@ -5,12 +5,14 @@ import {
   addMemberInput,
   createOrgInput,
   myEventsInput,
+  orgViewSchema,
   type ProjectEventInput,
   removeMemberInput,
   type Role,
   setRoleInput,
   userStreamId,
 } from "@atelier/shared";
+import { z } from "zod";
 import type { Services } from "../services.ts";
 import { type OrgAccess, orgProcedure } from "../access.ts";
 import { durableStream } from "../live/liveStreams.ts";
@@ -43,21 +45,32 @@ export const orgsRouter = router({
       });
     }),
 
-  list: userProcedure.meta({ scope: "read" }).query(async ({ ctx }) => {
-    const rows = await ctx.services.db
-      .select({ org: schema.organizations, role: schema.memberships.role })
-      .from(schema.memberships)
-      .innerJoin(schema.organizations, eq(schema.organizations.id, schema.memberships.orgId))
-      .where(eq(schema.memberships.userId, ctx.principal.user.id))
-      .orderBy(asc(schema.organizations.name));
-    return rows.map(({ org, role }) => ({
-      id: org.id,
-      name: org.name,
-      slug: org.slug,
-      plan: org.plan,
-      role,
-    }));
-  }),
+  list: userProcedure
+    .meta({
+      scope: "read",
+      openapi: {
+        method: "GET",
+        path: "/orgs",
+        tags: ["organizations"],
+        summary: "Your organizations, with your role in each",
+      },
+    })
+    .output(z.array(orgViewSchema))
+    .query(async ({ ctx }) => {
+      const rows = await ctx.services.db
+        .select({ org: schema.organizations, role: schema.memberships.role })
+        .from(schema.memberships)
+        .innerJoin(schema.organizations, eq(schema.organizations.id, schema.memberships.orgId))
+        .where(eq(schema.memberships.userId, ctx.principal.user.id))
+        .orderBy(asc(schema.organizations.name));
+      return rows.map(({ org, role }) => ({
+        id: org.id,
+        name: org.name,
+        slug: org.slug,
+        plan: org.plan,
+        role,
+      }));
+    }),
 
   members: orgProcedure().query(async ({ ctx }) => {
     const rows = await ctx.services.db
