@@ -11,7 +11,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { startAccessControl } from "./auth/accessControl.ts";
-import { credentialOf } from "./auth/authenticate.ts";
+import { credentialOf, WS_PROTOCOL } from "./auth/authenticate.ts";
 import type { Config } from "./env.ts";
 import { isOriginAllowed } from "./http/origin.ts";
 import { clientAddressResolver } from "./http/clientAddress.ts";
@@ -30,6 +30,9 @@ import { createLimits, createSignInThrottle, SIGN_UP_RULE } from "./limits/index
 import { RenditionCache } from "./render/RenditionCache.ts";
 import { LiveFanout } from "./live/LiveFanout.ts";
 import { wireCallEncoder } from "./live/wireCall.ts";
+import { serveApiDocs } from "./rest/apiDocs.ts";
+import { openApiDocument } from "./rest/openApiDocument.ts";
+import { createRestHandler } from "./rest/restHandler.ts";
 import { appRouter } from "./router.ts";
 import { PresenceThrottle } from "./routers/presenceThrottle.ts";
 import type { Services } from "./services.ts";
@@ -192,9 +195,19 @@ export async function createApp(
     maxBodySize: MAX_RPC_BODY_BYTES,
     responseMeta: rpcResponseMeta,
   });
+  const headers = securityHeaders({ storageOrigins: config.s3 ? s3Origins(config.s3) : [] });
+  let document: unknown = null;
+  const rest = {
+    api: createRestHandler({ publicUrl: url, createContext }),
+    // Generated on first request: most servers are never asked for it.
+    document: () => (document ??= openApiDocument(url)),
+    docs: (path: string, res: import("node:http").ServerResponse) =>
+      serveApiDocs(path, res, headers["content-security-policy"]!),
+  };
   server.on(
     "request",
     createRequestHandler({
+      rest,
       trpc: trpcHttp,
       stripeWebhook: stripeWebhookHandler({
         db: database.db,
@@ -208,7 +221,7 @@ export async function createApp(
           : null,
       staticFiles: createStaticHandler(config.webDist),
       healthy: cachedHealth(() => services.db.execute("select 1")),
-      headers: securityHeaders({ storageOrigins: config.s3 ? s3Origins(config.s3) : [] }),
+      headers,
       log,
     }),
   );
@@ -218,6 +231,8 @@ export async function createApp(
     perMessageDeflate: false,
     // ws would accept 100 MiB frames; a bigger frame closes the socket with 1009 before it is buffered.
     maxPayload: MAX_RPC_BODY_BYTES,
+    // A browser SDK offers its key as a second subprotocol: answer with the plain one, never echo the key.
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
   guardFrames(wss, MAX_BATCH_SIZE);
   const wsHandler = applyWSSHandler({

@@ -31,10 +31,27 @@ export interface Context {
  * procedure, in one place. `scope` is what an API key must hold to call it (sessions hold all),
  * checked in `userProcedure` and nowhere else.
  */
-export interface ProcedureMeta {
+export type ProcedureMeta = {
   resource?: "public" | "user" | "operator" | "org" | "project" | "asset" | "job";
   minRole?: Role;
   scope?: ApiKeyScope;
+  /** Also served as REST under /api/v1 (see `rest/`): the shape trpc-to-openapi reads, written out here. */
+  openapi?: RestRoute;
+};
+
+/**
+ * A procedure's REST route (trpc-to-openapi's `OpenApiMeta["openapi"]`, declared structurally so the
+ * router's type, which the SDK bundles, names no server-only package).
+ */
+export interface RestRoute {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  path: `/${string}`;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  /** Needs a credential (an API key as `Authorization: Bearer`); true for every route but public ones. */
+  protect?: boolean;
+  successDescription?: string;
 }
 
 /** The key scope an organization role's work needs: reading, changing, or administering. */

@@ -21,19 +21,27 @@ import { readCliEnv } from "./env.ts";
 import { parseParams } from "./parseParams.ts";
 import { presetList } from "./presetList.ts";
 import { createProgressView, type ProgressView } from "./progressView.ts";
+import { asAppError, listJobs, login, runOnServer, watchJob } from "./serverMode.ts";
 import { writeOutputs } from "./writeOutputs.ts";
 
 const usage = `Usage: atelier run <preset> <files...> --out <dir> [--param key=value ...] [--force]
        atelier presets
+       atelier login --server <url> [--key <api key>]
+       atelier run <preset> <files...> --server [<url>] [--out <dir>] [--param ...] [--force] [--json]
+       atelier jobs [--server <url>] [--project <id>] [--json]
+       atelier watch <job id> [--server <url>] [--out <dir>] [--json]
 
-Runs a preset on local files with no server. Presets: ${[...presets.keys()].join(", ")}
+Runs a preset on local files with no server, or with --server on an Atelier server (log in first; the
+key is kept in $XDG_CONFIG_HOME/atelier/config.json, mode 0600). Presets: ${[...presets.keys()].join(", ")}
 (\`atelier presets\` lists their parameters). Outputs are named <input>.<role>.<ext>; an input is never
-overwritten, an existing file only with --force.
+overwritten, an existing file only with --force. With --server, outputs go beside the inputs unless --out.
 Environment (the server's names): MAX_INPUT_PIXELS, EXECUTION_PROVIDERS, ATELIER_MODELS_DIR,
 REPLICATE_API_TOKEN, REPLICATE_BASE_URL.`;
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
+  /** Where `atelier login` reads a key from when none is given (a pipe, never a prompt). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stderr: NodeJS.WriteStream | (NodeJS.WritableStream & { isTTY?: boolean });
   env: NodeJS.ProcessEnv;
 }
@@ -41,7 +49,7 @@ export interface CliIo {
 /** Exit codes: 0 all done, 1 some input failed, 2 the command itself is wrong. */
 export async function main(
   argv: string[],
-  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
 ): Promise<number> {
   const fail = (message: string, code = 2) => {
     io.stderr.write(`atelier: ${message}\n`);
@@ -49,7 +57,7 @@ export async function main(
   };
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseCommandLine(argv);
+    parsed = parseCommandLine(withBareServerFlag(argv));
   } catch (err) {
     return fail(`${(err as Error).message.split("\n")[0]} (see atelier --help)`);
   }
@@ -73,6 +81,26 @@ export async function main(
     io.stdout.write(`${presetList(describePresets(env, catalogue))}\n`);
     return 0;
   }
+  const server = parsed.values.server;
+  const json = parsed.values.json ?? false;
+  if (command === "login" || command === "jobs" || command === "watch") {
+    try {
+      if (command === "login") return await login(io, server ?? "", parsed.values.key);
+      if (command === "jobs") return await listJobs(io, server ?? "", parsed.values.project, json);
+      const [jobId] = rest;
+      if (!jobId) throw new AppError("VALIDATION_ERROR", "name the job to watch: atelier watch <job id>");
+      return await watchJob(io, {
+        server: server ?? "",
+        jobId,
+        json,
+        outDir: parsed.values.out,
+        force: parsed.values.force ?? false,
+      });
+    } catch (err) {
+      const error = asAppError(err);
+      return fail(error.message, commandLineCodes.has(error.code) ? 2 : 1);
+    }
+  }
   if (command !== "run") return fail(`unknown command "${command}" (see atelier --help)`);
 
   const [presetName, ...files] = rest;
@@ -84,7 +112,27 @@ export async function main(
         {},
       );
     const preset = getPreset(presetName);
-    const spec = presetSpec(presetName, parseParams(parsed.values.param ?? []));
+    const params = parseParams(parsed.values.param ?? []);
+    const spec = presetSpec(presetName, params);
+    if (server !== undefined) {
+      // The server says which steps it can run; names and params are checked here, before any upload.
+      if (files.length === 0) throw new AppError("VALIDATION_ERROR", "give at least one input file", {});
+      for (const file of files) await checkReadable(file);
+      const code = await runOnServer(io, {
+        server,
+        preset: presetName,
+        params,
+        batches: preset.outputs === "combined" ? [files] : files.map((f) => [f]),
+        outDir: parsed.values.out,
+        force: parsed.values.force ?? false,
+        json,
+        projectId: parsed.values.project,
+      }).catch((err: unknown) => {
+        const error = asAppError(err);
+        return fail(error.message, commandLineCodes.has(error.code) ? 2 : 1);
+      });
+      return code;
+    }
     // Bad names and unavailable steps stop here, before any file is read.
     checkPlannedSteps(parsePipelineSpec(spec, catalogue), env);
     if (files.length === 0) throw new AppError("VALIDATION_ERROR", "give at least one input file", {});
@@ -127,7 +175,26 @@ function parseCommandLine(argv: string[]) {
       param: { type: "string", short: "p", multiple: true },
       force: { type: "boolean", short: "f" },
       help: { type: "boolean", short: "h" },
+      /** Run on a server; alone (no URL after it), the one `atelier login` stored. */
+      server: { type: "string" },
+      key: { type: "string" },
+      project: { type: "string" },
+      json: { type: "boolean" },
     },
+  });
+}
+
+/** Codes that mean the command line (or the login it needs) is wrong: exit 2, as for a bad flag. */
+const commandLineCodes: ReadonlySet<string> = new Set(["VALIDATION_ERROR", "CONFIG_ERROR"]);
+
+/** `--server` with no URL after it means the logged-in server: give parseArgs an empty value for it. */
+function withBareServerFlag(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => {
+    if (arg !== "--server") return [arg];
+    const next = argv[i + 1];
+    const hasValue =
+      next !== undefined && !next.startsWith("-") && /^(https?:\/\/|localhost|[\w.-]+:\d+)/i.test(next);
+    return hasValue ? [arg] : ["--server="];
   });
 }
 

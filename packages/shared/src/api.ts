@@ -66,13 +66,15 @@ export interface UserView {
   /** The installation's operator (its first account): sees nodes, queues and dead letters of every organization, edits plans, grants credits. */
   isOperator: boolean;
 }
-export interface OrgView {
-  id: string;
-  name: string;
-  slug: string;
-  plan: string;
-  role: Role;
-}
+export const orgViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  plan: z.string(),
+  /** The caller's role in it. */
+  role: roleSchema,
+});
+export type OrgView = z.infer<typeof orgViewSchema>;
 export const memberViewSchema = z.object({
   userId: z.string(),
   email: z.string(),
@@ -80,12 +82,13 @@ export const memberViewSchema = z.object({
   role: roleSchema,
 });
 export type MemberView = z.infer<typeof memberViewSchema>;
-export interface ProjectView {
-  id: string;
-  orgId: string;
-  name: string;
-  createdAt: string;
-}
+export const projectViewSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+});
+export type ProjectView = z.infer<typeof projectViewSchema>;
 /** Scores per class of the moderation model (NSFWJS), 0..1 each, and the unsafe total it is judged on. */
 export const moderationScoresSchema = z.object({
   drawing: z.number(),
@@ -146,3 +149,12 @@ export const assetViewSchema = z.object({
   createdAt: z.string(),
 });
 export type AssetView = z.infer<typeof assetViewSchema>;
+
+/** Where and how to send an upload's bytes: PUT exactly the declared bytes with these headers (they are signed). */
+export const uploadTargetSchema = z.object({
+  url: z.string(),
+  method: z.literal("PUT"),
+  headers: z.record(z.string(), z.string()),
+});
+/** What `assets.createUpload` answers: the new asset (status "uploading") and where to PUT its bytes. */
+export const createUploadOutput = z.object({ asset: assetViewSchema, upload: uploadTargetSchema });

@@ -30,6 +30,10 @@ export {
   signInInput,
   signUpInput,
   uploadContentTypes,
+  createUploadOutput,
+  orgViewSchema,
+  projectViewSchema,
+  uploadTargetSchema,
 } from "./api.ts";
 export type {
   AssetView,

@@ -23,10 +23,24 @@ export type Credential = { kind: "session"; token: string } | { kind: "apiKey"; 
 
 export const ALL_SCOPES: ReadonlySet<ApiKeyScope> = new Set(["read", "write", "admin"]);
 
+/**
+ * Browsers cannot set headers on a WebSocket upgrade, so the SDK there offers the key as a subprotocol
+ * (`atelier.bearer.<key>`, beside plain `atelier`, which is the one the server answers with).
+ */
+export const WS_PROTOCOL = "atelier";
+const WS_BEARER_PREFIX = `${WS_PROTOCOL}.bearer.`;
+
 /** The credential a request carries; a bearer header wins over the cookie (SDK and CLI calls). */
 export function credentialOf(req: Pick<IncomingMessage, "headers">): Credential | null {
   const bearer = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) return { kind: "apiKey", key: bearer };
+  const offered = req.headers["sec-websocket-protocol"];
+  const protocolKey = offered
+    ?.split(",")
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(WS_BEARER_PREFIX))
+    ?.slice(WS_BEARER_PREFIX.length);
+  if (protocolKey) return { kind: "apiKey", key: protocolKey };
   const token = readCookie(req, SESSION_COOKIE);
   return token ? { kind: "session", token } : null;
 }

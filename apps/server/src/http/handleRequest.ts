@@ -14,6 +14,12 @@ export interface RequestHandlerParts {
   staticFiles: Handler;
   /** POST /webhooks/stripe. */
   stripeWebhook: Handler;
+  /** The REST API (`/api/v1/...`), its OpenAPI document and its reference page. */
+  rest: {
+    api: Handler;
+    document(): unknown;
+    docs(path: string, res: ServerResponse): boolean;
+  };
   /** True while the server can serve: its database answers. */
   healthy(): Promise<boolean>;
   /** Set on every response (security headers). */
@@ -31,26 +37,22 @@ export function createRequestHandler(parts: RequestHandlerParts): Handler {
       if (path === "/healthz") return await health(parts, res);
       if (path === "/webhooks/stripe") return await parts.stripeWebhook(req, res);
       if (path.startsWith("/trpc/")) {
-        const bytes = declaredBodyBytes(req);
-        // tRPC clients always say how long their JSON is; a body streamed without a length is
-        // refused before any of it is read, like one that declares too much.
-        if (bytes === null && req.headers["transfer-encoding"] !== undefined) {
-          const error = new AppError("VALIDATION_ERROR", "Send the request body with a Content-Length.", {
-            maxBytes: MAX_RPC_BODY_BYTES,
-          });
-          return sendRpcError(res, error, "BAD_REQUEST", { closing: true });
-        }
-        if (bytes !== null && bytes > MAX_RPC_BODY_BYTES) {
-          const error = new AppError(
-            "REQUEST_TOO_LARGE",
-            `The request body is ${bytes} bytes; the server accepts at most ${MAX_RPC_BODY_BYTES}.`,
-            { bytes, maxBytes: MAX_RPC_BODY_BYTES },
-          );
-          return sendRpcError(res, error, "PAYLOAD_TOO_LARGE", { closing: true });
-        }
+        const refusal = bodyRefusal(req);
+        if (refusal) return sendRpcError(res, refusal.error, refusal.trpcCode, { closing: true });
         closeConnectionIfBodyUnread(req, res);
         return await parts.trpc(req, res);
       }
+      if (path.startsWith("/api/v1/")) {
+        const refusal = bodyRefusal(req);
+        if (refusal) return sendError(res, refusal.error, { closing: true });
+        closeConnectionIfBodyUnread(req, res);
+        return await parts.rest.api(req, res);
+      }
+      if (path === "/api/openapi.json" && (req.method === "GET" || req.method === "HEAD")) {
+        res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache" });
+        return void res.end(req.method === "HEAD" ? undefined : JSON.stringify(parts.rest.document()));
+      }
+      if (path.startsWith("/api/docs") && req.method === "GET" && parts.rest.docs(path, res)) return;
       if (parts.storage && (await parts.storage(req, res))) return;
       if (req.method === "GET" || req.method === "HEAD") return await parts.staticFiles(req, res);
       sendError(res, new AppError("NOT_FOUND", `Nothing answers ${req.method} ${path}.`), { closing: true });
@@ -60,6 +62,31 @@ export function createRequestHandler(parts: RequestHandlerParts): Handler {
       sendError(res, error, { closing: !req.complete });
     }
   };
+}
+
+/**
+ * A JSON API request whose body is refused before a byte is read: one that declares more than the
+ * limit, or streams without saying how long it is (clients of a JSON API always say).
+ */
+function bodyRefusal(
+  req: IncomingMessage,
+): { error: AppError; trpcCode: "BAD_REQUEST" | "PAYLOAD_TOO_LARGE" } | null {
+  const bytes = declaredBodyBytes(req);
+  if (bytes === null && req.headers["transfer-encoding"] !== undefined) {
+    const error = new AppError("VALIDATION_ERROR", "Send the request body with a Content-Length.", {
+      maxBytes: MAX_RPC_BODY_BYTES,
+    });
+    return { error, trpcCode: "BAD_REQUEST" };
+  }
+  if (bytes !== null && bytes > MAX_RPC_BODY_BYTES) {
+    const error = new AppError(
+      "REQUEST_TOO_LARGE",
+      `The request body is ${bytes} bytes; the server accepts at most ${MAX_RPC_BODY_BYTES}.`,
+      { bytes, maxBytes: MAX_RPC_BODY_BYTES },
+    );
+    return { error, trpcCode: "PAYLOAD_TOO_LARGE" };
+  }
+  return null;
 }
 
 /** Only whether the server can serve: who runs what is the operator's business, not an anonymous caller's. */

@@ -2,7 +2,9 @@ import { and, desc, eq, isNotNull, isNull, schema } from "@atelier/db";
 import { enqueueWebhookEvent, moderateImage, moderationThresholdPercent } from "@atelier/jobs";
 import {
   AppError,
+  assetViewSchema,
   createUploadInput,
+  createUploadOutput,
   DELETE_UNDO_MS,
   exportAssetInput,
   uploadContentTypes,
@@ -25,7 +27,10 @@ export const assetsRouter = router({
     return Promise.all(rows.map((row) => toAssetView(ctx.services.storage, row)));
   }),
 
-  get: assetProcedure().query(({ ctx }) => toAssetView(ctx.services.storage, ctx.access.asset)),
+  get: assetProcedure()
+    .meta({ openapi: { method: "GET", path: "/assets/{assetId}", tags: ["assets"], summary: "An asset" } })
+    .output(assetViewSchema)
+    .query(({ ctx }) => toAssetView(ctx.services.storage, ctx.access.asset)),
 
   /**
    * Deletes an asset (a rejected upload too): gone from the project at once for everyone, back with
@@ -69,7 +74,18 @@ export const assetsRouter = router({
 
   /** Step one of an upload: a signed URL the client PUTs exactly the declared bytes to. */
   createUpload: projectProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/projects/{projectId}/uploads",
+        tags: ["assets"],
+        summary: "Start an upload: a new asset and a signed URL to PUT its bytes to",
+        description:
+          "PUT exactly `bytes` bytes to `upload.url` with `upload.headers`, then POST /assets/{assetId}/complete.",
+      },
+    })
     .input(createUploadInput)
+    .output(createUploadOutput)
     .mutation(async ({ ctx, input }) => {
       const { db, storage, config, bus } = ctx.services;
       await ctx.services.rates.orgUploads.consume(ctx.access.orgId);
@@ -117,7 +133,17 @@ export const assetsRouter = router({
     }),
 
   /** Step two: the server checks the stored bytes; the asset becomes ready, or rejected with a code. */
-  completeUpload: assetProcedure("member").mutation(async ({ ctx }) => {
+  completeUpload: assetProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/assets/{assetId}/complete",
+        tags: ["assets"],
+        summary: "Finish an upload: the server checks the bytes; the asset is ready or rejected with a code",
+      },
+    })
+    .output(assetViewSchema)
+    .mutation(async ({ ctx }) => {
     const { db, storage, config, bus, pipelineEnv, log } = ctx.services;
     const asset = ctx.access.asset;
     if (asset.status !== "uploading") return toAssetView(storage, asset);

@@ -1,10 +1,17 @@
 import { and, desc, eq, isNull, prepared, schema, sql } from "@atelier/db";
 import { balanceOf, checkWebhookUrl, loadJobView, type SubmitJobInput, toJobViews } from "@atelier/jobs";
 import { type AssetFormat, presetSpec } from "@atelier/pipeline";
-import { AppError, createJobInput, listJobsInput, outputIdInput, type PriorityClass } from "@atelier/shared";
+import {
+  AppError,
+  createJobInput,
+  jobViewSchema,
+  listJobsInput,
+  outputIdInput,
+  type PriorityClass,
+} from "@atelier/shared";
 import { authorizeDelete, jobProcedure, type ProjectAccess, projectProcedure } from "../access.ts";
 import type { Services } from "../services.ts";
-import type { z } from "zod";
+import { z } from "zod";
 
 type CreateJobInput = z.infer<typeof createJobInput>;
 import { router } from "../trpc.ts";
@@ -106,7 +113,19 @@ async function submissionOf(
 export const jobsRouter = router({
   /** Queues a preset or a spec of steps on ready assets of the project; answers at once with the queued job. */
   create: projectProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/jobs",
+        tags: ["jobs"],
+        summary: "Run a preset or a spec of steps on ready assets",
+        description:
+          "Answers 202 Accepted at once with the queued job and its Location; poll GET /jobs/{jobId} until its status is succeeded, failed or cancelled.",
+        successDescription: "Accepted: the job is queued.",
+      },
+    })
     .input(createJobInput)
+    .output(jobViewSchema)
     .mutation(async ({ ctx, input }) => {
       await ctx.services.rates.orgSubmits.consume(ctx.access.orgId);
       if (input.webhook) await checkWebhookUrl(input.webhook, ctx.services.config.webhooks);
@@ -134,12 +153,31 @@ export const jobsRouter = router({
       return { ...price, balance, enforced: config.billing === "credits" };
     }),
 
-  get: jobProcedure().query(({ ctx }) =>
+  get: jobProcedure()
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/jobs/{jobId}",
+        tags: ["jobs"],
+        summary: "A job: its status, steps with progress, and outputs with signed download URLs",
+      },
+    })
+    .output(jobViewSchema)
+    .query(({ ctx }) =>
     loadJobView(ctx.services.db, ctx.services.storage, ctx.access.job.id),
   ),
 
   list: projectProcedure()
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/projects/{projectId}/jobs",
+        tags: ["jobs"],
+        summary: "A project's jobs, newest first",
+      },
+    })
     .input(listJobsInput)
+    .output(z.array(jobViewSchema))
     .query(async ({ ctx, input }) => {
       const rows = await ctx.services.db
         .select()
@@ -150,7 +188,17 @@ export const jobsRouter = router({
       return toJobViews(ctx.services.db, ctx.services.storage, rows);
     }),
 
-  cancel: jobProcedure("member").mutation(async ({ ctx }) => {
+  cancel: jobProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/jobs/{jobId}/cancel",
+        tags: ["jobs"],
+        summary: "Cancel a queued or running job",
+      },
+    })
+    .output(jobViewSchema)
+    .mutation(async ({ ctx }) => {
     const { db, storage, lifecycle } = ctx.services;
     if (!(await lifecycle.cancel(ctx.access.job.id))) {
       throw new AppError(

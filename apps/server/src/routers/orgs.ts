@@ -5,12 +5,14 @@ import {
   addMemberInput,
   createOrgInput,
   myEventsInput,
+  orgViewSchema,
   type ProjectEventInput,
   removeMemberInput,
   type Role,
   setRoleInput,
   userStreamId,
 } from "@atelier/shared";
+import { z } from "zod";
 import type { Services } from "../services.ts";
 import { type OrgAccess, orgProcedure } from "../access.ts";
 import { durableStream } from "../live/liveStreams.ts";
@@ -48,7 +50,18 @@ export const orgsRouter = router({
       });
     }),
 
-  list: userProcedure.meta({ scope: "read" }).query(async ({ ctx }) => {
+  list: userProcedure
+    .meta({
+      scope: "read",
+      openapi: {
+        method: "GET",
+        path: "/orgs",
+        tags: ["organizations"],
+        summary: "Your organizations, with your role in each",
+      },
+    })
+    .output(z.array(orgViewSchema))
+    .query(async ({ ctx }) => {
     const rows = await ctx.services.db
       .select({ org: schema.organizations, role: schema.memberships.role })
       .from(schema.memberships)
@@ -68,7 +81,7 @@ export const orgsRouter = router({
       plan: org.plan,
       role: ctx.principal.kind === "apiKey" && role === "owner" ? ("admin" as const) : role,
     }));
-  }),
+    }),
 
   members: orgProcedure().query(async ({ ctx }) => {
     const rows = await ctx.services.db

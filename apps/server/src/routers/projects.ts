@@ -1,5 +1,6 @@
 import { asc, eq, schema } from "@atelier/db";
-import { createProjectInput, projectEventsInput } from "@atelier/shared";
+import { createProjectInput, projectEventsInput, projectViewSchema } from "@atelier/shared";
+import { z } from "zod";
 import { orgProcedure, projectProcedure } from "../access.ts";
 import { durableStream } from "../live/liveStreams.ts";
 import { router, toTrpcError, wireCall } from "../trpc.ts";
@@ -13,7 +14,16 @@ const view = (p: typeof schema.projects.$inferSelect) => ({
 
 export const projectsRouter = router({
   create: orgProcedure("member")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/orgs/{orgId}/projects",
+        tags: ["projects"],
+        summary: "Create a project",
+      },
+    })
     .input(createProjectInput)
+    .output(projectViewSchema)
     .mutation(async ({ ctx, input }) => {
       const [project] = await ctx.services.db
         .insert(schema.projects)
@@ -22,14 +32,24 @@ export const projectsRouter = router({
       return view(project!);
     }),
 
-  list: orgProcedure().query(async ({ ctx }) => {
-    const rows = await ctx.services.db
-      .select()
-      .from(schema.projects)
-      .where(eq(schema.projects.orgId, ctx.access.orgId))
-      .orderBy(asc(schema.projects.createdAt));
-    return rows.map(view);
-  }),
+  list: orgProcedure()
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/orgs/{orgId}/projects",
+        tags: ["projects"],
+        summary: "An organization's projects",
+      },
+    })
+    .output(z.array(projectViewSchema))
+    .query(async ({ ctx }) => {
+      const rows = await ctx.services.db
+        .select()
+        .from(schema.projects)
+        .where(eq(schema.projects.orgId, ctx.access.orgId))
+        .orderBy(asc(schema.projects.createdAt));
+      return rows.map(view);
+    }),
 
   get: projectProcedure().query(({ ctx }) => view(ctx.access.project)),
 

@@ -1,0 +1,196 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createBus, type JobBus } from "@atelier/bus";
+import { rowsOf } from "@atelier/db";
+import { createTestDatabase } from "@atelier/db/testing";
+import { freePort } from "@atelier/shared/testing";
+import { Redis } from "ioredis";
+
+export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+
+/** What a test gets: a server on a fixed port that can be restarted, a GPU node, and an account with a key. */
+export interface Cluster {
+  url: string;
+  apiKey: string;
+  orgId: string;
+  projectId: string;
+  /** The server's project event streams, for checking what a client received against what was sent. */
+  bus: JobBus;
+  /** SIGTERM the server, wait for it to exit, start it again on the same port, data and secret. */
+  restartServer(): Promise<void>;
+  output(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Postgres (a fresh database), Redis (a fresh prefix), and local storage in a temporary folder, shared
+ * by a server process and a GPU node process, each with its own process group, as in production: the
+ * server can be restarted while the node keeps running jobs and appending their events.
+ */
+export async function startCluster(): Promise<Cluster> {
+  const database = await createTestDatabase("postgres");
+  const [{ current_database: dbName }] = rowsOf<{ current_database: string }>(
+    await database.db.execute("select current_database()"),
+  ) as [{ current_database: string }];
+  const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+  const prefix = `atelier-sdk-${randomBytes(6).toString("hex")}`;
+  const dataDir = await mkdtemp(join(tmpdir(), "atelier-sdk-cluster-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const shared = {
+    PATH: process.env.PATH ?? "",
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    ATELIER_DATA_DIR: dataDir,
+    ATELIER_SECRET: randomBytes(32).toString("base64url"),
+    ATELIER_PUBLIC_URL: url,
+    LOG_LEVEL: "warn",
+  };
+  let output = "";
+  const spawnPart = (entry: string, env: Record<string, string>): ChildProcess => {
+    const child = spawn(process.execPath, ["--import", "tsx", entry], {
+      cwd: repoRoot,
+      env: { ...shared, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const name = entry.includes("gpu-node") ? "node" : "server";
+    child.stdout?.on("data", (chunk: Buffer) => (output += `[${name}] ${chunk}`));
+    child.stderr?.on("data", (chunk: Buffer) => (output += `[${name}] ${chunk}`));
+    return child;
+  };
+  const startServer = async () => {
+    const child = spawnPart("apps/server/src/testing/testServerMain.ts", {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    });
+    await waitForHealth(url, child);
+    return child;
+  };
+  let server: ChildProcess | null = null;
+  let node: ChildProcess | null = null;
+  const bus = createBus({ redisUrl, prefix });
+  const close = async () => {
+    await Promise.all([server && stop(server), node && stop(node)]);
+    await bus.close();
+    await deleteRedisKeys(redisUrl, prefix);
+    await database.close();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    server = await startServer();
+    node = spawnPart("apps/gpu-node/src/testing/testNodeMain.ts", {
+      NODE_ID: "sdk-test-node",
+      NODE_MEMORY_BUDGET_MB: "4096",
+      NODE_JOB_MEMORY_MB: "2048",
+    });
+    const account = await createAccount(url);
+    return {
+      url,
+      ...account,
+      bus,
+      output: () => output,
+      async restartServer() {
+        await stop(server!);
+        server = await startServer();
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw new Error(`${(err as Error).message}\n--- output ---\n${output}`);
+  }
+}
+
+/** Signs up over plain HTTP (as any client could), makes an organization, a project and an API key. */
+async function createAccount(url: string): Promise<{ apiKey: string; orgId: string; projectId: string }> {
+  let cookie = "";
+  const call = async <T>(path: string, input: unknown): Promise<T> => {
+    const res = await fetch(`${url}/trpc/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(input),
+    });
+    const set = res.headers.getSetCookie()[0];
+    if (set) cookie = set.split(";")[0]!;
+    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+    if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
+    return body.result.data;
+  };
+  const email = `sdk-${randomBytes(4).toString("hex")}@example.com`;
+  await call("auth.signUp", { email, password: "correct horse battery", name: "Grace" });
+  const org = await call<{ id: string }>("orgs.create", { name: "Grace's studio" });
+  const project = await call<{ id: string }>("projects.create", { orgId: org.id, name: "SDK tests" });
+  const key = await call<{ key: string }>("auth.createApiKey", {
+    name: "sdk test",
+    scopes: ["read", "write"],
+  });
+  return { apiKey: key.key, orgId: org.id, projectId: project.id };
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`The server exited with code ${child.exitCode} before it was healthy.`);
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`The server did not become healthy within ${timeoutMs / 1000} s.`);
+}
+
+/** SIGTERM to the process group, SIGKILL after 10 s; resolves when it has exited. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  redis.disconnect();
+}
+
+/** Every job event the bus holds for one job, in order (the stream's history from its start). */
+export async function jobEventsOf(bus: JobBus, projectId: string, jobId: string): Promise<string[]> {
+  const controller = new AbortController();
+  const types: string[] = [];
+  let idle = setTimeout(() => controller.abort(), 1_000);
+  try {
+    for await (const { event } of bus.events(projectId, { afterId: "0-0", signal: controller.signal })) {
+      clearTimeout(idle);
+      idle = setTimeout(() => controller.abort(), 500);
+      if ("jobId" in event && event.jobId === jobId) types.push(event.type);
+    }
+  } catch (err) {
+    if (!controller.signal.aborted) throw err;
+  }
+  clearTimeout(idle);
+  return types;
+}
