@@ -27,6 +27,11 @@ const envSchema = z.object({
   DATABASE_URL: z.url({
     error: "DATABASE_URL is required: the server's Postgres, e.g. postgres://user@db/atelier.",
   }),
+  /**
+   * `check` (default): refuse a database whose schema is behind this release (run `atelier-server
+   * migrate` first); `auto`: migrate at start under the same advisory lock as the server.
+   */
+  ATELIER_MIGRATE: z.enum(["auto", "check"]).default("check"),
   /** Stable per machine so a restarted node gets its own unfinished jobs back; default hostname-pid. */
   NODE_ID: z.string().min(1).max(200).optional(),
   /** VRAM this node gives to jobs (0: a CPU-only node). */
@@ -65,6 +70,7 @@ export interface NodeConfig {
   redisUrl: string;
   redisPrefix: string;
   databaseUrl: string;
+  migrate: "auto" | "check";
   vramBudgetMb: number;
   memoryBudgetMb: number | undefined;
   jobMemoryMb: number;
@@ -123,6 +129,7 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     databaseUrl: e.DATABASE_URL,
+    migrate: e.ATELIER_MIGRATE,
     vramBudgetMb: e.NODE_VRAM_BUDGET_MB,
     memoryBudgetMb: e.NODE_MEMORY_BUDGET_MB,
     jobMemoryMb: e.NODE_JOB_MEMORY_MB,

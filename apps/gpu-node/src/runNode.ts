@@ -2,7 +2,7 @@ import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
 import { jobTiming, startWorker } from "@atelier/jobs";
 import { releaseSessions, type StepCatalogue } from "@atelier/pipeline";
-import { createLogger } from "@atelier/shared";
+import { createLogger, isAppError } from "@atelier/shared";
 import { createStorage } from "@atelier/storage";
 import { loadNodeConfig } from "./env.ts";
 
@@ -22,7 +22,15 @@ export async function runNode(options: RunNodeOptions = {}): Promise<void> {
   }
   const log = createLogger("gpu-node", config.logLevel);
   const timing = jobTiming({ leaseMs: config.leaseMs, drainTimeoutMs: config.drainTimeoutMs });
-  const database = await createDatabase({ url: config.databaseUrl, maxConnections: 5 });
+  let database: Awaited<ReturnType<typeof createDatabase>>;
+  try {
+    database = await createDatabase({ url: config.databaseUrl, maxConnections: 5, migrate: config.migrate });
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    // An older schema (or none yet): say what to run rather than print a stack.
+    console.error(err.message);
+    process.exit(1);
+  }
   const bus = createBus({
     redisUrl: config.redisUrl,
     prefix: config.redisPrefix,

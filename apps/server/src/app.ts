@@ -68,7 +68,7 @@ export async function createApp(
   const url = config.publicUrl ?? `http://localhost:${port}`;
 
   const database = await createDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    config.databaseUrl ? { url: config.databaseUrl, migrate: config.migrate } : { dataDir: config.dataDir },
   );
   const storage = createStorage(
     config.s3
