@@ -52,7 +52,7 @@ describe("a fleet of two servers and two GPU nodes", () => {
   const processes: FleetProcess[] = [];
   let s3: Awaited<ReturnType<typeof startS3rver>>;
   let servers: Array<{ process: FleetProcess; url: string }>;
-  let nodes: Array<{ process: FleetProcess; id: string }>;
+  let nodes: Array<{ process: FleetProcess; id: string; url: string }>;
 
   beforeAll(async () => {
     if (!process.env.ATELIER_FLEET_ROOT) await buildApps(root);
@@ -84,18 +84,26 @@ describe("a fleet of two servers and two GPU nodes", () => {
         ATELIER_DATA_DIR: join(dataDir, `server-${i + 1}`),
       }),
     }));
-    nodes = ["node-1", "node-2"].map((id) => ({
+    const nodePorts = [await freePort(), await freePort()];
+    nodes = ["node-1", "node-2"].map((id, i) => ({
       id,
+      url: `http://127.0.0.1:${nodePorts[i]}`,
       process: startProcess(id, root, "apps/gpu-node/dist/main.js", {
         ...shared,
         NODE_ID: id,
+        NODE_HTTP_PORT: String(nodePorts[i]),
+        NODE_HTTP_HOST: "127.0.0.1",
         // One job at a time, so the jobs spread over both nodes and one is running when its node dies.
         NODE_MEMORY_BUDGET_MB: "2048",
         NODE_JOB_MEMORY_MB: "2048",
       }),
     }));
     processes.push(...servers.map((s) => s.process), ...nodes.map((n) => n.process));
-    await Promise.all(servers.map((s) => waitForOk(s.process, `${s.url}/healthz`)));
+    // All four came up on the empty database: ready means database, Redis and S3 all answer.
+    await Promise.all([
+      ...servers.map((s) => waitForOk(s.process, `${s.url}/readyz`)),
+      ...nodes.map((n) => waitForOk(n.process, `${n.url}/readyz`)),
+    ]);
   });
 
   afterAll(async () => {
@@ -167,6 +175,17 @@ describe("a fleet of two servers and two GPU nodes", () => {
       const claims = events.filter((e) => e.type === "job.claimed" && e.jobId === doomedJob);
       expect(claims.at(-1)).toMatchObject({ nodeId: "node-2" });
     }
+    // The living node's /metrics counts what it ran; the living server's, what it served.
+    const nodeMetrics = await (await fetch(`${nodes[1]!.url}/metrics`)).text();
+    expect(nodeMetrics).toMatch(
+      /atelier_step_duration_seconds_count\{step="repurpose",provider="cpu"\} [1-9]/,
+    );
+    expect(nodeMetrics).toMatch(/atelier_job_attempts_total\{outcome="succeeded"\} [1-9]/);
+    expect(nodeMetrics).toMatch(/atelier_node_vram_free_mb\{node="node-2"\} \d/);
+    const serverMetrics = await (await fetch(`${second.url}/metrics`)).text();
+    expect(serverMetrics).toMatch(/atelier_ws_subscribers 1/);
+    expect(serverMetrics).toContain('atelier_queue_depth{class="');
+
     const output = (await onSecond.trpc.jobs.get.query({ jobId: jobIds[0]! })).outputs[0]!;
     expect(output.url).toBeTruthy();
     expect((await fetch(output.url!)).status).toBe(200);

@@ -4,6 +4,7 @@ import { jobTiming, startWorker } from "@atelier/jobs";
 import { releaseSessions, type StepCatalogue } from "@atelier/pipeline";
 import { createLogger, isAppError } from "@atelier/shared";
 import { createStorage } from "@atelier/storage";
+import { startProbeServer, startTracing } from "@atelier/telemetry";
 import { loadNodeConfig } from "./env.ts";
 
 export interface RunNodeOptions {
@@ -21,6 +22,7 @@ export async function runNode(options: RunNodeOptions = {}): Promise<void> {
     process.exit(78);
   }
   const log = createLogger("gpu-node", config.logLevel);
+  const tracing = await startTracing({ serviceName: "atelier-gpu-node" });
   const timing = jobTiming({ leaseMs: config.leaseMs, drainTimeoutMs: config.drainTimeoutMs });
   let database: Awaited<ReturnType<typeof createDatabase>>;
   try {
@@ -51,6 +53,15 @@ export async function runNode(options: RunNodeOptions = {}): Promise<void> {
     log,
     catalogue: options.catalogue,
   });
+  const probes = await startProbeServer({
+    ...config.http,
+    checks: {
+      database: () => database.db.execute("select 1"),
+      bus: () => bus.stats(),
+      storage: () => storage.head("readyz/probe"),
+    },
+  });
+  log.info({ nodeId: config.nodeId, httpPort: probes.port }, "node ready: /healthz, /readyz, /metrics");
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -61,6 +72,8 @@ export async function runNode(options: RunNodeOptions = {}): Promise<void> {
       await worker.stop();
       // Jobs have drained or been handed back: release the model sessions and end their threads.
       await releaseSessions();
+      await probes.close();
+      await tracing?.shutdown();
       await bus.close();
       await database.close();
       process.exit(0);

@@ -7,6 +7,7 @@ import { createDatabase } from "@atelier/db";
 import { jobTiming, startJobEngine, startWorker, type WorkerStatus } from "@atelier/jobs";
 import { catalogue as productionCatalogue, type StepCatalogue } from "@atelier/pipeline";
 import { createLogger, type Logger } from "@atelier/shared";
+import { queueDepth, sampleOnScrape, wsConnections } from "@atelier/telemetry";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
@@ -163,6 +164,11 @@ export async function createApp(
           : null,
       staticFiles: createStaticHandler(config.webDist),
       healthy: cachedHealth(() => services.db.execute("select 1")),
+      readiness: {
+        database: () => services.db.execute("select 1"),
+        bus: () => bus.stats(),
+        storage: () => storage.head("readyz/probe"),
+      },
       headers: securityHeaders({ storageOrigins: config.s3 ? s3Origins(config.s3) : [] }),
       log,
     }),
@@ -175,6 +181,15 @@ export async function createApp(
     maxPayload: MAX_RPC_BODY_BYTES,
   });
   guardFrames(wss, MAX_BATCH_SIZE);
+  wss.on("connection", (ws) => {
+    wsConnections.inc();
+    ws.once("close", () => wsConnections.dec());
+  });
+  // Queue depths per class and tier, read from the bus when Prometheus scrapes.
+  const stopSampling = sampleOnScrape(async () => {
+    const { streams } = await bus.stats();
+    for (const s of streams) queueDepth.set({ class: s.priority, tier: String(s.tier) }, s.depth - s.pending);
+  });
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
@@ -209,6 +224,7 @@ export async function createApp(
       server.closeIdleConnections();
       await new Promise((r) => setTimeout(r, 100));
       server.closeAllConnections();
+      stopSampling();
       await worker?.stop({ drainTimeoutMs: 5_000 });
       await purge.stop();
       await access.stop();

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, type Logger, toAppError } from "@atelier/shared";
+import { answerProbe, httpRequestSeconds, type ReadinessChecks } from "@atelier/telemetry";
 import type { StorageRequestHandler } from "@atelier/storage";
 import { closeConnectionIfBodyUnread, closeUnreadBody, declaredBodyBytes } from "./closeUnreadBody.ts";
 import { MAX_RPC_BODY_BYTES } from "./requestLimits.ts";
@@ -14,6 +15,8 @@ export interface RequestHandlerParts {
   staticFiles: Handler;
   /** True while the server can serve: its database answers. */
   healthy(): Promise<boolean>;
+  /** What `/readyz` checks: the database, Redis and storage. `/metrics` is answered beside it. */
+  readiness: ReadinessChecks;
   /** Set on every response (security headers). */
   headers: Record<string, string>;
   log: Logger;
@@ -23,10 +26,21 @@ export interface RequestHandlerParts {
 export function createRequestHandler(parts: RequestHandlerParts): Handler {
   return async (req, res) => {
     for (const [name, value] of Object.entries(parts.headers)) res.setHeader(name, value);
-    res.once("finish", () => closeUnreadBody(req));
+    const started = performance.now();
+    let route = "other";
+    res.once("finish", () => {
+      closeUnreadBody(req);
+      httpRequestSeconds.observe(
+        { route, method: req.method ?? "", status: String(res.statusCode) },
+        (performance.now() - started) / 1000,
+      );
+    });
     try {
       const path = rawPath(req);
+      route = routeOf(path);
       if (path === "/healthz") return await health(parts, res);
+      if (path === "/readyz" || path === "/metrics")
+        return void (await answerProbe(path, res, parts.readiness));
       if (path.startsWith("/trpc/")) {
         const bytes = declaredBodyBytes(req);
         // tRPC clients always say how long their JSON is; a body streamed without a length is
@@ -57,6 +71,15 @@ export function createRequestHandler(parts: RequestHandlerParts): Handler {
       sendError(res, error, { closing: !req.complete });
     }
   };
+}
+
+/** A path's family, as the request metrics label it (a bounded set, whatever the path). */
+function routeOf(path: string): string {
+  if (path.startsWith("/trpc/")) return "trpc";
+  if (path === "/healthz" || path === "/readyz") return "probe";
+  if (path === "/metrics") return "metrics";
+  if (path.startsWith("/storage/")) return "storage";
+  return "static";
 }
 
 /** Only whether the server can serve: who runs what is the operator's business, not an anonymous caller's. */
