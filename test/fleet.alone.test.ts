@@ -80,7 +80,8 @@ describe("a fleet of two servers and two GPU nodes", () => {
         ...shared,
         PORT: String(port),
         HOST: "127.0.0.1",
-        ATELIER_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        // The URL people open (a proxy's, in deploy/): the same on every server.
+        ATELIER_PUBLIC_URL: `http://127.0.0.1:${ports[0]}`,
         ATELIER_DATA_DIR: join(dataDir, `server-${i + 1}`),
       }),
     }));

@@ -1,6 +1,6 @@
 import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
-import { jobTiming, startWorker } from "@atelier/jobs";
+import { joinFleet, jobTiming, startWorker, storageIdentity } from "@atelier/jobs";
 import { releaseSessions, type StepCatalogue } from "@atelier/pipeline";
 import { createLogger, isAppError } from "@atelier/shared";
 import { createStorage } from "@atelier/storage";
@@ -24,6 +24,25 @@ export async function runNode(options: RunNodeOptions = {}): Promise<void> {
   const log = createLogger("gpu-node", config.logLevel);
   const tracing = await startTracing({ serviceName: "atelier-gpu-node" });
   const timing = jobTiming({ leaseMs: config.leaseMs, drainTimeoutMs: config.drainTimeoutMs });
+  let fleet: Awaited<ReturnType<typeof joinFleet>>;
+  try {
+    fleet = await joinFleet({
+      redisUrl: config.redisUrl,
+      prefix: config.redisPrefix,
+      settings: {
+        role: "node",
+        leaseMs: config.leaseMs,
+        storage: config.storage.kind === "s3" ? storageIdentity(config.storage) : "local",
+        secret: config.storage.kind === "local" ? config.storage.secret : undefined,
+        publicUrl: config.storage.kind === "local" ? config.storage.publicBaseUrl : undefined,
+      },
+      log,
+    });
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    console.error(err.message);
+    process.exit(78);
+  }
   let database: Awaited<ReturnType<typeof createDatabase>>;
   try {
     database = await createDatabase({ url: config.databaseUrl, maxConnections: 5, migrate: config.migrate });
@@ -76,6 +95,7 @@ export async function runNode(options: RunNodeOptions = {}): Promise<void> {
       await tracing?.shutdown();
       await bus.close();
       await database.close();
+      await fleet.stop();
       process.exit(0);
     } catch (err) {
       log.error({ err }, "unclean shutdown");

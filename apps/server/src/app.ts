@@ -4,7 +4,14 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
-import { jobTiming, startJobEngine, startWorker, type WorkerStatus } from "@atelier/jobs";
+import {
+  joinFleet,
+  jobTiming,
+  startJobEngine,
+  startWorker,
+  storageIdentity,
+  type WorkerStatus,
+} from "@atelier/jobs";
 import { catalogue as productionCatalogue, type StepCatalogue } from "@atelier/pipeline";
 import { createLogger, type Logger } from "@atelier/shared";
 import { queueDepth, sampleOnScrape, wsConnections } from "@atelier/telemetry";
@@ -68,6 +75,25 @@ export async function createApp(
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl ?? `http://localhost:${port}`;
 
+  // Settings every process on this Redis must share are checked against the live ones first.
+  const fleet = config.redisUrl
+    ? await joinFleet({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        settings: {
+          role: "server",
+          leaseMs: config.leaseMs,
+          storage: storageIdentity(config.s3),
+          dataDir: config.s3 ? undefined : config.dataDir,
+          secret: config.s3 ? undefined : config.secret,
+          publicUrl: config.publicUrl,
+        },
+        log,
+      }).catch((err: unknown) => {
+        server.close();
+        throw err;
+      })
+    : null;
   const database = await createDatabase(
     config.databaseUrl ? { url: config.databaseUrl, migrate: config.migrate } : { dataDir: config.dataDir },
   );
@@ -232,6 +258,7 @@ export async function createApp(
       await jobEngine.stop();
       await bus.close();
       await database.close();
+      await fleet?.stop();
     })();
     return closing;
   };

@@ -146,6 +146,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.S3_BUCKET && !e.ATELIER_SECRET) {
+    const problem =
+      "ATELIER_SECRET: required with REDIS_URL and local-disk storage. GPU nodes (and any other server) must sign and check storage URLs with the same secret; a generated one stays in this server's data folder. Set the same value (32+ characters) on every server and node, or use S3.";
+    throw new AppError("CONFIG_ERROR", `Atelier cannot start; fix these settings:\n  ${problem}`, {
+      problems: [problem],
+    });
+  }
   const dataDir = resolve(e.ATELIER_DATA_DIR);
   const origins = e.ATELIER_ALLOWED_ORIGINS.split(",")
     .map((o) => o.trim())
@@ -157,7 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: origins,
     trustProxy: parseTrustProxy(e.ATELIER_TRUST_PROXY)!,
     dataDir,
-    secret: e.ATELIER_SECRET ?? secretFrom(dataDir),
+    // Only local storage signs URLs; with S3 nothing is written to the data folder.
+    secret: e.ATELIER_SECRET ?? (e.S3_BUCKET ? randomBytes(32).toString("base64url") : secretFrom(dataDir)),
     databaseUrl: e.DATABASE_URL,
     migrate: e.ATELIER_MIGRATE,
     redisUrl: e.REDIS_URL,

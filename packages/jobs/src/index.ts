@@ -41,3 +41,4 @@ export {
 export { BalanceNotifier } from "./billing/balanceNotifier.ts";
 export { insufficientCredits } from "./lifecycle/jobLifecycle.ts";
 export { priceSubmission } from "./lifecycle/submission.ts";
+export { type FleetSettings, joinFleet, storageIdentity } from "./fleet/fleetAgreement.ts";
