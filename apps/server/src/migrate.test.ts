@@ -63,7 +63,8 @@ describe("atelier-server on Postgres", () => {
       server.child.kill("SIGTERM");
       await once(server.child, "exit");
     }
-  });
+    // Four processes start one after another; on a loaded two-core machine each takes a while.
+  }, 240_000);
 
   it("answers an unknown command with how to use it", async () => {
     const wrong = start(["migrat"], {});
