@@ -27,6 +27,14 @@ const envSchema = z.object({
   DATABASE_URL: z.url({
     error: "DATABASE_URL is required: the server's Postgres, e.g. postgres://user@db/atelier.",
   }),
+  /**
+   * `check` (default): refuse a database whose schema is behind this release (run `atelier-server
+   * migrate` first); `auto`: migrate at start under the same advisory lock as the server.
+   */
+  ATELIER_MIGRATE: z.enum(["auto", "check"]).default("check"),
+  /** Port of the node's own HTTP endpoints: /healthz, /readyz (database, Redis, storage) and /metrics. */
+  NODE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9400),
+  NODE_HTTP_HOST: z.string().default("0.0.0.0"),
   /** Stable per machine so a restarted node gets its own unfinished jobs back; default hostname-pid. */
   NODE_ID: z.string().min(1).max(200).optional(),
   /** VRAM this node gives to jobs (0: a CPU-only node). */
@@ -65,6 +73,8 @@ export interface NodeConfig {
   redisUrl: string;
   redisPrefix: string;
   databaseUrl: string;
+  migrate: "auto" | "check";
+  http: { port: number; host: string };
   vramBudgetMb: number;
   memoryBudgetMb: number | undefined;
   jobMemoryMb: number;
@@ -123,6 +133,8 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     databaseUrl: e.DATABASE_URL,
+    migrate: e.ATELIER_MIGRATE,
+    http: { port: e.NODE_HTTP_PORT, host: e.NODE_HTTP_HOST },
     vramBudgetMb: e.NODE_VRAM_BUDGET_MB,
     memoryBudgetMb: e.NODE_MEMORY_BUDGET_MB,
     jobMemoryMb: e.NODE_JOB_MEMORY_MB,

@@ -30,6 +30,7 @@ function spawnNode(env: JobsEnv, nodeId: string, extra: Record<string, string> =
       NODE_ID: nodeId,
       NODE_MEMORY_BUDGET_MB: "2048",
       BUS_LEASE_MS: String(LEASE_MS),
+      NODE_HTTP_PORT: "0",
       LOG_LEVEL: "warn",
       ...extra,
     },

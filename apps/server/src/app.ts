@@ -4,9 +4,17 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createBus } from "@atelier/bus";
 import { createDatabase } from "@atelier/db";
-import { jobTiming, startJobEngine, startWorker, type WorkerStatus } from "@atelier/jobs";
+import {
+  joinFleet,
+  jobTiming,
+  startJobEngine,
+  startWorker,
+  storageIdentity,
+  type WorkerStatus,
+} from "@atelier/jobs";
 import { catalogue as productionCatalogue, type StepCatalogue } from "@atelier/pipeline";
 import { AppError, createLogger, type Logger } from "@atelier/shared";
+import { queueDepth, sampleOnScrape, wsConnections } from "@atelier/telemetry";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
@@ -73,8 +81,27 @@ export async function createApp(
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl ?? `http://localhost:${port}`;
 
+  // Settings every process on this Redis must share are checked against the live ones first.
+  const fleet = config.redisUrl
+    ? await joinFleet({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        settings: {
+          role: "server",
+          leaseMs: config.leaseMs,
+          storage: storageIdentity(config.s3),
+          dataDir: config.s3 ? undefined : config.dataDir,
+          secret: config.s3 ? undefined : config.secret,
+          publicUrl: config.publicUrl,
+        },
+        log,
+      }).catch((err: unknown) => {
+        server.close();
+        throw err;
+      })
+    : null;
   const database = await createDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    config.databaseUrl ? { url: config.databaseUrl, migrate: config.migrate } : { dataDir: config.dataDir },
   );
   const storage = createStorage(
     config.s3
@@ -221,6 +248,11 @@ export async function createApp(
           : null,
       staticFiles: createStaticHandler(config.webDist),
       healthy: cachedHealth(() => services.db.execute("select 1")),
+      readiness: {
+        database: () => services.db.execute("select 1"),
+        bus: () => bus.stats(),
+        storage: () => storage.head("readyz/probe"),
+      },
       headers,
       log,
     }),
@@ -235,6 +267,15 @@ export async function createApp(
     handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
   guardFrames(wss, MAX_BATCH_SIZE);
+  wss.on("connection", (ws) => {
+    wsConnections.inc();
+    ws.once("close", () => wsConnections.dec());
+  });
+  // Queue depths per class and tier, read from the bus when Prometheus scrapes.
+  const stopSampling = sampleOnScrape(async () => {
+    const { streams } = await bus.stats();
+    for (const s of streams) queueDepth.set({ class: s.priority, tier: String(s.tier) }, s.depth - s.pending);
+  });
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
@@ -272,6 +313,7 @@ export async function createApp(
       server.closeIdleConnections();
       await new Promise((r) => setTimeout(r, 100));
       server.closeAllConnections();
+      stopSampling();
       await worker?.stop({ drainTimeoutMs: 5_000 });
       await purge.stop();
       clearInterval(downgrades);
@@ -280,6 +322,7 @@ export async function createApp(
       await jobEngine.stop();
       await bus.close();
       await database.close();
+      await fleet?.stop();
     })();
     return closing;
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { MigrationPolicy } from "@atelier/db";
 import { leaseMsSetting } from "@atelier/jobs";
 import { type PipelineSettings, pipelineSettingsOf, pipelineSettingsShape } from "@atelier/pipeline";
 import { AppError } from "@atelier/shared";
@@ -33,6 +34,11 @@ const envSchema = z.object({
   ATELIER_SECRET: z.string().min(32, "ATELIER_SECRET must be at least 32 characters.").optional(),
   /** Postgres connection string; unset means embedded PGlite in the data folder. */
   DATABASE_URL: z.url().optional(),
+  /**
+   * What a server on Postgres does about an older schema: `check` (default) refuses to start and says to
+   * run `atelier-server migrate`; `auto` migrates at start under an advisory lock. PGlite always migrates.
+   */
+  ATELIER_MIGRATE: z.enum(["auto", "check"]).default("check"),
   /** Redis connection string; unset means the in-process bus. */
   REDIS_URL: z.url().optional(),
   REDIS_PREFIX: z.string().default("atelier"),
@@ -115,6 +121,8 @@ export interface Config {
   dataDir: string;
   secret: string;
   databaseUrl: string | undefined;
+  /** Postgres only: migrate at start (`auto`) or refuse an older schema (`check`). */
+  migrate: MigrationPolicy;
   redisUrl: string | undefined;
   redisPrefix: string;
   leaseMs: number;
@@ -166,6 +174,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.S3_BUCKET && !e.ATELIER_SECRET) {
+    const problem =
+      "ATELIER_SECRET: required with REDIS_URL and local-disk storage. GPU nodes (and any other server) must sign and check storage URLs with the same secret; a generated one stays in this server's data folder. Set the same value (32+ characters) on every server and node, or use S3.";
+    throw new AppError("CONFIG_ERROR", `Atelier cannot start; fix these settings:\n  ${problem}`, {
+      problems: [problem],
+    });
+  }
   const dataDir = resolve(e.ATELIER_DATA_DIR);
   const origins = e.ATELIER_ALLOWED_ORIGINS.split(",")
     .map((o) => o.trim())
@@ -177,8 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: origins,
     trustProxy: parseTrustProxy(e.ATELIER_TRUST_PROXY)!,
     dataDir,
-    secret: e.ATELIER_SECRET ?? secretFrom(dataDir),
+    // Only local storage signs URLs; with S3 nothing is written to the data folder.
+    secret: e.ATELIER_SECRET ?? (e.S3_BUCKET ? randomBytes(32).toString("base64url") : secretFrom(dataDir)),
     databaseUrl: e.DATABASE_URL,
+    migrate: e.ATELIER_MIGRATE,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     leaseMs: e.BUS_LEASE_MS,
@@ -221,4 +238,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.ATELIER_WEBHOOK_RETRY_BASE_MS,
     },
   };
+}
+
+const migrateEnvSchema = envSchema.pick({ DATABASE_URL: true, ATELIER_DATA_DIR: true, LOG_LEVEL: true });
+
+/** The few settings `atelier-server migrate` reads: it touches nothing but the database. */
+export function loadMigrateConfig(env: NodeJS.ProcessEnv = process.env): {
+  databaseUrl: string | undefined;
+  dataDir: string;
+} {
+  const parsed = migrateEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new AppError("CONFIG_ERROR", `Cannot migrate; fix these settings:\n  ${problems.join("\n  ")}`, {
+      problems,
+    });
+  }
+  return { databaseUrl: parsed.data.DATABASE_URL, dataDir: resolve(parsed.data.ATELIER_DATA_DIR) };
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -35,6 +35,15 @@ describe("configuration", () => {
     expect(loadConfig({ ATELIER_DATA_DIR: dataDir }).secret).toBe(config.secret);
   });
 
+  it("refuses Redis with local storage and no shared secret, and writes no secret with S3", () => {
+    expect(() => loadConfig({ ATELIER_DATA_DIR: dataDir, REDIS_URL: "redis://127.0.0.1:6379" })).toThrow(
+      /ATELIER_SECRET: required with REDIS_URL and local-disk storage/,
+    );
+    const s3Dir = join(dataDir, "s3-only");
+    loadConfig({ ATELIER_DATA_DIR: s3Dir, REDIS_URL: "redis://127.0.0.1:6379", S3_BUCKET: "b" });
+    expect(existsSync(join(s3Dir, "secret"))).toBe(false);
+  });
+
   it("runs an embedded CPU-only worker unless Redis is configured, with a GPU budget on request", () => {
     expect(loadConfig({ ATELIER_DATA_DIR: dataDir }).embeddedWorker).toMatchObject({
       enabled: true,
@@ -43,7 +52,11 @@ describe("configuration", () => {
     const gpu = loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_WORKER_VRAM_MB: "8192" });
     expect(gpu.embeddedWorker.vramBudgetMb).toBe(8192);
     expect(
-      loadConfig({ ATELIER_DATA_DIR: dataDir, REDIS_URL: "redis://127.0.0.1:6379" }).embeddedWorker.enabled,
+      loadConfig({
+        ATELIER_DATA_DIR: dataDir,
+        REDIS_URL: "redis://127.0.0.1:6379",
+        ATELIER_SECRET: "s".repeat(32),
+      }).embeddedWorker.enabled,
     ).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { releaseSessions } from "@atelier/pipeline";
 import { createLogger, isAppError } from "@atelier/shared";
+import { startTracing } from "@atelier/telemetry";
 import { type AppOptions, createApp } from "./app.ts";
 import { loadConfig } from "./env.ts";
 
@@ -9,6 +10,7 @@ export async function runServer(options: AppOptions = {}): Promise<void> {
   try {
     const config = loadConfig();
     log.level = config.logLevel;
+    const tracing = await startTracing({ serviceName: "atelier-server" });
     const app = await createApp(config, log, options);
     process.stdout.write(`\n  Atelier is running: open ${app.url}\n\n`);
     const shutdown = async (signal: string) => {
@@ -16,6 +18,7 @@ export async function runServer(options: AppOptions = {}): Promise<void> {
       await app.close();
       // The embedded worker has drained: the model sessions' worker threads end cleanly.
       await releaseSessions();
+      await tracing?.shutdown();
       process.exit(0);
     };
     process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, type ErrorCode, type Role } from "@atelier/shared";
+import { inSpan, procedureSeconds } from "@atelier/telemetry";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
@@ -164,6 +165,23 @@ const appErrors = t.middleware(async ({ next, ctx, path }) => {
   return result;
 });
 
+/**
+ * Every call is timed (procedure latency by outcome) and traced: `trpc <path>` is the span a job's
+ * trace starts from (its context travels in the bus message). Subscriptions last as long as a tab
+ * stays open, so they get neither.
+ */
+const observed = t.middleware(async ({ path, type, next }) => {
+  if (type === "subscription") return next();
+  const started = performance.now();
+  return inSpan(`trpc ${path}`, { "rpc.system": "trpc", "rpc.method": path }, async (span) => {
+    const result = await next();
+    const outcome = result.ok ? "ok" : (appErrorOf(result.error)?.code ?? result.error.code);
+    procedureSeconds.observe({ procedure: path, type, outcome }, (performance.now() - started) / 1000);
+    if (!result.ok) span.setAttribute("atelier.error_code", outcome);
+    return result;
+  });
+});
+
 /** Every call's raw input is checked for shapes no schema should ever meet (see inputShape.ts). */
 const inputShape = t.middleware(async ({ getRawInput, next }) => {
   checkInputShape(await getRawInput());
@@ -185,6 +203,7 @@ const currentPrincipal = t.middleware(async ({ ctx, next }) =>
 );
 
 export const publicProcedure = t.procedure
+  .use(observed)
   .use(appErrors)
   .use(inputShape)
   .use(currentPrincipal)
@@ -192,6 +211,7 @@ export const publicProcedure = t.procedure
 
 /** Signed-in callers only, holding the API key scope the procedure declares (fail closed when it declares none). */
 export const userProcedure = t.procedure
+  .use(observed)
   .use(appErrors)
   .use(inputShape)
   .use(currentPrincipal)

@@ -1,7 +1,17 @@
 #!/usr/bin/env node
-// The CLI runs its TypeScript source directly, like every other part of Atelier (no build step).
-import { register } from "tsx/esm/api";
-
-register();
-const { main } = await import("../src/main.ts");
+// In a checkout the CLI runs its TypeScript source through tsx (a dev dependency), so an edit is
+// seen at once; an installation pruned of dev dependencies runs the build (npm run build).
+let register;
+try {
+  ({ register } = await import("tsx/esm/api"));
+} catch (err) {
+  if (err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
+}
+let main;
+if (register) {
+  register();
+  ({ main } = await import("../src/main.ts"));
+} else {
+  ({ main } = await import("../dist/main.js"));
+}
 process.exitCode = await main(process.argv.slice(2));

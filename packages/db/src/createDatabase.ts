@@ -1,13 +1,17 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { lockDataDir } from "./dataDirLock.ts";
+import {
+  type MigrationPolicy,
+  migrateDatabase,
+  migrationsFolder,
+  requireCurrentSchema,
+} from "./migrations.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -22,16 +26,24 @@ export interface DatabaseHandle {
 }
 
 export type DatabaseOptions =
-  | { url: string; maxConnections?: number }
+  | {
+      url: string;
+      maxConnections?: number;
+      /**
+       * `auto` (the default, for tests and `migrate`): migrate under the advisory lock before opening.
+       * `check`: refuse a database whose schema is behind this code (CONFIG_ERROR naming what to run),
+       * so a server never migrates behind another's back.
+       */
+      migrate?: MigrationPolicy;
+    }
   | { dataDir: string }
   /** In-memory PGlite, for tests. */
   | { memory: true };
 
-const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "drizzle");
-
-/** Opens Postgres (postgres.js) or embedded PGlite and brings the schema up to date. */
+/** Opens Postgres (postgres.js) or embedded PGlite with its schema up to date (see `migrate`). */
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if ("url" in options) {
+    if ((options.migrate ?? "auto") === "auto") await migrateDatabase(options.url);
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
@@ -41,7 +53,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       logger: process.env.ATELIER_LOG_SQL === "1",
     }) as unknown as Database;
     try {
-      await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+      if (options.migrate === "check") await requireCurrentSchema(client);
     } catch (err) {
       await client.end({ timeout: 1 });
       throw err;

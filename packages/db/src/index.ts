@@ -23,3 +23,9 @@ export {
   sum,
 } from "drizzle-orm";
 export type { SQL } from "drizzle-orm";
+export {
+  type MigrationPolicy,
+  migrateDatabase,
+  type SchemaState,
+  schemaStateOf,
+} from "./migrations.ts";

@@ -63,3 +63,4 @@ export type {
   WebhookEvent,
   WebhookSettings,
 } from "./webhooks/index.ts";
+export { type FleetSettings, joinFleet, storageIdentity } from "./fleet/fleetAgreement.ts";

@@ -1,3 +1,4 @@
+import { traceCarrier } from "@atelier/telemetry";
 import type { BusMessage } from "@atelier/bus";
 import type { schema } from "@atelier/db";
 
@@ -19,5 +20,12 @@ export function busMessageOf(
     projectId: job.projectId,
     // Claims take turns between organizations (see @atelier/bus claim order).
     orgId: job.orgId,
+    // The submitting request's trace travels with the job, so its steps on a node join that trace.
+    ...withTrace(),
   };
+}
+
+function withTrace(): Pick<BusMessage, "payload"> {
+  const trace = traceCarrier();
+  return trace ? { payload: { trace } } : {};
 }

@@ -65,6 +65,8 @@ describe.each([
             DATABASE_URL: first.services.config.databaseUrl!,
             REDIS_URL: first.services.config.redisUrl!,
             REDIS_PREFIX: first.services.config.redisPrefix,
+            // One storage folder for both: a server refuses to join one with local files elsewhere.
+            ATELIER_DATA_DIR: first.services.config.dataDir,
           },
         })
       : first;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, type Logger, toAppError } from "@atelier/shared";
+import { answerProbe, httpRequestSeconds, type ReadinessChecks } from "@atelier/telemetry";
 import type { StorageRequestHandler } from "@atelier/storage";
 import { closeConnectionIfBodyUnread, closeUnreadBody, declaredBodyBytes } from "./closeUnreadBody.ts";
 import { MAX_RPC_BODY_BYTES } from "./requestLimits.ts";
@@ -22,6 +23,8 @@ export interface RequestHandlerParts {
   };
   /** True while the server can serve: its database answers. */
   healthy(): Promise<boolean>;
+  /** What `/readyz` checks: the database, Redis and storage. `/metrics` is answered beside it. */
+  readiness: ReadinessChecks;
   /** Set on every response (security headers). */
   headers: Record<string, string>;
   log: Logger;
@@ -31,11 +34,22 @@ export interface RequestHandlerParts {
 export function createRequestHandler(parts: RequestHandlerParts): Handler {
   return async (req, res) => {
     for (const [name, value] of Object.entries(parts.headers)) res.setHeader(name, value);
-    res.once("finish", () => closeUnreadBody(req));
+    const started = performance.now();
+    let route = "other";
+    res.once("finish", () => {
+      closeUnreadBody(req);
+      httpRequestSeconds.observe(
+        { route, method: req.method ?? "", status: String(res.statusCode) },
+        (performance.now() - started) / 1000,
+      );
+    });
     try {
       const path = rawPath(req);
+      route = routeOf(path);
       if (path === "/healthz") return await health(parts, res);
       if (path === "/webhooks/stripe") return await parts.stripeWebhook(req, res);
+      if (path === "/readyz" || path === "/metrics")
+        return void (await answerProbe(path, res, parts.readiness));
       if (path.startsWith("/trpc/")) {
         const refusal = bodyRefusal(req);
         if (refusal) return sendRpcError(res, refusal.error, refusal.trpcCode, { closing: true });
@@ -87,6 +101,17 @@ function bodyRefusal(
     return { error, trpcCode: "PAYLOAD_TOO_LARGE" };
   }
   return null;
+}
+
+/** A path's family, as the request metrics label it (a bounded set, whatever the path). */
+function routeOf(path: string): string {
+  if (path.startsWith("/trpc/")) return "trpc";
+  if (path.startsWith("/api/")) return "rest";
+  if (path === "/webhooks/stripe") return "webhook";
+  if (path === "/healthz" || path === "/readyz") return "probe";
+  if (path === "/metrics") return "metrics";
+  if (path.startsWith("/storage/")) return "storage";
+  return "static";
 }
 
 /** Only whether the server can serve: who runs what is the operator's business, not an anonymous caller's. */

@@ -1,3 +1,4 @@
+import { observeEventLag } from "./eventLag.ts";
 import type { JobBus, ProjectEventEntry, Unsubscribe } from "@atelier/bus";
 import { type Logger, type PresenceEvent, PROJECT_EVENTS_VERSION, type ProjectEvent } from "@atelier/shared";
 import { WebSocket } from "ws";
@@ -91,6 +92,7 @@ export class LiveFanout {
       if (socket.readyState !== WebSocket.OPEN) return;
       if (socket.bufferedAmount > limits.eventsMaxBuffered) return pause();
       socket.send(this.eventFrame(entry, prefix), TEXT);
+      observeEventLag(entry.id);
       cursor = entry.id;
     };
     const follow = async (afterId: string) => {

@@ -1,3 +1,4 @@
+import { observeEventLag } from "./eventLag.ts";
 import { PROJECT_EVENTS_VERSION, type PresenceEvent, type ProjectEvent } from "@atelier/shared";
 import { tracked } from "@trpc/server";
 import type { WebSocket } from "ws";
@@ -39,7 +40,10 @@ export async function* durableStream(
     const ready: ProjectEvent = { v: PROJECT_EVENTS_VERSION, type: "stream.ready" };
     yield tracked(after, ready);
   }
-  for await (const { id, event } of bus.events(stream, { afterId: after, signal })) yield tracked(id, event);
+  for await (const { id, event } of bus.events(stream, { afterId: after, signal })) {
+    observeEventLag(id);
+    yield tracked(id, event);
+  }
 }
 
 /** Most presence events a slow reader of the generic path keeps; older ones are dropped. */

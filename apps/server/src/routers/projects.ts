@@ -1,3 +1,4 @@
+import { wsSubscribers } from "@atelier/telemetry";
 import { asc, eq, schema } from "@atelier/db";
 import { createProjectInput, projectEventsInput, projectViewSchema } from "@atelier/shared";
 import { z } from "zod";
@@ -68,11 +69,13 @@ export const projectsRouter = router({
         { credential: ctx.credential, principal: ctx.principal, orgId: ctx.access.orgId },
         signal ?? new AbortController().signal,
       );
+      wsSubscribers.inc();
       try {
         yield* durableStream(ctx, input.projectId, input.lastEventId, lease.signal);
         const ended = lease.reason();
         if (ended) throw toTrpcError(ended);
       } finally {
+        wsSubscribers.dec();
         lease.stop();
       }
     }),

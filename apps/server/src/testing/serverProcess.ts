@@ -41,6 +41,8 @@ export async function startServer(options: { env?: Record<string, string> } = {}
         ATELIER_DATA_DIR: dataDir,
         ATELIER_PUBLIC_URL: url,
         LOG_LEVEL: "warn",
+        // Required with Redis and local storage; harmless without.
+        ATELIER_SECRET: "atelier-test-secret-shared-by-every-instance",
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

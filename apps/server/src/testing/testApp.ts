@@ -31,6 +31,8 @@ export interface TestApp extends App {
 
 export type TestClient = ReturnType<typeof createClient>;
 
+const TEST_SERVER_SECRET = "atelier-test-secret-shared-by-every-instance";
+
 /** A real server on a free port with a fresh database and storage of the kind asked for. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-test-"));
@@ -66,6 +68,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     });
     cleanups.push(() => s3.close());
   }
+  // Redis with local storage needs a secret every process shares (loadConfig refuses a generated one).
+  if (env.REDIS_URL && !env.S3_BUCKET) env.ATELIER_SECRET ??= TEST_SERVER_SECRET;
   const app = await createApp(loadConfig(env), options.log ?? createLogger("test", "silent"), {
     catalogue: testCatalogue,
   });

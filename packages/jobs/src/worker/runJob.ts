@@ -5,6 +5,7 @@ import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { loadJobInputs } from "./jobInputs.ts";
 import type { JobRun } from "./jobRun.ts";
 import { StepRecorder } from "./stepRecorder.ts";
+import { StepTelemetry } from "./runTelemetry.ts";
 import { discardOutputs, storeOutputs } from "./storeOutputs.ts";
 import type { WorkerContext } from "./workerContext.ts";
 
@@ -27,6 +28,7 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
     // The organization's formats, crop priority and text styles: a job renders as its editor previews.
     const [inputs, org] = await Promise.all([loadJobInputs(ctx, job), orgPipelineSettings(db, job.orgId)]);
     const steps = new StepRecorder(db, log, job.id, () => run.attempt);
+    const telemetry = new StepTelemetry(ctx.pipelineEnv.executionProviders[0] ?? "cpu");
     const planned = parsePipelineSpec(job.spec, ctx.catalogue);
     const result = await runPipeline(planned, inputs, {
       // Expected times set at submission: overall progress moves as the work does.
@@ -35,7 +37,10 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
       signal: run.controller.signal,
       log,
       progressIntervalMs: 100,
-      events: pipelineEvents(run, steps),
+      events: pipelineEvents(run, steps, telemetry),
+    }).catch((err: unknown) => {
+      telemetry.failed(err);
+      throw err;
     });
     await steps.flush();
     const threshold = org.moderationThreshold ?? defaultOrgRules.moderationThreshold;
@@ -86,12 +91,13 @@ async function moderateOutputs(
 
 const sourceOf = (a: Artifact) => (typeof a.meta?.source === "string" ? a.meta.source : "");
 
-function pipelineEvents(run: JobRun, steps: StepRecorder): PipelineEvents {
+function pipelineEvents(run: JobRun, steps: StepRecorder, telemetry: StepTelemetry): PipelineEvents {
   const { jobId, events } = run;
   return {
     stepStarted: (e) => {
       events.send({ type: "job.step.started", jobId, index: e.index, step: e.step, total: e.total });
       steps.started(e.index);
+      telemetry.started(e.index, e.step);
     },
     progress: (e) => {
       events.send({
@@ -118,6 +124,7 @@ function pipelineEvents(run: JobRun, steps: StepRecorder): PipelineEvents {
     stepFinished: (e) => {
       events.send({ type: "job.step.finished", jobId, index: e.index, step: e.step, ms: e.ms });
       steps.finished(e.index, e.outputs.length, e.files.length);
+      telemetry.finished(e.index, e.step, e.ms);
     },
   };
 }

@@ -12,7 +12,9 @@ import { EventSink } from "./eventSink.ts";
 import type { JobRun } from "./jobRun.ts";
 import { NodeHeartbeat } from "./nodeHeartbeat.ts";
 import { probeNvidiaSmi } from "./nvidiaSmi.ts";
+import { nodeVramFreeMb, nodeVramReservedMb, sampleOnScrape } from "@atelier/telemetry";
 import { runJob } from "./runJob.ts";
+import { withRunTelemetry } from "./runTelemetry.ts";
 import type { WorkerContext } from "./workerContext.ts";
 
 export interface WorkerOptions {
@@ -101,6 +103,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     stopping,
   });
 
+  // This node's VRAM, read when Prometheus scrapes the node's /metrics.
+  const stopSampling = sampleOnScrape(() => {
+    nodeVramFreeMb.set({ node: nodeId }, capacity.freeVramMb);
+    nodeVramReservedMb.set({ node: nodeId }, capacity.reservedVramMb);
+  });
+
   const heartbeat = new NodeHeartbeat({
     nodeId,
     bus,
@@ -142,7 +150,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     capacity.reserve(run.key, delivery.message.vramMb);
     runs.set(run.key, run);
     void heartbeat.beat(false);
-    const task = runJob(ctx, run)
+    const task = withRunTelemetry(run, () => runJob(ctx, run))
       .catch((err: unknown) => ctx.lifecycle.settle(run, err))
       .catch((err: unknown) =>
         log.error({ err, jobId: run.jobId }, "job could not be settled; its lease will expire"),
@@ -184,6 +192,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       await Promise.race([Promise.all(tasks.values()), sleep(timing.handBackTimeoutMs)]);
       unsubscribeControl();
       await heartbeat.stop();
+      stopSampling();
       await bus.removeNode(nodeId).catch((err: unknown) => log.warn({ err }, "node not removed"));
       log.info({ nodeId }, "worker stopped");
     })();

@@ -1,0 +1,31 @@
+export {
+  claimLatencySeconds,
+  eventLagSeconds,
+  httpRequestSeconds,
+  jobAttempts,
+  metricsContentType,
+  metricsText,
+  msSinceStreamId,
+  nodeVramFreeMb,
+  nodeVramReservedMb,
+  procedureSeconds,
+  queueDepth,
+  registry,
+  sampleOnScrape,
+  stepSeconds,
+  wsConnections,
+  wsSubscribers,
+} from "./metrics.ts";
+export { answerProbe, checkReadiness, type ReadinessChecks, startProbeServer } from "./probes.ts";
+export {
+  context,
+  contextFromCarrier,
+  endWithError,
+  inSpan,
+  type Span,
+  startTracing,
+  type Tracing,
+  trace,
+  traceCarrier,
+  tracer,
+} from "./tracing.ts";
