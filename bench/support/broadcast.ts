@@ -12,7 +12,10 @@ export async function startBroadcast(): Promise<{
   const child = spawn(
     process.execPath,
     ["--import", "tsx", fileURLToPath(new URL("broadcastMain.ts", import.meta.url))],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    // Its own session, as the server under test is started (serverProcess.ts): with the kernel's
+    // autogroup scheduling a session shares the CPU as one, so a relay left in the benchmark's
+    // session would compete with the subscriber processes while the server does not.
+    { stdio: ["ignore", "pipe", "inherit"], detached: true },
   );
   const [line] = (await once(child.stdout!, "data")) as [Buffer];
   const url = `ws://127.0.0.1:${line.toString().trim()}`;

@@ -377,6 +377,26 @@ describe.each(implementations)("%s (bus contract)", (_name, makeBus) => {
       expect(iterated).toEqual(["resync"]);
     });
 
+    it("gives a slow iterator every event in order, holding only so many and reading the rest again", async () => {
+      const bus = makeBus();
+      await bus.appendEvent("slow", numbered(0));
+      const controller = new AbortController();
+      const iterator = bus
+        .events("slow", { afterId: "0-0", signal: controller.signal })
+        [Symbol.asyncIterator]();
+      expect(numberOf((await iterator.next()).value!)).toBe(0);
+      // Far more than an iterator holds (MAX_QUEUED_ENTRIES), appended while nobody reads.
+      for (let from = 1; from <= 2500; from += 500) {
+        await Promise.all(Array.from({ length: 500 }, (_, i) => bus.appendEvent("slow", numbered(from + i))));
+      }
+      await sleep(200);
+      const read: number[] = [];
+      while (read.length < 2500) read.push(numberOf((await iterator.next()).value!));
+      controller.abort();
+      await iterator.return?.();
+      expect(read).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+    });
+
     it("resumes a recent id without a resync, also from an empty stream's 0-0", async () => {
       const bus = makeBus({ eventsMaxLen: 10 });
       const seen: ProjectEventEntry[] = [];
