@@ -1,9 +1,11 @@
 /**
  * The whole way in: `jobs.create` over tRPC HTTP (session cookie, access check, one Postgres
- * transaction with the job, its steps and an outbox row, the queued event), the outbox relay's
- * XADD, and a node's XREADGROUP claim. Measured: sustained jobs a second with 64 submits in
- * flight, and submit → claimed latency at a steady 100 and 500 submits a second.
- * The server runs as its own process (as deployed); this process is the clients and a bare node.
+ * statement with the job, its steps and an outbox row, shared with submissions arriving at the same
+ * moment (group commit), the queued event), the outbox relay's publish, and a node's claim.
+ * Measured: sustained jobs a second with 64 submits in flight, and submit → claimed latency at a
+ * steady 100 and 500 submits a second, with one server process and with two sharing the port
+ * (ATELIER_SERVER_PROCESSES=2). The server runs as its own process(es) (as deployed); this process
+ * is the clients and a bare node.
  * Baseline, same Redis, same run: BullMQ `queue.add` → its worker starting the job, at the same
  * rates and in-flight count (no HTTP and no database on that side).
  * Run alone: `npx tsx bench/lifecycle.ts`.
@@ -30,11 +32,12 @@ interface Lane {
   close(): Promise<void>;
 }
 
-async function atelierLane(): Promise<Lane> {
+async function atelierLane(processes: number): Promise<Lane> {
   // The bare node acks without finishing jobs, so every job stays queued in the database: no cap here.
   const server = await startScaledOutServer({
     ATELIER_EMBEDDED_WORKER: "false",
     ATELIER_ORG_MAX_LIVE_JOBS: "1000000",
+    ATELIER_SERVER_PROCESSES: String(processes),
   });
   const { prefix } = server;
   const client = createClient(server.url);
@@ -149,21 +152,34 @@ async function measure(lane: Lane) {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const ours = await atelierLane();
-  const mine = await measure(ours).finally(() => ours.close());
+  const one = await atelierLane(1);
+  const mine = await measure(one).finally(() => one.close());
+  const two = await atelierLane(2);
+  const mine2 = await measure(two).finally(() => two.close());
   const theirs = await bullmqLane();
   const base = await measure(theirs).finally(() => theirs.close());
   const results: BenchResult[] = [
     { name: "lifecycle_sustained", value: mine.jobsPerSecond, unit: "jobs/s", baseline: base.jobsPerSecond },
+    {
+      name: "lifecycle_sustained_2proc",
+      value: mine2.jobsPerSecond,
+      unit: "jobs/s",
+      baseline: base.jobsPerSecond,
+    },
   ];
-  for (const rate of RATES) {
-    for (const p of [50, 99]) {
-      results.push({
-        name: `lifecycle_claim_p${p}_at_${rate}`,
-        value: percentile(mine.latencies.get(rate)!, p),
-        unit: "ms",
-        baseline: percentile(base.latencies.get(rate)!, p),
-      });
+  for (const [suffix, figures] of [
+    ["", mine],
+    ["_2proc", mine2],
+  ] as const) {
+    for (const rate of RATES) {
+      for (const p of [50, 99]) {
+        results.push({
+          name: `lifecycle_claim_p${p}_at_${rate}${suffix}`,
+          value: percentile(figures.latencies.get(rate)!, p),
+          unit: "ms",
+          baseline: percentile(base.latencies.get(rate)!, p),
+        });
+      }
     }
   }
   return results;

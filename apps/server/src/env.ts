@@ -15,6 +15,11 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Address to listen on. */
   HOST: z.string().default("0.0.0.0"),
+  /**
+   * Server processes sharing PORT (default 1); more use more cores. Above 1 it needs DATABASE_URL
+   * and REDIS_URL.
+   */
+  ATELIER_SERVER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** URL people open; used in signed storage URLs and the Origin check. Default http://localhost:PORT. */
   ATELIER_PUBLIC_URL: z.url().optional(),
   /**
@@ -129,6 +134,7 @@ export interface Config {
   billing: "off" | "credits";
   rates: { apiCallsPerMinute: number; orgSubmitsPerMinute: number; orgUploadsPerMinute: number };
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
+  serverProcesses: number;
   webDist: string;
   logLevel: string;
   embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
@@ -200,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
       apiBase: e.STRIPE_API_BASE,
     },
+    serverProcesses: e.ATELIER_SERVER_PROCESSES,
     webDist: resolve(e.ATELIER_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname),
     logLevel: e.LOG_LEVEL,
     embeddedWorker: {
