@@ -97,6 +97,7 @@ export async function createApp(
     catalogue,
     republishAllOnStart: !config.redisUrl,
     billing: config.billing,
+    groupCommit: config.groupCommit ? undefined : false,
   });
   const purge = startPurgeSweeper({
     db: database.db,

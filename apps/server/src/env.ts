@@ -20,6 +20,11 @@ const envSchema = z.object({
    * and REDIS_URL.
    */
   ATELIER_SERVER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Submissions arriving while others are being written go to the database in one statement
+   * (default on); false writes each on its own.
+   */
+  ATELIER_GROUP_COMMIT: bool.default(true),
   /** URL people open; used in signed storage URLs and the Origin check. Default http://localhost:PORT. */
   ATELIER_PUBLIC_URL: z.url().optional(),
   /**
@@ -135,6 +140,7 @@ export interface Config {
   rates: { apiCallsPerMinute: number; orgSubmitsPerMinute: number; orgUploadsPerMinute: number };
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   serverProcesses: number;
+  groupCommit: boolean;
   webDist: string;
   logLevel: string;
   embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
@@ -207,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiBase: e.STRIPE_API_BASE,
     },
     serverProcesses: e.ATELIER_SERVER_PROCESSES,
+    groupCommit: e.ATELIER_GROUP_COMMIT,
     webDist: resolve(e.ATELIER_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname),
     logLevel: e.LOG_LEVEL,
     embeddedWorker: {

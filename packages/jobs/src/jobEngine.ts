@@ -4,6 +4,7 @@ import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
 import type { Logger } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
 import type { BillingMode } from "./billing/creditLedger.ts";
+import type { GroupCommitSettings } from "./lifecycle/jobInsert.ts";
 import { JobLifecycle } from "./lifecycle/jobLifecycle.ts";
 import { type OutboxRelay, startOutboxRelay } from "./relay/outboxRelay.ts";
 import { type StaleSweeper, startStaleSweeper } from "./relay/staleSweeper.ts";
@@ -35,6 +36,8 @@ export function startJobEngine(options: {
   billing?: BillingMode;
   /** How often reservations of ended jobs are settled (reconcileReservations); default a minute. */
   reconcileIntervalMs?: number;
+  /** Group commit of submissions (lifecycle/jobInsert.ts): its defaults, or false for one statement each. */
+  groupCommit?: GroupCommitSettings | false;
 }): JobEngine {
   const { db, bus, storage, log, timing } = options;
   const relay = startOutboxRelay({ db, bus, log: log.child({ part: "outbox" }), timing });
@@ -48,6 +51,7 @@ export function startJobEngine(options: {
     catalogue: options.catalogue,
     pipelineEnv: options.pipelineEnv,
     billing: options.billing,
+    groupCommit: options.groupCommit,
   });
   const sweeper = startStaleSweeper({
     lifecycle,
