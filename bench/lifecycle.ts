@@ -1,9 +1,11 @@
 /**
  * The whole way in: `jobs.create` over tRPC HTTP (session cookie, access check, one Postgres
- * transaction with the job, its steps and an outbox row, the queued event), the outbox relay's
- * XADD, and a node's XREADGROUP claim. Measured: sustained jobs a second with 64 submits in
- * flight, and submit → claimed latency at a steady 100 and 500 submits a second.
- * The server runs as its own process (as deployed); this process is the clients and a bare node.
+ * statement with the job, its steps and an outbox row, shared with submissions arriving at the same
+ * moment (group commit), the queued event), the outbox relay's publish, and a node's claim.
+ * Measured: sustained jobs a second with 64 submits in flight, and submit → claimed latency at a
+ * steady 100 and 500 submits a second, with one server process and with two sharing the port
+ * (ATELIER_SERVER_PROCESSES=2). The server runs as its own process(es) (as deployed); this process
+ * is the clients and a bare node.
  * Baseline, same Redis, same run: BullMQ `queue.add` → its worker starting the job, at the same
  * rates and in-flight count (no HTTP and no database on that side).
  * Run alone: `npx tsx bench/lifecycle.ts`.
@@ -15,6 +17,7 @@ import { Queue, Worker } from "bullmq";
 import { fixture, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
 import { createClient } from "../apps/server/src/testing/testApp.ts";
 import { BENCH_REDIS_URL, deleteRedisKeys } from "./support/redisKeys.ts";
+import { groupCpuMicros } from "./support/processCpu.ts";
 import { startScaledOutServer } from "./support/scaledOutServer.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
@@ -27,14 +30,21 @@ const IN_FLIGHT = 64;
 interface Lane {
   submit(): Promise<string>;
   claimedAt: Map<string, number>;
+  /** The server's CPU time (ms, all its processes) and Postgres commits so far; absent for BullMQ. */
+  cost?(): Promise<{ cpuMs: number; commits: number }>;
   close(): Promise<void>;
 }
 
-async function atelierLane(): Promise<Lane> {
+async function atelierLane(processes: number, groupCommit = true): Promise<Lane> {
   // The bare node acks without finishing jobs, so every job stays queued in the database: no cap here.
   const server = await startScaledOutServer({
     ATELIER_EMBEDDED_WORKER: "false",
     ATELIER_ORG_MAX_LIVE_JOBS: "1000000",
+    // One organization submits at 500 a second here: no per-organization or per-person rate limit.
+    ATELIER_ORG_SUBMITS_PER_MINUTE: "10000000",
+    ATELIER_API_CALLS_PER_MINUTE: "10000000",
+    ATELIER_SERVER_PROCESSES: String(processes),
+    ATELIER_GROUP_COMMIT: String(groupCommit),
   });
   const { prefix } = server;
   const client = createClient(server.url);
@@ -64,6 +74,7 @@ async function atelierLane(): Promise<Lane> {
   return {
     submit: async () => (await client.trpc.jobs.create.mutate(input)).id,
     claimedAt,
+    cost: async () => ({ cpuMs: groupCpuMicros(server.pid) / 1000, commits: await server.commits() }),
     close: async () => {
       stopped = true;
       await consuming;
@@ -105,21 +116,32 @@ async function latencyAt(lane: Lane, rate: number, seconds: number): Promise<num
   const submittedAt = new Map<string, number>();
   const started = performance.now();
   const pending: Promise<void>[] = [];
+  let failed = 0;
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const t0 = performance.now();
-    pending.push(lane.submit().then((id) => void submittedAt.set(id, t0)));
+    pending.push(
+      lane.submit().then(
+        (id) => void submittedAt.set(id, t0),
+        () => {
+          failed += 1;
+        },
+      ),
+    );
   }
   await Promise.all(pending);
+  // A refused or reset submission is counted, not hidden: the figure is only for the ones that landed.
+  if (failed > 0) console.error(`   ${failed} of ${total} submissions failed at ${rate}/s`);
   await waitUntil(() => [...submittedAt.keys()].every((id) => lane.claimedAt.has(id)));
   return [...submittedAt].map(([id, t0]) => lane.claimedAt.get(id)! - t0).sort((a, b) => a - b);
 }
 
-/** Keeps IN_FLIGHT submits going for `seconds`; answers claimed jobs a second. */
-async function sustained(lane: Lane, seconds: number): Promise<number> {
+/** Keeps IN_FLIGHT submits going for `seconds`; answers claimed jobs a second, and the server's cost per job. */
+async function sustained(lane: Lane, seconds: number) {
   const ids: string[] = [];
+  const before = await lane.cost?.();
   const until = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
@@ -127,9 +149,14 @@ async function sustained(lane: Lane, seconds: number): Promise<number> {
     }),
   );
   await waitUntil(() => ids.every((id) => lane.claimedAt.has(id)));
+  const after = await lane.cost?.();
   const first = Math.min(...ids.map((id) => lane.claimedAt.get(id)!));
   const last = Math.max(...ids.map((id) => lane.claimedAt.get(id)!));
-  return ids.length / ((last - first) / 1000);
+  return {
+    jobsPerSecond: ids.length / ((last - first) / 1000),
+    cpuMsPerJob: before && after ? (after.cpuMs - before.cpuMs) / ids.length : Number.NaN,
+    commitsPerJob: before && after ? (after.commits - before.commits) / ids.length : Number.NaN,
+  };
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -140,30 +167,70 @@ async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<
   }
 }
 
-async function measure(lane: Lane) {
+async function measure(lane: Lane, name: string) {
   await latencyAt(lane, 100, 1); // warm-up: connections, JIT, prepared statements
   const latencies = new Map<number, number[]>();
-  for (const rate of RATES) latencies.set(rate, await latencyAt(lane, rate, RATE_SECONDS));
-  const jobsPerSecond = await sustained(lane, SUSTAINED_SECONDS);
-  return { latencies, jobsPerSecond };
+  for (const rate of RATES) {
+    latencies.set(rate, await latencyAt(lane, rate, RATE_SECONDS));
+    console.error(`   ${name}: ${rate}/s p99 ${percentile(latencies.get(rate)!, 99).toFixed(1)} ms`);
+  }
+  const { jobsPerSecond, cpuMsPerJob, commitsPerJob } = await sustained(lane, SUSTAINED_SECONDS);
+  console.error(
+    `   ${name}: sustained ${jobsPerSecond.toFixed(0)} jobs/s; server CPU ${cpuMsPerJob.toFixed(2)} ms and ${commitsPerJob.toFixed(2)} Postgres commits per job`,
+  );
+  return { latencies, jobsPerSecond, cpuMsPerJob, commitsPerJob };
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const ours = await atelierLane();
-  const mine = await measure(ours).finally(() => ours.close());
+  const one = await atelierLane(1);
+  const mine = await measure(one, "1 server process").finally(() => one.close());
+  const single = await atelierLane(1, false);
+  const alone = await measure(single, "1 server process, no group commit").finally(() => single.close());
+  const two = await atelierLane(2);
+  const mine2 = await measure(two, "2 server processes").finally(() => two.close());
   const theirs = await bullmqLane();
-  const base = await measure(theirs).finally(() => theirs.close());
+  const base = await measure(theirs, "BullMQ").finally(() => theirs.close());
   const results: BenchResult[] = [
     { name: "lifecycle_sustained", value: mine.jobsPerSecond, unit: "jobs/s", baseline: base.jobsPerSecond },
+    {
+      name: "lifecycle_sustained_2proc",
+      value: mine2.jobsPerSecond,
+      unit: "jobs/s",
+      baseline: base.jobsPerSecond,
+    },
+    // Group commit against one statement per job, same server otherwise: cost on the server and in Postgres.
+    {
+      name: "lifecycle_server_cpu_per_job",
+      value: mine.cpuMsPerJob,
+      unit: "ms",
+      baseline: alone.cpuMsPerJob,
+    },
+    {
+      name: "lifecycle_pg_commits_per_job",
+      value: mine.commitsPerJob,
+      unit: "commits",
+      baseline: alone.commitsPerJob,
+    },
+    {
+      name: "lifecycle_claim_p99_at_500_group_commit",
+      value: percentile(mine.latencies.get(500)!, 99),
+      unit: "ms",
+      baseline: percentile(alone.latencies.get(500)!, 99),
+    },
   ];
-  for (const rate of RATES) {
-    for (const p of [50, 99]) {
-      results.push({
-        name: `lifecycle_claim_p${p}_at_${rate}`,
-        value: percentile(mine.latencies.get(rate)!, p),
-        unit: "ms",
-        baseline: percentile(base.latencies.get(rate)!, p),
-      });
+  for (const [suffix, figures] of [
+    ["", mine],
+    ["_2proc", mine2],
+  ] as const) {
+    for (const rate of RATES) {
+      for (const p of [50, 99]) {
+        results.push({
+          name: `lifecycle_claim_p${p}_at_${rate}${suffix}`,
+          value: percentile(figures.latencies.get(rate)!, p),
+          unit: "ms",
+          baseline: percentile(base.latencies.get(rate)!, p),
+        });
+      }
     }
   }
   return results;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rowsOf, sql } from "@atelier/db";
 import { createTestDatabase } from "@atelier/db/testing";
 import { startServer } from "../../apps/server/src/testing/serverProcess.ts";
 import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
@@ -30,6 +31,15 @@ export async function startScaledOutServer(env: Record<string, string> = {}) {
     url: server.url,
     pid: server.pid,
     databaseUrl,
+    /** Transactions committed in its database so far (group commit makes fewer than one per job). */
+    commits: async () => {
+      const [row] = rowsOf<{ commits: string }>(
+        await database.db.execute(
+          sql`select xact_commit as commits from pg_stat_database where datname = ${name}`,
+        ),
+      );
+      return Number(row?.commits ?? 0);
+    },
     prefix,
     stop: async () => {
       await server.stop();

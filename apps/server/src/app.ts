@@ -133,6 +133,7 @@ export async function createApp(
       // Short retries (tests, trials) are looked for as often as they fall due.
       pollMs: Math.min(1_000, Math.max(20, Math.round(config.webhooks.retryBaseMs / 2))),
     },
+    groupCommit: config.groupCommit ? undefined : false,
   });
   const purge = startPurgeSweeper({
     db: database.db,

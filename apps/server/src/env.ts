@@ -16,6 +16,16 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Address to listen on. */
   HOST: z.string().default("0.0.0.0"),
+  /**
+   * Server processes sharing PORT (default 1); more use more cores. Above 1 it needs DATABASE_URL
+   * and REDIS_URL.
+   */
+  ATELIER_SERVER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Submissions arriving while others are being written go to the database in one statement
+   * (default on); false writes each on its own.
+   */
+  ATELIER_GROUP_COMMIT: bool.default(true),
   /** URL people open; used in signed storage URLs and the Origin check. Default http://localhost:PORT. */
   ATELIER_PUBLIC_URL: z.url().optional(),
   /**
@@ -144,6 +154,8 @@ export interface Config {
   billing: "off" | "credits";
   rates: { apiCallsPerMinute: number; orgSubmitsPerMinute: number; orgUploadsPerMinute: number };
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
+  serverProcesses: number;
+  groupCommit: boolean;
   webDist: string;
   logLevel: string;
   embeddedWorker: { enabled: boolean; memoryBudgetMb?: number; vramBudgetMb: number };
@@ -225,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
       apiBase: e.STRIPE_API_BASE,
     },
+    serverProcesses: e.ATELIER_SERVER_PROCESSES,
+    groupCommit: e.ATELIER_GROUP_COMMIT,
     webDist: resolve(e.ATELIER_WEB_DIST ?? new URL("../../web/dist", import.meta.url).pathname),
     logLevel: e.LOG_LEVEL,
     embeddedWorker: {

@@ -1,8 +1,10 @@
+import cluster from "node:cluster";
 import { releaseSessions } from "@atelier/pipeline";
 import { createLogger, isAppError } from "@atelier/shared";
 import { startTracing } from "@atelier/telemetry";
 import { type AppOptions, createApp } from "./app.ts";
 import { loadConfig } from "./env.ts";
+import { superviseServerProcesses } from "./serverProcesses.ts";
 
 /** The server process: configuration from the environment, the app, and a clean exit on SIGTERM/SIGINT. */
 export async function runServer(options: AppOptions = {}): Promise<void> {
@@ -10,6 +12,10 @@ export async function runServer(options: AppOptions = {}): Promise<void> {
   try {
     const config = loadConfig();
     log.level = config.logLevel;
+    if (config.serverProcesses > 1 && cluster.isPrimary) {
+      await superviseServerProcesses(config, log);
+      return;
+    }
     const tracing = await startTracing({ serviceName: "atelier-server" });
     const app = await createApp(config, log, options);
     process.stdout.write(`\n  Atelier is running: open ${app.url}\n\n`);

@@ -4,6 +4,7 @@ import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
 import type { Logger } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
 import type { BillingMode } from "./billing/creditLedger.ts";
+import type { GroupCommitSettings } from "./lifecycle/jobInsert.ts";
 import { JobLifecycle } from "./lifecycle/jobLifecycle.ts";
 import { type OutboxRelay, startOutboxRelay } from "./relay/outboxRelay.ts";
 import { type StaleSweeper, startStaleSweeper } from "./relay/staleSweeper.ts";
@@ -45,6 +46,8 @@ export function startJobEngine(options: {
   /** How often reservations of ended jobs are settled (reconcileReservations); default a minute. */
   reconcileIntervalMs?: number;
   webhooks?: Partial<WebhookSettings>;
+  /** Group commit of submissions (lifecycle/jobInsert.ts): its defaults, or false for one statement each. */
+  groupCommit?: GroupCommitSettings | false;
 }): JobEngine {
   const { db, bus, storage, log, timing } = options;
   const relay = startOutboxRelay({ db, bus, log: log.child({ part: "outbox" }), timing });
@@ -65,6 +68,7 @@ export function startJobEngine(options: {
     pipelineEnv: options.pipelineEnv,
     billing: options.billing,
     webhooks: { retryWindowMs: webhookSettings.retryWindowMs, written: webhooks.kick },
+    groupCommit: options.groupCommit,
   });
   const sweeper = startStaleSweeper({
     lifecycle,

@@ -1,5 +1,4 @@
 import { AppError, type Logger } from "@atelier/shared";
-import type { Redis } from "ioredis";
 import { readOrder, RoundCounter } from "../claimOrder.ts";
 import {
   decodeErrors,
@@ -24,7 +23,7 @@ import { type BusKeys, CONSUMER_GROUP, dedupeMember, orgKeyOf } from "../keys.ts
 import type { AttemptError, BusMessage } from "../message.ts";
 import { isStreamId } from "../streamId.ts";
 import { tierForVramMb } from "../tiers.ts";
-import type { BlockingPool } from "./connections.ts";
+import type { BlockingPool, RedisClient } from "./connections.ts";
 import { scripts } from "./scripts.ts";
 
 const PROMOTE_AT_MOST = 500;
@@ -41,7 +40,7 @@ export class RedisJobQueue {
   private closed = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly blocking: BlockingPool,
     private readonly keys: BusKeys,
     private readonly tuning: BusTuning,
@@ -312,7 +311,7 @@ export class RedisJobQueue {
 
   /** Blocks until a publish touches the wake stream after `wakeId`, or the time is up. Claims nothing. */
   private async waitForWake(wakeId: string, blockMs: number): Promise<void> {
-    let connection: Redis;
+    let connection: RedisClient;
     try {
       connection = this.blocking.acquire();
     } catch {

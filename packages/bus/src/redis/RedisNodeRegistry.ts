@@ -1,13 +1,13 @@
-import type { Redis } from "ioredis";
 import type { BusKeys } from "../keys.ts";
 import { type NodeHeartbeat, type NodeInfo, nodeHeartbeatSchema } from "../message.ts";
 import { parseHeartbeat } from "../nodeRecords.ts";
+import type { RedisClient } from "./connections.ts";
 import { scripts } from "./scripts.ts";
 
 /** GPU nodes as hashes that expire unless heartbeats keep them, plus a sorted-set index for listing. */
 export class RedisNodeRegistry {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: BusKeys,
   ) {}
 

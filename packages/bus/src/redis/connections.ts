@@ -1,5 +1,11 @@
 import type { Logger } from "@atelier/shared";
-import { Redis, type RedisOptions } from "ioredis";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
+
+/**
+ * A command connection: one Redis, or a Redis Cluster. Every key a job script touches carries the
+ * `{jobs}` hash tag (keys.ts), so each script runs on the one shard that owns that slot.
+ */
+export type RedisClient = Redis | Cluster;
 
 export interface RedisConnectionSettings {
   url: string;
@@ -25,29 +31,33 @@ export function createBlockingConnection(settings: RedisConnectionSettings, name
   });
 }
 
-/** Connections for blocking reads, one per waiting claim, created on demand and reused. */
+/**
+ * Connections for blocking reads, one per waiting claim, created on demand and reused. `connect`
+ * makes one (by default a blocking connection to `settings.url`; a Redis Cluster client for a cluster).
+ */
 export class BlockingPool {
-  private readonly idle: Redis[] = [];
-  private readonly all = new Set<Redis>();
+  private readonly idle: RedisClient[] = [];
+  private readonly all = new Set<RedisClient>();
   private closed = false;
 
   constructor(
-    private readonly settings: RedisConnectionSettings,
-    private readonly name: string,
+    settings: RedisConnectionSettings,
+    name: string,
     private readonly log: Logger,
+    private readonly connect: () => RedisClient = () => createBlockingConnection(settings, name),
   ) {}
 
-  acquire(): Redis {
+  acquire(): RedisClient {
     if (this.closed) throw new Error("The bus is closed.");
     const existing = this.idle.pop();
     if (existing) return existing;
-    const connection = createBlockingConnection(this.settings, this.name);
+    const connection = this.connect();
     connection.on("error", (err: unknown) => this.log.debug({ err }, "redis claim connection error"));
     this.all.add(connection);
     return connection;
   }
 
-  release(connection: Redis): void {
+  release(connection: RedisClient): void {
     if (this.closed) connection.disconnect();
     else this.idle.push(connection);
   }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connections.ts";
 
 /**
  * A Lua script from ./lua, run by SHA with a fallback to EVAL after a Redis restart emptied the
@@ -19,7 +19,7 @@ export class LuaScript {
     this.numberOfKeys = Number(match[1]);
   }
 
-  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+  async run(redis: RedisClient, keys: string[], args: Array<string | number>): Promise<unknown> {
     if (keys.length !== this.numberOfKeys) {
       throw new Error(`${this.fileName} takes ${this.numberOfKeys} keys, got ${keys.length}`);
     }

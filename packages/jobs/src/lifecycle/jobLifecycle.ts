@@ -43,6 +43,7 @@ import {
   reserveAgain,
   settleJob,
 } from "../billing/creditLedger.ts";
+import { DEFAULT_GROUP_COMMIT, type GroupCommitSettings, JobWriter } from "./jobInsert.ts";
 import { checkSubmission, prepareSubmission, priceSubmission, type SubmitJobInput } from "./submission.ts";
 import { enqueueWebhookEvent } from "../webhooks/enqueue.ts";
 import { jobEventData } from "../webhooks/payloads.ts";
@@ -74,6 +75,8 @@ export interface JobLifecycleOptions {
    * transaction that ends it; `written` wakes this process's dispatcher (others find them when they poll).
    */
   webhooks?: { retryWindowMs?: number; written?: () => void };
+  /** Group commit of submissions (jobInsert.ts); false writes each submission on its own. */
+  groupCommit?: GroupCommitSettings | false;
 }
 
 const { jobs, jobSteps, jobAttempts, jobOutputs, outbox } = schema;
@@ -114,9 +117,13 @@ export class JobLifecycle {
   /** Tells organizations' streams their balance after a change. */
   readonly balances: BalanceNotifier;
 
+  /** Writes submissions, several in one statement when they arrive together. */
+  private readonly writer: JobWriter;
+
   constructor(private readonly options: JobLifecycleOptions) {
     this.estimates = new StepEstimates(options.db);
     this.balances = new BalanceNotifier(options.db, options.bus, options.log);
+    this.writer = new JobWriter(options.db, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
     this.deletion = new JobDeletion(options, (projectId, event) => this.emit(projectId, event));
   }
 
@@ -133,55 +140,17 @@ export class JobLifecycle {
     const expectedMs = await this.estimates.expectedMs(planned, input.assetIds.length);
     const price = input.price ?? priceSubmission(input, planned);
     const { job, steps } = prepareSubmission({ ...input, expectedMs, price }, this.options.catalogue);
-    const enforce = this.options.billing === "credits";
-    // The organization's row is locked first: submits of one organization queue on it, so neither the
-    // live-jobs cap nor the balance can be passed by a burst. Without either check nothing is locked
-    // here (the triggers still serialize on the row when they count).
-    const capped = input.maxLiveJobs !== undefined;
-    const slot =
-      !capped && !enforce
-        ? sql`select 1`
-        : sql`select 1 from organizations where id = ${job.orgId}
-                and ${capped ? sql`live_jobs < ${input.maxLiveJobs}` : sql`true`}
-                and ${enforce ? sql`credits >= ${price.credits}` : sql`true`}
-              for update`;
-    const preset = input.preset ?? null;
-    // Fixed SQL text with the steps as one JSON parameter: the server keeps it prepared, and no
-    // query builder runs on this path, which every submit takes.
-    const written = rowsOf<{ id: number }>(
-      await this.options.db.execute(sql`
-      with slot as (${slot}),
-      job as (
-        insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
-                          input_revisions, attempt, max_attempts, created_at, updated_at, credits_reserved,
-                          webhook_url, webhook_events)
-        select ${job.id}, ${job.orgId}, ${job.projectId}, ${job.createdBy}, 'queued', ${job.priority},
-               ${job.vramMb}, ${JSON.stringify(job.spec)}::jsonb, ${`{${job.assetIds.join(",")}}`}::uuid[],
-               ${JSON.stringify(job.inputRevisions)}::jsonb, 1,
-               ${job.maxAttempts}, ${job.createdAt.toISOString()}, ${job.updatedAt.toISOString()},
-               ${price.credits},
-               ${job.webhookUrl}, ${job.webhookEvents ? `{${job.webhookEvents.join(",")}}` : null}::text[]
-        from slot
-        returning id
-      ),
-      steps as (
-        insert into job_steps (job_id, index, step, params, vram_mb, expected_ms)
-        select job.id, s.index, s.step, s.params, s.vram_mb, s.expected_ms
-        from job, jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
-          as s(index integer, step text, params jsonb, vram_mb integer, expected_ms integer)
-      ),
-      reserve as (
-        insert into credit_ledger (org_id, kind, amount, held, job_id, memo, user_id, preset)
-        select ${job.orgId}, 'reserve', ${-price.credits}, ${price.credits}, job.id, 'job submitted',
-               ${job.createdBy}, ${preset}
-        from job
-      )
-      insert into outbox (topic, payload)
-      select ${JOB_PUBLISH_TOPIC}, ${JSON.stringify(busMessageOf(job))}::jsonb from job
-      returning id
-    `),
-    );
-    if (written.length === 0) throw await this.refusal(input, price.credits);
+    // The job, its steps, its credit reservation and its outbox row in one statement, shared with
+    // submissions arriving at the same moment (group commit, jobInsert.ts).
+    const written = await this.writer.write({
+      job,
+      steps,
+      maxLiveJobs: input.maxLiveJobs,
+      credits: price.credits,
+      enforceCredits: this.options.billing === "credits",
+      preset: input.preset ?? null,
+    });
+    if (!written) throw await this.refusal(input, price.credits);
     this.balances.changed(job.orgId);
     // The queued event goes first: once published, a node may report the job claimed within milliseconds.
     const view = queuedJobView(job);
