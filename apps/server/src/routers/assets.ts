@@ -144,81 +144,81 @@ export const assetsRouter = router({
     })
     .output(assetViewSchema)
     .mutation(async ({ ctx }) => {
-    const { db, storage, config, bus, pipelineEnv, log } = ctx.services;
-    const asset = ctx.access.asset;
-    if (asset.status !== "uploading") return toAssetView(storage, asset);
-    const stored = await storage.head(asset.storageKey);
-    if (!stored) {
-      throw new AppError(
-        "VALIDATION_ERROR",
-        "No bytes were received for this upload yet; PUT the file to its upload URL first.",
-      );
-    }
-    let update: Partial<typeof schema.assets.$inferInsert>;
-    try {
-      if (stored.bytes > asset.declaredBytes) {
+      const { db, storage, config, bus, pipelineEnv, log } = ctx.services;
+      const asset = ctx.access.asset;
+      if (asset.status !== "uploading") return toAssetView(storage, asset);
+      const stored = await storage.head(asset.storageKey);
+      if (!stored) {
         throw new AppError(
-          "FILE_TOO_LARGE",
-          `The upload has ${stored.bytes} bytes but ${asset.declaredBytes} were declared; upload the file again.`,
+          "VALIDATION_ERROR",
+          "No bytes were received for this upload yet; PUT the file to its upload URL first.",
         );
       }
-      const bytes = await storage.get(asset.storageKey, { maxBytes: config.maxUploadBytes });
-      const image = await inspectUpload(bytes, { maxPixels: config.maxInputPixels });
-      const keys = assetKeys(asset.orgId, asset.id);
-      await storage.put(keys.display, image.display, "image/webp");
-      await storage.put(keys.thumbnail, image.thumbnail, "image/webp");
-      await storage.put(keys.blurredThumbnail, image.blurredThumbnail, "image/webp");
-      const threshold = await moderationThresholdPercent(db, asset.orgId);
-      const { moderation, reviewStatus } = await moderateImage(image.display, pipelineEnv, threshold, log);
-      const { mediaType, width, height, sha256 } = image;
-      update = {
-        status: "ready",
-        mediaType,
-        width,
-        height,
-        bytes: image.bytes,
-        sha256,
-        moderation,
-        reviewStatus,
-      };
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
-      update = {
-        status: "rejected",
-        rejectionCode: err.code,
-        rejectionMessage: err.message,
-        bytes: stored.bytes,
-      };
-    }
-    // The asset's new state and its webhook deliveries commit together.
-    const row = await db.transaction(async (tx) => {
-      const [updated] = await tx
-        .update(schema.assets)
-        .set({ ...update, updatedAt: new Date() })
-        .where(and(eq(schema.assets.id, asset.id), eq(schema.assets.status, "uploading")))
-        .returning();
-      if (updated) {
-        await enqueueWebhookEvent(tx, {
-          orgId: updated.orgId,
-          type: updated.status === "ready" ? "asset.ready" : "asset.rejected",
-          data: assetEventData(updated),
-        });
+      let update: Partial<typeof schema.assets.$inferInsert>;
+      try {
+        if (stored.bytes > asset.declaredBytes) {
+          throw new AppError(
+            "FILE_TOO_LARGE",
+            `The upload has ${stored.bytes} bytes but ${asset.declaredBytes} were declared; upload the file again.`,
+          );
+        }
+        const bytes = await storage.get(asset.storageKey, { maxBytes: config.maxUploadBytes });
+        const image = await inspectUpload(bytes, { maxPixels: config.maxInputPixels });
+        const keys = assetKeys(asset.orgId, asset.id);
+        await storage.put(keys.display, image.display, "image/webp");
+        await storage.put(keys.thumbnail, image.thumbnail, "image/webp");
+        await storage.put(keys.blurredThumbnail, image.blurredThumbnail, "image/webp");
+        const threshold = await moderationThresholdPercent(db, asset.orgId);
+        const { moderation, reviewStatus } = await moderateImage(image.display, pipelineEnv, threshold, log);
+        const { mediaType, width, height, sha256 } = image;
+        update = {
+          status: "ready",
+          mediaType,
+          width,
+          height,
+          bytes: image.bytes,
+          sha256,
+          moderation,
+          reviewStatus,
+        };
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
+        update = {
+          status: "rejected",
+          rejectionCode: err.code,
+          rejectionMessage: err.message,
+          bytes: stored.bytes,
+        };
       }
-      return updated;
-    });
-    if (row) ctx.services.webhooks.kick();
-    if (!row)
-      return toAssetView(
-        storage,
-        (await db.select().from(schema.assets).where(eq(schema.assets.id, asset.id)))[0]!,
-      );
-    const view = await toAssetView(storage, row);
-    await bus.appendEvent(asset.projectId, {
-      type: row.status === "ready" ? "asset.ready" : "asset.rejected",
-      asset: view,
-    });
-    return view;
-  }),
+      // The asset's new state and its webhook deliveries commit together.
+      const row = await db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(schema.assets)
+          .set({ ...update, updatedAt: new Date() })
+          .where(and(eq(schema.assets.id, asset.id), eq(schema.assets.status, "uploading")))
+          .returning();
+        if (updated) {
+          await enqueueWebhookEvent(tx, {
+            orgId: updated.orgId,
+            type: updated.status === "ready" ? "asset.ready" : "asset.rejected",
+            data: assetEventData(updated),
+          });
+        }
+        return updated;
+      });
+      if (row) ctx.services.webhooks.kick();
+      if (!row)
+        return toAssetView(
+          storage,
+          (await db.select().from(schema.assets).where(eq(schema.assets.id, asset.id)))[0]!,
+        );
+      const view = await toAssetView(storage, row);
+      await bus.appendEvent(asset.projectId, {
+        type: row.status === "ready" ? "asset.ready" : "asset.rejected",
+        asset: view,
+      });
+      return view;
+    }),
 });
 
 /** An asset event's `data` for webhooks: ids and plain values, no expiring URLs. */

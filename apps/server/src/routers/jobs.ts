@@ -163,9 +163,7 @@ export const jobsRouter = router({
       },
     })
     .output(jobViewSchema)
-    .query(({ ctx }) =>
-    loadJobView(ctx.services.db, ctx.services.storage, ctx.access.job.id),
-  ),
+    .query(({ ctx }) => loadJobView(ctx.services.db, ctx.services.storage, ctx.access.job.id)),
 
   list: projectProcedure()
     .meta({
@@ -199,15 +197,15 @@ export const jobsRouter = router({
     })
     .output(jobViewSchema)
     .mutation(async ({ ctx }) => {
-    const { db, storage, lifecycle } = ctx.services;
-    if (!(await lifecycle.cancel(ctx.access.job.id))) {
-      throw new AppError(
-        "CONFLICT",
-        `The job has already ${ctx.access.job.status}; only queued or running jobs can be cancelled.`,
-      );
-    }
-    return loadJobView(db, storage, ctx.access.job.id);
-  }),
+      const { db, storage, lifecycle } = ctx.services;
+      if (!(await lifecycle.cancel(ctx.access.job.id))) {
+        throw new AppError(
+          "CONFLICT",
+          `The job has already ${ctx.access.job.status}; only queued or running jobs can be cancelled.`,
+        );
+      }
+      return loadJobView(db, storage, ctx.access.job.id);
+    }),
 
   /**
    * Deletes a job with its outputs: a queued or running job is cancelled first. Back with `restore` for

@@ -62,25 +62,25 @@ export const orgsRouter = router({
     })
     .output(z.array(orgViewSchema))
     .query(async ({ ctx }) => {
-    const rows = await ctx.services.db
-      .select({ org: schema.organizations, role: schema.memberships.role })
-      .from(schema.memberships)
-      .innerJoin(schema.organizations, eq(schema.organizations.id, schema.memberships.orgId))
-      .where(
-        and(
-          eq(schema.memberships.userId, ctx.principal.user.id),
-          // A key sees its own organization only.
-          ...(ctx.principal.kind === "apiKey" ? [eq(schema.memberships.orgId, ctx.principal.orgId)] : []),
-        ),
-      )
-      .orderBy(asc(schema.organizations.name));
-    return rows.map(({ org, role }) => ({
-      id: org.id,
-      name: org.name,
-      slug: org.slug,
-      plan: org.plan,
-      role: ctx.principal.kind === "apiKey" && role === "owner" ? ("admin" as const) : role,
-    }));
+      const rows = await ctx.services.db
+        .select({ org: schema.organizations, role: schema.memberships.role })
+        .from(schema.memberships)
+        .innerJoin(schema.organizations, eq(schema.organizations.id, schema.memberships.orgId))
+        .where(
+          and(
+            eq(schema.memberships.userId, ctx.principal.user.id),
+            // A key sees its own organization only.
+            ...(ctx.principal.kind === "apiKey" ? [eq(schema.memberships.orgId, ctx.principal.orgId)] : []),
+          ),
+        )
+        .orderBy(asc(schema.organizations.name));
+      return rows.map(({ org, role }) => ({
+        id: org.id,
+        name: org.name,
+        slug: org.slug,
+        plan: org.plan,
+        role: ctx.principal.kind === "apiKey" && role === "owner" ? ("admin" as const) : role,
+      }));
     }),
 
   members: orgProcedure().query(async ({ ctx }) => {
