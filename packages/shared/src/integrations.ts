@@ -54,6 +54,7 @@ export const webhookUrlSchema = z
 const eventTypes = z
   .array(webhookEventTypeSchema)
   .min(1, { message: "Pick at least one event type." })
+  .max(WEBHOOK_EVENT_TYPES.length, { message: "Name each event type once." })
   .transform((t) => [...new Set(t)]);
 
 export const createWebhookInput = z.object({

@@ -53,7 +53,11 @@ export const createJobInput = z
      */
     webhook: webhookUrlSchema.optional(),
     /** Which of the job's events go to `webhook`; all three when absent. */
-    webhookEvents: z.array(z.enum(JOB_WEBHOOK_EVENT_TYPES)).min(1).optional(),
+    webhookEvents: z
+      .array(z.enum(JOB_WEBHOOK_EVENT_TYPES))
+      .min(1)
+      .max(JOB_WEBHOOK_EVENT_TYPES.length)
+      .optional(),
   })
   .refine((j) => (j.preset === undefined) !== (j.spec === undefined), {
     message: "Give either a preset or a spec of steps, not both.",
