@@ -21,6 +21,7 @@ import { readCliEnv } from "./env.ts";
 import { parseParams } from "./parseParams.ts";
 import { presetList } from "./presetList.ts";
 import { createProgressView, type ProgressView } from "./progressView.ts";
+import type { CliIo } from "./cliIo.ts";
 import { asAppError, listJobs, login, runOnServer, watchJob } from "./serverMode.ts";
 import { writeOutputs } from "./writeOutputs.ts";
 
@@ -38,13 +39,7 @@ overwritten, an existing file only with --force. With --server, outputs go besid
 Environment (the server's names): MAX_INPUT_PIXELS, EXECUTION_PROVIDERS, ATELIER_MODELS_DIR,
 REPLICATE_API_TOKEN, REPLICATE_BASE_URL.`;
 
-export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  /** Where `atelier login` reads a key from when none is given (a pipe, never a prompt). */
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  stderr: NodeJS.WriteStream | (NodeJS.WritableStream & { isTTY?: boolean });
-  env: NodeJS.ProcessEnv;
-}
+export type { CliIo } from "./cliIo.ts";
 
 /** Exit codes: 0 all done, 1 some input failed, 2 the command itself is wrong. */
 export async function main(

@@ -8,7 +8,7 @@ import {
 } from "@atelier/sdk/source";
 import { AppError, type ErrorCode } from "@atelier/shared";
 import { normalizeServerUrl, resolveServer, saveServerKey } from "./config.ts";
-import type { CliIo } from "./main.ts";
+import type { CliIo } from "./cliIo.ts";
 import { createProgressView, type ProgressView } from "./progressView.ts";
 import { writeOutputs } from "./writeOutputs.ts";
 

@@ -23,7 +23,7 @@ export function createStripe(config: Config["stripe"]): Stripe | null {
 }
 
 /** Verifies webhook signatures with the SDK even when no secret key is set (only the signing secret is needed). */
-export const webhookVerifier = new Stripe("sk_unused_for_verification").webhooks;
+export const webhookVerifier: Stripe["webhooks"] = new Stripe("sk_unused_for_verification").webhooks;
 
 export function requireStripe(stripe: Stripe | null): Stripe {
   if (!stripe) {
