@@ -181,7 +181,7 @@ describe("atelier run", () => {
     }
     expect(clear / (info.width * info.height)).toBeGreaterThan(0.1);
     expect(solid / (info.width * info.height)).toBeGreaterThan(0.1);
-  });
+  }, 180_000);
 
   it("exits 1 with one clear line for a corrupt image", async () => {
     const out = join(dir, "bad");
