@@ -30,6 +30,7 @@ export async function startScaledOutServer(env: Record<string, string> = {}) {
   return {
     url: server.url,
     pid: server.pid,
+    dataDir: server.dataDir,
     databaseUrl,
     /** Transactions committed in its database so far (group commit makes fewer than one per job). */
     commits: async () => {

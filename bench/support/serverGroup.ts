@@ -13,6 +13,10 @@ export async function startScaledOutServers(count: number, env: Record<string, s
     DATABASE_URL: first.databaseUrl,
     REDIS_URL: BENCH_REDIS_URL,
     REDIS_PREFIX: first.prefix,
+    // One installation: the same public URL and, on one machine, the same storage folder (the fleet
+    // check refuses servers that disagree).
+    ATELIER_PUBLIC_URL: first.url,
+    ATELIER_DATA_DIR: first.dataDir,
     ...env,
   };
   const others: RunningServer[] = [];
