@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createBus } from "@atelier/bus";
-import { createDatabase } from "@atelier/db";
+import { createDatabase, rowsOf, sql } from "@atelier/db";
 import {
   joinFleet,
   jobTiming,
@@ -14,7 +14,7 @@ import {
 } from "@atelier/jobs";
 import { catalogue as productionCatalogue, type StepCatalogue } from "@atelier/pipeline";
 import { AppError, createLogger, type Logger } from "@atelier/shared";
-import { queueDepth, sampleOnScrape, wsConnections } from "@atelier/telemetry";
+import { creditsHeld, queueDepth, sampleOnScrape, wsConnections } from "@atelier/telemetry";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
@@ -277,6 +277,16 @@ export async function createApp(
     const { streams } = await bus.stats();
     for (const s of streams) queueDepth.set({ class: s.priority, tier: String(s.tier) }, s.depth - s.pending);
   });
+  // Credits across the installation, from the balances the ledger's trigger keeps.
+  const stopCreditSampling = sampleOnScrape(async () => {
+    const [row] = rowsOf<{ available: string | null; reserved: string | null }>(
+      await services.db.execute(
+        sql`select sum(credits) as available, sum(credits_reserved) as reserved from organizations`,
+      ),
+    );
+    creditsHeld.set({ state: "available" }, Number(row?.available ?? 0));
+    creditsHeld.set({ state: "reserved" }, Number(row?.reserved ?? 0));
+  });
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
@@ -315,6 +325,7 @@ export async function createApp(
       await new Promise((r) => setTimeout(r, 100));
       server.closeAllConnections();
       stopSampling();
+      stopCreditSampling();
       await worker?.stop({ drainTimeoutMs: 5_000 });
       await purge.stop();
       clearInterval(downgrades);

@@ -127,6 +127,9 @@ describe("metrics and traces", () => {
     expect(text).toMatch(/atelier_job_attempts_total\{outcome="succeeded"\} [1-9]/);
     expect(text).toMatch(/atelier_node_vram_free_mb\{node="traced-node"\} \d/);
     expect(text).toMatch(/atelier_queue_depth\{class="\w+",tier="\d+"\} 0/);
+    // Billing is off here: the job was metered, so nothing stays reserved once it ended.
+    expect(text).toMatch(/atelier_credits\{state="available"\} -?\d/);
+    expect(text).toMatch(/atelier_credits\{state="reserved"\} 0/);
     expect(text).toContain("atelier_event_lag_seconds_count");
     expect(text).toContain("atelier_claim_latency_seconds_count");
 

@@ -1,5 +1,6 @@
 export {
   claimLatencySeconds,
+  creditsHeld,
   eventLagSeconds,
   httpRequestSeconds,
   jobAttempts,

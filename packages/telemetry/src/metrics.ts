@@ -88,6 +88,13 @@ export const jobAttempts = new Counter({
   registers: [registry],
 });
 
+export const creditsHeld = new Gauge({
+  name: "atelier_credits",
+  help: "Credits of every organization together: available to spend, and reserved by jobs that have not ended.",
+  labelNames: ["state"] as const,
+  registers: [registry],
+});
+
 type Sampler = () => Promise<void> | void;
 const samplers = new Set<Sampler>();
 
