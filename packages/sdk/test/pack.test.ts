@@ -98,13 +98,15 @@ describe("@atelier/sdk installed from its tarball", () => {
   }, 300_000);
 });
 
-/** `npm pack`s the SDK (its prepack builds dist/) and installs the tarball, TypeScript and Node's types. */
+/** Builds and `npm pack`s the SDK, then installs the tarball, TypeScript and Node's types. */
 async function packInto(project: string): Promise<void> {
-  const { stdout } = await run("npm", ["pack", "--pack-destination", project, "--json"], {
+  // Build first and pack without scripts: the build's own log lines would otherwise share stdout with the JSON.
+  await run("npm", ["run", "build"], { cwd: sdkDir, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", project, "--json"], {
     cwd: sdkDir,
     maxBuffer: 16 * 1024 * 1024,
   });
-  const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf("["))) as [{ filename: string }];
+  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
   await writeFile(
     join(project, "package.json"),
     JSON.stringify({ name: "sdk-user", private: true, type: "module" }, null, 2),
