@@ -15,10 +15,51 @@ export const ledgerPageInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),
 });
 
-export const usageInput = z.object({
-  orgId: id,
-  days: z.number().int().min(1).max(366).default(30),
-});
+/** A UTC calendar day, `2026-12-01`. */
+export const isoDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Give a day as YYYY-MM-DD.")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "That day does not exist.");
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Usage over whole UTC days, both ends included: `from`..`to`, or the last `days` days up to `to`
+ * (today when left out). At most 366 days, so one answer stays small.
+ */
+export const usageInput = z
+  .object({
+    orgId: id,
+    days: z.number().int().min(1).max(366).default(30),
+    from: isoDaySchema.optional(),
+    to: isoDaySchema.optional(),
+  })
+  .refine((u) => !u.from || !u.to || u.from <= u.to, {
+    message: "The range starts after it ends; swap from and to.",
+    path: ["from"],
+  })
+  .refine(
+    (u) => !u.from || !u.to || Date.parse(u.to) - Date.parse(u.from) < 366 * DAY_MS,
+    { message: "Ask for at most 366 days at once.", path: ["to"] },
+  );
+
+/** The first and last day (both included) a usage query covers, as `usageInput` defines them. */
+export function usageRange(
+  input: { days: number; from?: string | undefined; to?: string | undefined },
+  now = new Date(),
+): { from: string; to: string } {
+  const to = input.to ?? now.toISOString().slice(0, 10);
+  const from = input.from ?? new Date(Date.parse(to) - (input.days - 1) * DAY_MS).toISOString().slice(0, 10);
+  return { from, to };
+}
+
+/** Credits charged on one day for one preset by one member. */
+export interface UsageRow {
+  day: string;
+  preset: string;
+  member: string;
+  credits: number;
+}
 
 export const grantInput = z.object({
   orgId: id,

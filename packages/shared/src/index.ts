@@ -147,14 +147,16 @@ export type { FormatRegionInput } from "./editing/formatCrop.ts";
 export {
   checkoutInput,
   grantInput,
+  isoDaySchema,
   ledgerPageInput,
   packUpdateInput,
   planIdSchema,
   planUpdateInput,
   setPlanInput,
   usageInput,
+  usageRange,
 } from "./billing.ts";
-export type { LedgerEntryView, PackView, PlanView } from "./billing.ts";
+export type { LedgerEntryView, PackView, PlanView, UsageRow } from "./billing.ts";
 export {
   apiKeyScopes,
   createOrgApiKeyInput,

@@ -95,6 +95,6 @@ describe("credits and plans through the API (ATELIER_BILLING=credits)", () => {
     expect(next.entries.every((e) => e.id < page.nextBefore!)).toBe(true);
     expect(next.entries.at(-1)).toMatchObject({ kind: "grant", amount: 10, reason: "pilot" });
     const usage = await operator.trpc.billing.usage.query({ orgId });
-    expect(usage.reduce((sum, u) => sum + u.credits, 0)).toBe(2);
+    expect(usage.rows.reduce((sum, u) => sum + u.credits, 0)).toBe(2);
   });
 });

@@ -14,7 +14,9 @@ import {
   packUpdateInput,
   planUpdateInput,
   setPlanInput,
+  type UsageRow,
   usageInput,
+  usageRange,
 } from "@atelier/shared";
 import { tracked } from "@trpc/server";
 import { orgProcedure } from "../access.ts";
@@ -105,27 +107,42 @@ export const billingRouter = router({
       return { entries, nextBefore: rows.length > input.limit ? (entries.at(-1)?.id ?? null) : null };
     }),
 
-  /** Credits charged per day, by preset and by member, for the usage chart. */
+  /**
+   * Credits charged per UTC day, by preset and by member, over whole days (both ends included). Jobs
+   * are metered with billing off too, so this answers on every installation.
+   */
   usage: orgProcedure()
     .input(usageInput)
     .query(async ({ ctx, input }) => {
+      const { from, to } = usageRange(input);
       const rows = rowsOf<{ day: string; preset: string | null; member: string | null; credits: number }>(
+        // A settlement counts on its reservation's day, so a job held late and settled after
+        // midnight is one day's usage, not a charge and a refund on two.
         await ctx.services.db.execute(sql`
-          select to_char(date_trunc('day', l.created_at at time zone 'UTC'), 'YYYY-MM-DD') as day,
-                 l.preset, u.name as member, (-sum(l.amount))::int as credits
-          from credit_ledger l left join users u on u.id = l.user_id
-          where l.org_id = ${ctx.access.orgId} and l.job_id is not null
-            and l.kind in ('reserve', 'capture', 'release')
-            and l.created_at > now() - make_interval(days => ${input.days})
+          with charged as (
+            select coalesce(r.created_at, l.created_at) as at, l.preset, l.user_id, l.amount
+            from credit_ledger l left join credit_ledger r on r.id = l.reservation_id
+            where l.org_id = ${ctx.access.orgId} and l.job_id is not null
+              and l.kind in ('reserve', 'capture', 'release')
+              -- a settlement is never older than its reservation: only rows from the range on
+              and l.created_at >= (${from}::date)::timestamp at time zone 'UTC'
+          )
+          select to_char(c.at at time zone 'UTC', 'YYYY-MM-DD') as day,
+                 c.preset, u.name as member, (-sum(c.amount))::int as credits
+          from charged c left join users u on u.id = c.user_id
+          where c.at >= (${from}::date)::timestamp at time zone 'UTC'
+            and c.at < ((${to}::date + 1)::timestamp at time zone 'UTC')
           group by 1, 2, 3
+          having sum(c.amount) <> 0
           order by 1`),
       );
-      return rows.map((r) => ({
+      const usage: UsageRow[] = rows.map((r) => ({
         day: r.day,
         preset: r.preset ?? "custom steps",
         member: r.member ?? "a former member",
         credits: r.credits,
       }));
+      return { from, to, rows: usage };
     }),
 
   /** The organization's balance, live: one event after every change (a job, a grant, a purchase). */
