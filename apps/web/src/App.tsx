@@ -1,5 +1,6 @@
 import { AdminPage } from "./admin/AdminPage.tsx";
 import { BillingPage } from "./billing/BillingPage.tsx";
+import { UsagePage } from "./billing/UsagePage.tsx";
 import { AppShell } from "./components/AppShell.tsx";
 import { AssetEditorPage } from "./pages/AssetEditorPage.tsx";
 import { FormatGalleryPage } from "./pages/FormatGalleryPage.tsx";
@@ -65,6 +66,12 @@ function SignedInRoute({ route }: { route: Route }) {
       return (
         <AppShell currentOrgId={route.orgId}>
           <BillingPage orgId={route.orgId} />
+        </AppShell>
+      );
+    case "orgUsage":
+      return (
+        <AppShell currentOrgId={route.orgId}>
+          <UsagePage orgId={route.orgId} />
         </AppShell>
       );
     case "notFound":

@@ -1,9 +1,12 @@
 import { FormError } from "../components/FormError.tsx";
 import { canManageMembers } from "../components/roles.ts";
 import { Link } from "../router/Link.tsx";
-import { type AdminSection, adminSections, pathOf } from "../router/routes.ts";
+import { type AdminSection, adminSections, operatorSections, pathOf } from "../router/routes.ts";
 import { useOrgs } from "../session/OrgsContext.tsx";
 import { useSession } from "../session/SessionContext.tsx";
+import { GrantsAdmin } from "../billing/GrantsAdmin.tsx";
+import { PacksAdmin } from "../billing/PacksAdmin.tsx";
+import { PlansAdmin } from "../billing/PlansAdmin.tsx";
 import { ApiKeysAdmin } from "./ApiKeysAdmin.tsx";
 import { DeadLettersAdmin } from "./DeadLettersAdmin.tsx";
 import { FormatsAdmin } from "./FormatsAdmin.tsx";
@@ -25,6 +28,9 @@ export const sectionLabels: Record<AdminSection, string> = {
   "dead-letters": "Dead letters",
   "api-keys": "API keys",
   webhooks: "Webhooks",
+  plans: "Plans",
+  packs: "Credit packs",
+  grants: "Grant credits",
 };
 
 /** An organization's admin pages: its own settings, and the installation's engine room. */
@@ -64,7 +70,7 @@ export function AdminPage({ orgId, section }: { orgId: string; section: AdminSec
         <nav aria-label="Admin" className="admin-nav">
           <ul>
             {adminSections
-              .filter((s) => operator || s !== "nodes")
+              .filter((s) => operator || !operatorSections.includes(s))
               .map((s) => (
                 <li key={s}>
                   <Link
@@ -82,12 +88,13 @@ export function AdminPage({ orgId, section }: { orgId: string; section: AdminSec
           {section === "text-styles" && <TextStylesAdmin orgId={orgId} />}
           {section === "rules" && <RulesAdmin orgId={orgId} />}
           {section === "review" && <ReviewAdmin orgId={orgId} />}
-          {section === "nodes" &&
-            (operator ? (
-              <NodesAdmin orgId={orgId} />
-            ) : (
-              <p className="muted">Only the operator of this installation sees its nodes.</p>
-            ))}
+          {operatorSections.includes(section) && !operator && (
+            <p className="muted">Only the operator of this installation sees this page.</p>
+          )}
+          {section === "nodes" && operator && <NodesAdmin orgId={orgId} />}
+          {section === "plans" && operator && <PlansAdmin />}
+          {section === "packs" && operator && <PacksAdmin />}
+          {section === "grants" && operator && <GrantsAdmin orgId={orgId} />}
           {section === "queues" &&
             (operator ? <QueuesAdmin orgId={orgId} /> : <OrgJobsAdmin orgId={orgId} />)}
           {section === "dead-letters" && <DeadLettersAdmin orgId={orgId} />}

@@ -1,20 +1,21 @@
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
 import { FormError } from "../components/FormError.tsx";
+import { Link } from "../router/Link.tsx";
+import { pathOf } from "../router/routes.ts";
 import { useApi } from "../session/SessionContext.tsx";
 
 const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /**
  * An organization's plan, its credit packs and Stripe's portal (invoices, payment methods, cancelling),
- * and its usage. Buying opens Stripe Checkout; the webhook grants the credits and the header follows.
+ * and a link to its usage. Buying opens Stripe Checkout; the webhook grants the credits and the header follows.
  */
 export function BillingPage({ orgId }: { orgId: string }) {
   const client = useApi();
   const balance = useResource(() => client.billing.balance.query({ orgId }), orgId);
   const plans = useResource(() => client.billing.plans.query(), "plans");
   const packs = useResource(() => client.billing.packs.query(), "packs");
-  const usage = useResource(() => client.billing.usage.query({ orgId, days: 30 }), orgId);
   const checkout = useAction(async (choice: { packId?: string; planId?: string }) => {
     const { url } = await client.billing.checkout.mutate({ orgId, ...choice });
     window.location.assign(url);
@@ -24,11 +25,16 @@ export function BillingPage({ orgId }: { orgId: string }) {
     window.location.assign(url);
   });
   const plan = plans.data?.find((p) => p.id === balance.data?.plan);
-  const byDay = new Map<string, number>();
-  for (const u of usage.data ?? []) byDay.set(u.day, (byDay.get(u.day) ?? 0) + u.credits);
+  const outcome = new URLSearchParams(window.location.search).get("checkout");
   return (
     <>
       <h1>Billing</h1>
+      {outcome === "success" && (
+        <p className="saved-note" role="status">
+          Payment received. The credits appear in the header as soon as Stripe confirms it.
+        </p>
+      )}
+      {outcome === "cancelled" && <p className="muted">Checkout was cancelled; nothing was charged.</p>}
       <FormError message={balance.error ?? plans.error ?? packs.error ?? checkout.error ?? portal.error} />
       <section className="panel" aria-labelledby="plan-heading">
         <h2 id="plan-heading">Plan: {plan?.name ?? balance.data?.plan ?? "…"}</h2>
@@ -74,37 +80,17 @@ export function BillingPage({ orgId }: { orgId: string }) {
                   disabled={checkout.pending}
                   onClick={() => void checkout.run({ packId: p.id })}
                 >
-                  Buy {p.name} for {money(p.priceCents)}
+                  Buy {p.name}: {p.credits.toLocaleString()} credits for {money(p.priceCents)}
                 </button>
               </li>
             ))}
         </ul>
       </section>
       <section className="panel" aria-labelledby="usage-heading">
-        <h2 id="usage-heading">Usage, last 30 days</h2>
-        <table className="admin-table" aria-label="Credits per day">
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Credits</th>
-              <th scope="col">By preset and member</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...byDay].map(([day, credits]) => (
-              <tr key={day}>
-                <td>{day}</td>
-                <td>{credits}</td>
-                <td>
-                  {usage.data
-                    ?.filter((u) => u.day === day)
-                    .map((u) => `${u.preset} · ${u.member}: ${u.credits}`)
-                    .join("; ")}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <h2 id="usage-heading">Usage</h2>
+        <p>
+          <Link to={pathOf({ name: "orgUsage", orgId })}>Credits used per day, by preset and by member</Link>
+        </p>
       </section>
     </>
   );

@@ -39,6 +39,17 @@ describe("editor routes", () => {
     expect(parseRoute(`/orgs/${orgId}/admin/secrets`).name).toBe("notFound");
   });
 
+  it("opens an organization's billing and usage pages and the operator's plans, packs and grants", () => {
+    const orgId = projectId;
+    const usage = parseRoute(`/orgs/${orgId}/usage`);
+    expect(usage).toEqual({ name: "orgUsage", orgId });
+    expect(pathOf(usage)).toBe(`/orgs/${orgId}/usage`);
+    expect(parseRoute(`/orgs/${orgId}/billing/`)).toEqual({ name: "orgBilling", orgId });
+    for (const section of ["plans", "packs", "grants"] as const) {
+      expect(parseRoute(`/orgs/${orgId}/admin/${section}`)).toEqual({ name: "orgAdmin", orgId, section });
+    }
+  });
+
   it("shows a not-found page for unknown addresses", () => {
     expect(parseRoute("/orgs/not-an-id")).toEqual({ name: "notFound", path: "/orgs/not-an-id" });
   });

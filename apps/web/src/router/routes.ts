@@ -6,6 +6,7 @@ export type Route =
   | { name: "org"; orgId: string }
   | { name: "orgAdmin"; orgId: string; section: AdminSection }
   | { name: "orgBilling"; orgId: string }
+  | { name: "orgUsage"; orgId: string }
   | { name: "project"; projectId: string }
   | { name: "asset"; projectId: string; assetId: string }
   | { name: "assetFormats"; projectId: string; assetId: string }
@@ -22,13 +23,19 @@ export const adminSections = [
   "dead-letters",
   "api-keys",
   "webhooks",
+  "plans",
+  "packs",
+  "grants",
 ] as const;
 export type AdminSection = (typeof adminSections)[number];
+/** Installation-wide sections: only the operator sees them (the server refuses anyone else too). */
+export const operatorSections: readonly AdminSection[] = ["nodes", "plans", "packs", "grants"];
 
 const uuid = "[0-9a-fA-F-]{36}";
 const orgPath = new RegExp(`^/orgs/(${uuid})/?$`);
 const orgAdminPath = new RegExp(`^/orgs/(${uuid})/admin(?:/([a-z-]+))?/?$`);
 const orgBillingPath = new RegExp(`^/orgs/(${uuid})/billing/?$`);
+const orgUsagePath = new RegExp(`^/orgs/(${uuid})/usage/?$`);
 const projectPath = new RegExp(`^/projects/(${uuid})/?$`);
 const assetPath = new RegExp(`^/projects/(${uuid})/assets/(${uuid})(/formats)?/?$`);
 
@@ -46,6 +53,8 @@ export function parseRoute(pathname: string, search = ""): Route {
   }
   const billing = orgBillingPath.exec(pathname);
   if (billing?.[1]) return { name: "orgBilling", orgId: billing[1] };
+  const usage = orgUsagePath.exec(pathname);
+  if (usage?.[1]) return { name: "orgUsage", orgId: usage[1] };
   const project = projectPath.exec(pathname);
   if (project?.[1]) return { name: "project", projectId: project[1] };
   const asset = assetPath.exec(pathname);
@@ -69,6 +78,8 @@ export function pathOf(route: Route): string {
       return `/orgs/${route.orgId}/admin/${route.section}`;
     case "orgBilling":
       return `/orgs/${route.orgId}/billing`;
+    case "orgUsage":
+      return `/orgs/${route.orgId}/usage`;
     case "project":
       return `/projects/${route.projectId}`;
     case "asset":

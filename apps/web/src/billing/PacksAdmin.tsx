@@ -1,0 +1,104 @@
+import type { PackView } from "@atelier/shared";
+import { type FormEvent, useState } from "react";
+import { useAction } from "../api/useAction.ts";
+import { useResource } from "../api/useResource.ts";
+import { CheckboxField } from "../components/CheckboxField.tsx";
+import { FormError } from "../components/FormError.tsx";
+import { TextField } from "../components/TextField.tsx";
+import { useApi } from "../session/SessionContext.tsx";
+
+type PackDraft = Omit<PackView, "currency">;
+
+/** Operator: the credit packs organizations can buy; an inactive pack is hidden from the Billing page. */
+export function PacksAdmin() {
+  const client = useApi();
+  const packs = useResource(() => client.billing.packs.query(), "packs");
+  return (
+    <section className="panel" aria-labelledby="packs-admin-heading">
+      <h2 id="packs-admin-heading">Credit packs</h2>
+      <p className="muted">Shared by the whole installation. Prices are in cents, charged once.</p>
+      <FormError message={packs.error} />
+      {packs.data?.map((pack) => (
+        <PackForm key={pack.id} pack={pack} onSaved={packs.reload} />
+      ))}
+      <PackForm
+        pack={{ id: "", name: "", credits: 1000, priceCents: 1000, active: true }}
+        onSaved={packs.reload}
+      />
+    </section>
+  );
+}
+
+function PackForm({ pack, onSaved }: { pack: PackDraft; onSaved: () => void }) {
+  const client = useApi();
+  const isNew = pack.id === "";
+  const [draft, setDraft] = useState(pack);
+  const [saved, setSaved] = useState(false);
+  const change = (patch: Partial<PackDraft>) => {
+    setSaved(false);
+    setDraft((d) => ({ ...d, ...patch }));
+  };
+  const save = useAction(async () => {
+    await client.billing.updatePack.mutate(draft);
+    setSaved(true);
+    if (isNew) setDraft(pack);
+    onSaved();
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void save.run();
+  };
+  const title = isNew ? "New pack" : pack.name;
+  return (
+    <form className="admin-form" aria-label={isNew ? "New pack" : `Pack ${pack.name}`} onSubmit={onSubmit}>
+      <h3>
+        {title} {!isNew && <span className="muted">({pack.id})</span>}
+      </h3>
+      <div className="admin-form-grid">
+        {isNew && (
+          <TextField
+            label="Id"
+            value={draft.id}
+            required
+            pattern="[a-z0-9-]+"
+            hint="Lowercase letters, digits and dashes; cannot change later."
+            onChange={(e) => change({ id: e.target.value })}
+          />
+        )}
+        <TextField label="Name" value={draft.name} required onChange={(e) => change({ name: e.target.value })} />
+        <TextField
+          label="Credits"
+          type="number"
+          min={1}
+          required
+          value={String(draft.credits)}
+          onChange={(e) => change({ credits: Number(e.target.value) })}
+        />
+        <TextField
+          label="Price (cents)"
+          type="number"
+          min={1}
+          required
+          value={String(draft.priceCents)}
+          onChange={(e) => change({ priceCents: Number(e.target.value) })}
+        />
+        <CheckboxField
+          label="On sale"
+          checked={draft.active}
+          onChange={(checked) => change({ active: checked })}
+        />
+      </div>
+      <FormError message={save.error} />
+      <div className="form-actions">
+        {saved && (
+          <span className="saved-note" role="status">
+            Saved
+          </span>
+        )}
+        <button type="submit" className="button button-primary" disabled={save.pending}>
+          {isNew ? "Add pack" : `Save ${pack.name}`}
+        </button>
+      </div>
+    </form>
+  );
+}

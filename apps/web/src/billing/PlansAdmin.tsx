@@ -1,0 +1,101 @@
+import type { PlanView } from "@atelier/shared";
+import { type FormEvent, useId, useState } from "react";
+import { useAction } from "../api/useAction.ts";
+import { useResource } from "../api/useResource.ts";
+import { FormError } from "../components/FormError.tsx";
+import { TextField } from "../components/TextField.tsx";
+import { useApi } from "../session/SessionContext.tsx";
+
+const priorities: PlanView["priority"][] = ["standard", "pro", "interactive"];
+
+/** Operator: what each plan gives, edited in place; organizations on the plan get it at once. */
+export function PlansAdmin() {
+  const client = useApi();
+  const plans = useResource(() => client.billing.plans.query(), "plans");
+  return (
+    <section className="panel" aria-labelledby="plans-heading">
+      <h2 id="plans-heading">Plans</h2>
+      <p className="muted">Shared by the whole installation. Prices are what Checkout charges a month.</p>
+      <FormError message={plans.error} />
+      {plans.data?.map((plan) => (
+        <PlanForm key={plan.id} plan={plan} />
+      ))}
+    </section>
+  );
+}
+
+function PlanForm({ plan }: { plan: PlanView }) {
+  const client = useApi();
+  const [draft, setDraft] = useState(plan);
+  const [saved, setSaved] = useState(false);
+  const priorityId = useId();
+  const save = useAction(async () => {
+    setDraft(await client.billing.updatePlan.mutate(draft));
+    setSaved(true);
+  });
+  const number = (key: keyof PlanView) => ({
+    type: "number",
+    min: 0,
+    required: true,
+    value: String(draft[key]),
+    onChange: (e: { target: { value: string } }) => {
+      setSaved(false);
+      setDraft((d) => ({ ...d, [key]: Number(e.target.value) }));
+    },
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void save.run();
+  };
+  return (
+    <form className="admin-form" aria-label={`Plan ${plan.name}`} onSubmit={onSubmit}>
+      <h3>
+        {plan.name} <span className="muted">({plan.id})</span>
+      </h3>
+      <div className="admin-form-grid">
+        <TextField
+          label="Name"
+          value={draft.name}
+          required
+          onChange={(e) => {
+            setSaved(false);
+            setDraft((d) => ({ ...d, name: e.target.value }));
+          }}
+        />
+        <TextField label="Monthly credits" {...number("monthlyCredits")} />
+        <div className="field">
+          <label htmlFor={priorityId}>Priority class</label>
+          <select
+            id={priorityId}
+            value={draft.priority}
+            onChange={(e) => {
+              setSaved(false);
+              setDraft((d) => ({ ...d, priority: e.target.value as PlanView["priority"] }));
+            }}
+          >
+            {priorities.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </div>
+        <TextField label="Concurrent jobs" {...number("maxLiveJobs")} min={1} />
+        <TextField label="Largest output (MP)" {...number("maxOutputMegapixels")} min={1} />
+        <TextField label="Seats" {...number("seats")} min={1} />
+        <TextField label="Price (cents a month)" {...number("priceCents")} />
+      </div>
+      <FormError message={save.error} />
+      <div className="form-actions">
+        {saved && (
+          <span className="saved-note" role="status">
+            Saved
+          </span>
+        )}
+        <button type="submit" className="button button-primary" disabled={save.pending}>
+          Save {plan.name}
+        </button>
+      </div>
+    </form>
+  );
+}
