@@ -38,10 +38,10 @@ export const usageInput = z
     message: "The range starts after it ends; swap from and to.",
     path: ["from"],
   })
-  .refine(
-    (u) => !u.from || !u.to || Date.parse(u.to) - Date.parse(u.from) < 366 * DAY_MS,
-    { message: "Ask for at most 366 days at once.", path: ["to"] },
-  );
+  .refine((u) => !u.from || !u.to || Date.parse(u.to) - Date.parse(u.from) < 366 * DAY_MS, {
+    message: "Ask for at most 366 days at once.",
+    path: ["to"],
+  });
 
 /** The first and last day (both included) a usage query covers, as `usageInput` defines them. */
 export function usageRange(

@@ -65,7 +65,12 @@ function PackForm({ pack, onSaved }: { pack: PackDraft; onSaved: () => void }) {
             onChange={(e) => change({ id: e.target.value })}
           />
         )}
-        <TextField label="Name" value={draft.name} required onChange={(e) => change({ name: e.target.value })} />
+        <TextField
+          label="Name"
+          value={draft.name}
+          required
+          onChange={(e) => change({ name: e.target.value })}
+        />
         <TextField
           label="Credits"
           type="number"

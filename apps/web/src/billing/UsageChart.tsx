@@ -16,10 +16,8 @@ export function UsageChart({ data, label }: { data: UsageSeries; label: string }
   useEffect(() => {
     let cancelled = false;
     void (async () => {
-      const { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } =
-        await import("chart.js");
+      const { Chart } = await import("./chartJs.ts");
       if (cancelled || !canvas.current) return;
-      Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
       const styles = getComputedStyle(document.documentElement);
       const text = styles.getPropertyValue("--muted").trim() || "#666";
       const grid = styles.getPropertyValue("--border").trim() || "#ddd";

@@ -49,23 +49,27 @@ export function UsagePage({ orgId }: { orgId: string }) {
             ))}
           </select>
         </div>
-        <div className="style-sets" role="group" aria-label="Group credits">
-          {(Object.keys(groupings) as UsageGrouping[]).map((g) => (
-            <button
-              key={g}
-              type="button"
-              className="button"
-              aria-pressed={g === groupBy}
-              onClick={() => setGroupBy(g)}
-            >
-              {groupings[g]}
-            </button>
-          ))}
-        </div>
+        <fieldset className="usage-grouping">
+          <legend>Group credits</legend>
+          <div className="style-sets">
+            {(Object.keys(groupings) as UsageGrouping[]).map((g) => (
+              <button
+                key={g}
+                type="button"
+                className="button"
+                aria-pressed={g === groupBy}
+                onClick={() => setGroupBy(g)}
+              >
+                {groupings[g]}
+              </button>
+            ))}
+          </div>
+        </fieldset>
       </div>
       <section className="panel" aria-labelledby="usage-chart-heading">
         <h2 id="usage-chart-heading">
-          Credits per day{data && `: ${data.total.toLocaleString()} from ${usage.data?.from} to ${usage.data?.to}`}
+          Credits per day
+          {data && `: ${data.total.toLocaleString()} from ${usage.data?.from} to ${usage.data?.to}`}
         </h2>
         {data && data.total === 0 && <p className="empty">No job used credits in this range.</p>}
         {data && data.total > 0 && (

@@ -75,7 +75,9 @@ describe("credits in the browser: Checkout, the live balance, usage and the oper
 
     tab2 = await context.newPage();
     await tab2.goto(`${server.url}/orgs/${orgId}`);
-    await balanceOf(tab2).filter({ hasText: /^\d[\d,]* credits$/ }).waitFor();
+    await balanceOf(tab2)
+      .filter({ hasText: /^\d[\d,]* credits$/ })
+      .waitFor();
     // Set once: still there at the end means tab 2 never reloaded.
     await tab2.evaluate(() => Object.assign(window, { sameDocument: true }));
     api = apiClient(server.url);
@@ -99,7 +101,9 @@ describe("credits in the browser: Checkout, the live balance, usage and the oper
 
     const after = `${(before + pack.credits).toLocaleString("en-US")} credits`;
     await balanceOf(tab2).filter({ hasText: after }).waitFor({ timeout: 15_000 });
-    await expect(tab2.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).resolves.toBe(true);
+    await expect(tab2.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).resolves.toBe(
+      true,
+    );
     await shot(tab2, "2-balance-live-in-tab-2");
     const ledger = await api.billing.ledger.query({ orgId });
     expect(ledger.entries.filter((e) => e.kind === "purchase").map((e) => e.amount)).toEqual([pack.credits]);
@@ -114,7 +118,11 @@ describe("credits in the browser: Checkout, the live balance, usage and the oper
       contentType: "image/png",
       bytes: bytes.length,
     });
-    const put = await fetch(upload.url, { method: "PUT", headers: upload.headers, body: new Uint8Array(bytes) });
+    const put = await fetch(upload.url, {
+      method: "PUT",
+      headers: upload.headers,
+      body: new Uint8Array(bytes),
+    });
     expect(put.status).toBeLessThan(300);
     await api.assets.completeUpload.mutate({ assetId: asset.id });
     const spec = { steps: [{ step: "diagnostic", params: { ms: 100 } }] };
@@ -177,7 +185,9 @@ describe("credits in the browser: Checkout, the live balance, usage and the oper
     await balanceOf(tab2)
       .filter({ hasText: `${(before + 250).toLocaleString("en-US")} credits` })
       .waitFor({ timeout: 15_000 });
-    await expect(tab2.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).resolves.toBe(true);
+    await expect(tab2.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).resolves.toBe(
+      true,
+    );
     await shot(tab1, "5-operator-grant");
   });
 
