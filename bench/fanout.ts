@@ -83,6 +83,8 @@ class SubscriberProcess {
   ): Promise<Extract<SubscribersReply, { type: T }>> {
     this.child.send(command);
     for (;;) {
+      const failed = this.replies.find((r) => r.type === "failed");
+      if (failed?.type === "failed") throw new Error(`subscribers failed: ${failed.message}`);
       const at = this.replies.findIndex((r) => r.type === answer);
       if (at >= 0) return this.replies.splice(at, 1)[0] as Extract<SubscribersReply, { type: T }>;
       await new Promise<void>((resolve) => {

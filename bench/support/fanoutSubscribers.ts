@@ -23,6 +23,7 @@ export type SubscribersCommand =
 
 export type SubscribersReply =
   | { type: "ready" }
+  | { type: "failed"; message: string }
   | { type: "report"; delivered: number; latencies: Float64Array };
 
 const MARK = Buffer.from('"jobId":"bench-');
@@ -50,14 +51,22 @@ function onFrame(data: Buffer): void {
 async function openOne(url: string, headers: Record<string, string>, projectId: string | undefined) {
   const ws = new WebSocket(url, { headers, perMessageDeflate: false });
   let started: (() => void) | undefined;
-  const live = new Promise<void>((resolve) => {
+  let refused: ((err: Error) => void) | undefined;
+  const live = new Promise<void>((resolve, reject) => {
     started = resolve;
+    refused = reject;
   });
   ws.on("message", (data: Buffer, isBinary) => {
     if (!isBinary && data.length === 4 && data.toString() === "PING") return void ws.send("PONG");
     // The first data frame (stream.ready) says the subscription is live.
     if (started && data.includes('"stream.ready"')) {
       started();
+      started = undefined;
+      return;
+    }
+    // A subscription the server refused (a limit, a lost session) never becomes live: said at once.
+    if (started && data.includes('"error"')) {
+      refused?.(new Error(`subscription refused: ${data.toString().slice(0, 300)}`));
       started = undefined;
       return;
     }
@@ -80,14 +89,19 @@ async function openOne(url: string, headers: Record<string, string>, projectId: 
 process.on("message", async (command: SubscribersCommand) => {
   const reply = (message: SubscribersReply) => process.send!(message);
   if (command.type === "open") {
-    // In batches, so the handshake burst does not distort the start.
-    for (let i = 0; i < command.count; i += 50) {
-      const batch = Array.from({ length: Math.min(50, command.count - i) }, (_, j) =>
-        openOne(command.urls[(i + j) % command.urls.length]!, command.headers, command.projectId),
-      );
-      sockets.push(...(await Promise.all(batch)));
+    try {
+      // In batches, so the handshake burst does not distort the start.
+      for (let i = 0; i < command.count; i += 50) {
+        const batch = Array.from({ length: Math.min(50, command.count - i) }, (_, j) =>
+          openOne(command.urls[(i + j) % command.urls.length]!, command.headers, command.projectId),
+        );
+        sockets.push(...(await Promise.all(batch)));
+      }
+      reply({ type: "ready" });
+    } catch (err) {
+      // Said, not swallowed: the bench would otherwise wait for "ready" forever.
+      reply({ type: "failed", message: `${sockets.length} sockets open, then: ${(err as Error).message}` });
     }
-    reply({ type: "ready" });
   } else if (command.type === "reset") {
     delivered = 0;
   } else if (command.type === "report") {

@@ -4,6 +4,13 @@ import { createTestDatabase } from "@atelier/db/testing";
 import { startServer } from "../../apps/server/src/testing/serverProcess.ts";
 import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
 
+/** Benchmarks measure the platform, not its rate limits: every server of a benchmark runs with these. */
+export const BENCH_LIMITS = {
+  ATELIER_API_CALLS_PER_MINUTE: "100000000",
+  ATELIER_ORG_SUBMITS_PER_MINUTE: "100000000",
+  ATELIER_ORG_UPLOADS_PER_MINUTE: "100000000",
+};
+
 /**
  * The server as deployed at scale: its own process, on a fresh Postgres database and a Redis key
  * prefix of its own, both removed by stop().
@@ -20,10 +27,7 @@ export async function startScaledOutServer(env: Record<string, string> = {}) {
       DATABASE_URL: databaseUrl,
       REDIS_URL: BENCH_REDIS_URL,
       REDIS_PREFIX: prefix,
-      // Benchmarks measure the platform, not its rate limits.
-      ATELIER_API_CALLS_PER_MINUTE: "100000000",
-      ATELIER_ORG_SUBMITS_PER_MINUTE: "100000000",
-      ATELIER_ORG_UPLOADS_PER_MINUTE: "100000000",
+      ...BENCH_LIMITS,
       ...env,
     },
   });

@@ -1,6 +1,6 @@
 import { type RunningServer, startServer } from "../../apps/server/src/testing/serverProcess.ts";
 import { BENCH_REDIS_URL } from "./redisKeys.ts";
-import { startScaledOutServer } from "./scaledOutServer.ts";
+import { BENCH_LIMITS, startScaledOutServer } from "./scaledOutServer.ts";
 
 /**
  * Several server processes as deployed at scale, sharing one fresh Postgres database and one Redis
@@ -10,6 +10,8 @@ import { startScaledOutServer } from "./scaledOutServer.ts";
 export async function startScaledOutServers(count: number, env: Record<string, string> = {}) {
   const first = await startScaledOutServer(env);
   const shared = {
+    // Without them the other servers refuse subscriptions past the default per-person rate.
+    ...BENCH_LIMITS,
     DATABASE_URL: first.databaseUrl,
     REDIS_URL: BENCH_REDIS_URL,
     REDIS_PREFIX: first.prefix,
