@@ -30,8 +30,8 @@ const IN_FLIGHT = 64;
 interface Lane {
   submit(): Promise<string>;
   claimedAt: Map<string, number>;
-  /** The server's CPU time (ms, all its processes) and Postgres commits so far; absent for BullMQ. */
-  cost?(): Promise<{ cpuMs: number; commits: number }>;
+  /** The server's CPU time (ms, all its processes), its Postgres backends' and commits so far; absent for BullMQ. */
+  cost?(): Promise<{ cpuMs: number; pgCpuMs: number; commits: number }>;
   close(): Promise<void>;
 }
 
@@ -74,7 +74,11 @@ async function atelierLane(processes: number, groupCommit = true): Promise<Lane>
   return {
     submit: async () => (await client.trpc.jobs.create.mutate(input)).id,
     claimedAt,
-    cost: async () => ({ cpuMs: groupCpuMicros(server.pid) / 1000, commits: await server.commits() }),
+    cost: async () => ({
+      cpuMs: groupCpuMicros(server.pid) / 1000,
+      pgCpuMs: await server.postgresCpuMs(),
+      commits: await server.commits(),
+    }),
     close: async () => {
       stopped = true;
       await consuming;
@@ -155,6 +159,7 @@ async function sustained(lane: Lane, seconds: number) {
   return {
     jobsPerSecond: ids.length / ((last - first) / 1000),
     cpuMsPerJob: before && after ? (after.cpuMs - before.cpuMs) / ids.length : Number.NaN,
+    pgCpuMsPerJob: before && after ? (after.pgCpuMs - before.pgCpuMs) / ids.length : Number.NaN,
     commitsPerJob: before && after ? (after.commits - before.commits) / ids.length : Number.NaN,
   };
 }
@@ -174,11 +179,14 @@ async function measure(lane: Lane, name: string) {
     latencies.set(rate, await latencyAt(lane, rate, RATE_SECONDS));
     console.error(`   ${name}: ${rate}/s p99 ${percentile(latencies.get(rate)!, 99).toFixed(1)} ms`);
   }
-  const { jobsPerSecond, cpuMsPerJob, commitsPerJob } = await sustained(lane, SUSTAINED_SECONDS);
-  console.error(
-    `   ${name}: sustained ${jobsPerSecond.toFixed(0)} jobs/s; server CPU ${cpuMsPerJob.toFixed(2)} ms and ${commitsPerJob.toFixed(2)} Postgres commits per job`,
+  const { jobsPerSecond, cpuMsPerJob, pgCpuMsPerJob, commitsPerJob } = await sustained(
+    lane,
+    SUSTAINED_SECONDS,
   );
-  return { latencies, jobsPerSecond, cpuMsPerJob, commitsPerJob };
+  console.error(
+    `   ${name}: sustained ${jobsPerSecond.toFixed(0)} jobs/s; per job: server CPU ${cpuMsPerJob.toFixed(2)} ms, Postgres CPU ${pgCpuMsPerJob.toFixed(2)} ms, ${commitsPerJob.toFixed(2)} Postgres commits`,
+  );
+  return { latencies, jobsPerSecond, cpuMsPerJob, pgCpuMsPerJob, commitsPerJob };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -204,6 +212,12 @@ export async function run(): Promise<BenchResult[]> {
       value: mine.cpuMsPerJob,
       unit: "ms",
       baseline: alone.cpuMsPerJob,
+    },
+    {
+      name: "lifecycle_pg_cpu_per_job",
+      value: mine.pgCpuMsPerJob,
+      unit: "ms",
+      baseline: alone.pgCpuMsPerJob,
     },
     {
       name: "lifecycle_pg_commits_per_job",

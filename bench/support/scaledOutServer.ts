@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { rowsOf, sql } from "@atelier/db";
 import { createTestDatabase } from "@atelier/db/testing";
 import { startServer } from "../../apps/server/src/testing/serverProcess.ts";
+import { processCpuMicros } from "./processCpu.ts";
 import { BENCH_REDIS_URL, deleteRedisKeys } from "./redisKeys.ts";
 
 /** Benchmarks measure the platform, not its rate limits: every server of a benchmark runs with these. */
@@ -46,6 +47,24 @@ export async function startScaledOutServer(env: Record<string, string> = {}) {
         ),
       );
       return Number(row?.commits ?? 0);
+    },
+    /**
+     * CPU time (ms) the Postgres backends serving its database used so far: the work a statement
+     * costs the database, which the server's own CPU figure leaves out. Linux, local Postgres only.
+     */
+    postgresCpuMs: async () => {
+      const backends = rowsOf<{ pid: number }>(
+        await database.db.execute(sql`select pid from pg_stat_activity where datname = ${name}`),
+      );
+      let micros = 0;
+      for (const { pid } of backends) {
+        try {
+          micros += processCpuMicros(pid);
+        } catch {
+          // A backend that ended meanwhile.
+        }
+      }
+      return micros / 1000;
     },
     prefix,
     stop: async () => {

@@ -1,7 +1,7 @@
 export { createDatabase } from "./createDatabase.ts";
 export type { Database, DatabaseHandle, DatabaseOptions, Executor, Schema } from "./createDatabase.ts";
 export { lockDataDir } from "./dataDirLock.ts";
-export { prepared } from "./prepared.ts";
+export { executePrepared, prepared } from "./prepared.ts";
 export { rowsOf } from "./rowsOf.ts";
 export * as schema from "./schema/index.ts";
 export {

@@ -1,4 +1,4 @@
-import { type Database, rowsOf, sql } from "@atelier/db";
+import { type Database, executePrepared, rowsOf, sql } from "@atelier/db";
 import { busMessageOf, JOB_PUBLISH_TOPIC, type JobRow } from "../jobRow.ts";
 import { GroupCommit } from "./groupCommit.ts";
 import type { StepRow } from "./submission.ts";
@@ -67,7 +67,7 @@ export class JobWriter {
  * The job, its steps, its credit reservation and its outbox row in ONE statement. The organization's
  * row is locked first when there is a cap or a balance to check: submits of one organization queue
  * on it, so neither the live-jobs cap nor the balance can be passed by a burst; the statement writes
- * nothing when either refuses. Fixed SQL text with the steps as one JSON parameter: the server keeps
+ * nothing when either refuses. Fixed SQL text with the steps as one JSON parameter: each connection keeps
  * it prepared, and no query builder runs on this path, which every submit takes.
  */
 export async function insertJob(db: Database, item: JobInsert): Promise<boolean> {
@@ -81,7 +81,9 @@ export async function insertJob(db: Database, item: JobInsert): Promise<boolean>
               and ${enforceCredits ? sql`credits >= ${credits}` : sql`true`}
             for update`;
   const written = rowsOf<{ id: number }>(
-    await db.execute(sql`
+    await executePrepared(
+      db,
+      sql`
       with slot as (${slot}),
       job as (
         insert into jobs (id, org_id, project_id, created_by, status, priority, vram_mb, spec, asset_ids,
@@ -111,7 +113,8 @@ export async function insertJob(db: Database, item: JobInsert): Promise<boolean>
       insert into outbox (topic, payload)
       select ${JOB_PUBLISH_TOPIC}, ${JSON.stringify(busMessageOf(job))}::jsonb from job
       returning id
-    `),
+    `,
+    ),
   );
   return written.length > 0;
 }
@@ -150,7 +153,9 @@ export async function insertJobs(db: Database, items: JobInsert[]): Promise<Arra
     message: busMessageOf(job),
   }));
   const written = rowsOf<{ id: string }>(
-    await db.execute(sql`
+    await executePrepared(
+      db,
+      sql`
       with input as (
         select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(
           ord integer, id uuid, org_id uuid, project_id uuid, created_by uuid, priority job_priority,
@@ -201,7 +206,8 @@ export async function insertJobs(db: Database, items: JobInsert[]): Promise<Arra
         order by a.ord
       )
       select id from job
-    `),
+    `,
+    ),
   );
   const ids = new Set(written.map((r) => String(r.id)));
   return items.map(({ job }) => (ids.has(job.id) ? true : ASK_ALONE));
