@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The production form, checked from a fresh clone: `npm ci`, `npm run build`, `npm prune --omit=dev`,
-# then the fleet test (test/fleet.alone.test.ts) run from this checkout against the clone's
+# then a model run through the pruned CLI, and the fleet test (test/fleet.alone.test.ts) run from this checkout against the clone's
 # `node apps/server/dist/main.js` and `node apps/gpu-node/dist/main.js`: two servers and two nodes on
 # Postgres, Redis and s3rver, jobs run, a server and a node killed mid-run. Slow (an install and a
 # build); not part of `npm test`, which runs the same fleet test against this checkout's build.
@@ -26,6 +26,9 @@ npm prune --omit=dev --no-audit --no-fund --loglevel=error
 for dev in tsx vitest esbuild turbo; do
   if [ -e "node_modules/$dev" ]; then echo "dev dependency $dev survived the prune" >&2; exit 1; fi
 done
+say "a model run from the pruned build (the CLI's bundle and its inference worker, no tsx)"
+node packages/cli/bin/atelier.mjs run remove-background fixtures/images/chelsea.png --out "$work/cutout"
+test -s "$work/cutout/chelsea.cutout.png"
 cd - >/dev/null
 say "the fleet, from the pruned build"
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"

@@ -1,18 +1,29 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
- * `/api/docs`: the API reference, rendered by Scalar's standalone bundle served from node_modules (no
+ * `/api/docs`: the API reference, rendered by Scalar's standalone bundle served from this server (no
  * CDN), configured by a script file of our own so the page needs no inline script. Scalar injects its
  * styles at run time, so this page alone allows inline styles (see `docsSecurityPolicy`).
  */
-const scalarBundle = join(
-  dirname(createRequire(import.meta.url).resolve("@scalar/api-reference")),
-  "browser",
-  "standalone.js",
-);
+
+/** The build's copy (production installs have no @scalar/api-reference), else the package's own (a checkout). */
+function scalarBundle(): string | undefined {
+  const built = fileURLToPath(new URL("../../dist/api-docs/standalone.js", import.meta.url));
+  if (existsSync(built)) return built;
+  try {
+    return join(
+      dirname(createRequire(import.meta.url).resolve("@scalar/api-reference")),
+      "browser",
+      "standalone.js",
+    );
+  } catch {
+    return undefined;
+  }
+}
 
 const page = `<!doctype html>
 <html lang="en">
@@ -61,11 +72,19 @@ export function serveApiDocs(path: string, res: ServerResponse, appPolicy: strin
     return true;
   }
   if (path === "/api/docs/scalar.js") {
+    const bundle = scalarBundle();
+    if (!bundle) {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      res.end(
+        "The API reference renderer is missing: run `npm run build` (it copies it into apps/server/dist).",
+      );
+      return true;
+    }
     res.writeHead(200, {
       "content-type": "text/javascript; charset=utf-8",
       "cache-control": "public, max-age=86400",
     });
-    createReadStream(scalarBundle).pipe(res);
+    createReadStream(bundle).pipe(res);
     return true;
   }
   return false;
