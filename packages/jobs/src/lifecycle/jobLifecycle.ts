@@ -1,34 +1,30 @@
-import type { JobBus } from "@atelier/bus";
-import { and, asc, type Database, eq, inArray, lt, or, schema, sql } from "@atelier/db";
-import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
+import { and, asc, eq, type Executor, inArray, lt, or, schema, sql } from "@atelier/db";
 import {
   AppError,
   type Failure,
   type JobStatus,
   type JobView,
-  type Logger,
   isInputErrorCode,
   type ProjectEventInput,
   toAppError,
 } from "@atelier/shared";
-import type { ObjectStorage } from "@atelier/storage";
 import { busMessageOf, JOB_PUBLISH_TOPIC, type JobRow } from "../jobRow.ts";
 import { queuedJobView, toOutputView } from "../jobView.ts";
-import type { JobPublisher } from "../relay/outboxRelay.ts";
-import { backoffDelayMs, type JobTiming } from "../timing.ts";
+import { backoffDelayMs } from "../timing.ts";
 import type { JobRun } from "../worker/jobRun.ts";
 import type { StoredOutput } from "../worker/storeOutputs.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { StepEstimates } from "../stepEstimates.ts";
 import { JobDeletion } from "./jobDeletion.ts";
 import { BalanceNotifier } from "../billing/balanceNotifier.ts";
-import type { BillingMode, Reconciled } from "../billing/creditLedger.ts";
-import { DEFAULT_GROUP_COMMIT, type GroupCommitSettings, JobWriter } from "./jobInsert.ts";
+import type { Reconciled } from "../billing/creditLedger.ts";
+import { DEFAULT_GROUP_COMMIT, JobWriter } from "./jobInsert.ts";
 import { checkSubmission, prepareSubmission, priceSubmission, type SubmitJobInput } from "./submission.ts";
 import { claimDecision } from "./claimDecision.ts";
 import { JobCredits } from "./jobCredits.ts";
-import { JobWebhooks, type JobWebhookSettings } from "./jobWebhooks.ts";
-import { lockBelowCap, submitRefusal } from "./refusals.ts";
+import type { JobLifecycleOptions } from "./lifecycleOptions.ts";
+import { JobWebhooks } from "./jobWebhooks.ts";
+import { failedOnInput, lockBelowCap, submitRefusal } from "./refusals.ts";
 import {
   attemptErrors,
   detailsOf,
@@ -39,37 +35,9 @@ import {
   startAttempt,
 } from "./transitionRows.ts";
 
+export type { JobLifecycleOptions } from "./lifecycleOptions.ts";
 export { claimDecision } from "./claimDecision.ts";
 export { insufficientCredits } from "./refusals.ts";
-
-export interface JobLifecycleOptions {
-  db: Database;
-  bus: JobBus;
-  storage: ObjectStorage;
-  log: Logger;
-  timing: JobTiming;
-  /**
-   * Publishes a job right after its commit (the outbox relay of this process). Without one, as on a
-   * GPU node, jobs queued here are published by the next outbox pass of a server.
-   */
-  publisher?: JobPublisher;
-  /** Steps a spec may name; the pipeline package's full catalogue by default. */
-  catalogue?: StepCatalogue;
-  /**
-   * What submissions are checked against before they are written: which steps run in this installation.
-   * Without one (a GPU node, which never submits) only the specs' own schemas are checked.
-   */
-  pipelineEnv?: PipelineEnv;
-  /** `credits` refuses jobs the organization cannot pay for; `off` (default) only meters them. */
-  billing?: BillingMode;
-  /**
-   * Outgoing webhooks: every end of a job (succeeded, failed, cancelled) writes its deliveries in the
-   * transaction that ends it; `written` wakes this process's dispatcher (others find them when they poll).
-   */
-  webhooks?: JobWebhookSettings;
-  /** Group commit of submissions (jobInsert.ts); false writes each submission on its own. */
-  groupCommit?: GroupCommitSettings | false;
-}
 
 const { jobs, outbox } = schema;
 const LIVE: JobStatus[] = ["queued", "running"];
@@ -229,24 +197,13 @@ export class JobLifecycle {
     if (!before || (before.status !== "failed" && before.status !== "cancelled")) return null;
     const failure = before.error as Failure | null;
     if (before.status === "failed" && failure && isInputErrorCode(failure.code)) {
-      throw new AppError(
-        "CONFLICT",
-        `This job failed on its input (${failure.message}); running it again would fail the same way. Change the parameters or images and run a new job.`,
-        { jobId, error: failure },
-      );
+      throw failedOnInput(jobId, failure);
     }
     const job = await this.options.db.transaction(async (tx) => {
       const { maxLiveJobs } = options;
       if (maxLiveJobs !== undefined) await lockBelowCap(tx, jobId, maxLiveJobs);
-      const [row] = await tx
-        .update(jobs)
-        .set(queuedAgain(sql`${jobs.attempt} + 1`))
-        // Only from the state checked above: a job that moved meanwhile is left alone.
-        .where(and(eq(jobs.id, jobId), eq(jobs.status, before.status)))
-        .returning();
+      const row = await this.queueNextAttempt(tx, jobId, before.status, "job retried");
       if (!row) return null;
-      await this.credits.reserveAgain(tx, jobId, "job retried");
-      await resetSteps(tx, jobId);
       await tx.insert(outbox).values({ topic: JOB_PUBLISH_TOPIC, payload: busMessageOf(row) });
       return row;
     });
@@ -274,18 +231,9 @@ export class JobLifecycle {
         deadLetterId,
       });
     }
-    const job = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(jobs)
-        .set(queuedAgain(sql`${jobs.attempt} + 1`))
-        .where(and(eq(jobs.id, letter.message.jobId), eq(jobs.status, "failed")))
-        .returning();
-      if (row) {
-        await this.credits.reserveAgain(tx, row.id, "dead letter requeued");
-        await resetSteps(tx, row.id);
-      }
-      return row;
-    });
+    const job = await db.transaction((tx) =>
+      this.queueNextAttempt(tx, letter.message.jobId, "failed", "dead letter requeued"),
+    );
     if (!job) {
       throw new AppError("CONFLICT", "The job of this dead letter is no longer failed.", {
         jobId: letter.message.jobId,
@@ -298,6 +246,23 @@ export class JobLifecycle {
     await bus.dropDeadLetters(job.id);
     await this.emitQueued(job);
     return job;
+  }
+
+  /**
+   * `from` (failed or cancelled) → queued as the next attempt, in `tx`: its price reserved again (or
+   * INSUFFICIENT_CREDITS, rolling `tx` back) and its steps reset. Undefined when the job left `from`
+   * meanwhile (it is left alone).
+   */
+  private async queueNextAttempt(tx: Executor, jobId: string, from: JobStatus, memo: string) {
+    const [row] = await tx
+      .update(jobs)
+      .set(queuedAgain(sql`${jobs.attempt} + 1`))
+      .where(and(eq(jobs.id, jobId), eq(jobs.status, from)))
+      .returning();
+    if (!row) return undefined;
+    await this.credits.reserveAgain(tx, row.id, memo);
+    await resetSteps(tx, row.id);
+    return row;
   }
 
   /**

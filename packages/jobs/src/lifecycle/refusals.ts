@@ -1,10 +1,10 @@
 import { type Database, type Executor, rowsOf, sql } from "@atelier/db";
-import { AppError } from "@atelier/shared";
+import { AppError, type Failure } from "@atelier/shared";
 import type { SubmitJobInput } from "./submission.ts";
 
 /**
- * The errors a transition refuses with when the organization cannot take another job: its cap of
- * live jobs, or its balance. Each says what to do next.
+ * The errors a transition refuses with: the organization's cap of live jobs, its balance, a retry
+ * that would fail the same way. Each says what to do next.
  */
 
 export function atCap(maxLiveJobs: number, limit?: SubmitJobInput["liveJobsLimit"]): AppError {
@@ -29,6 +29,15 @@ export function insufficientCredits(price: number, balance: number, reserved: nu
     "INSUFFICIENT_CREDITS",
     `This job costs ${price} credits and your organization has ${balance} available${held}. Buy a credit pack on the Billing page or ask your operator for a grant, or run it on fewer or smaller images.`,
     { price, balance, ...(reserved !== null ? { reserved } : {}) },
+  );
+}
+
+/** A person's retry of a job that failed on its own input: the same parameters and images would fail again. */
+export function failedOnInput(jobId: string, failure: Failure): AppError {
+  return new AppError(
+    "CONFLICT",
+    `This job failed on its input (${failure.message}); running it again would fail the same way. Change the parameters or images and run a new job.`,
+    { jobId, error: failure },
   );
 }
 
