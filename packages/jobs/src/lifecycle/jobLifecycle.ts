@@ -1,85 +1,45 @@
-import type { AttemptError, JobBus } from "@atelier/bus";
-import {
-  and,
-  asc,
-  type Database,
-  eq,
-  type Executor,
-  inArray,
-  isNull,
-  lt,
-  or,
-  rowsOf,
-  schema,
-  sql,
-} from "@atelier/db";
-import type { PipelineEnv, StepCatalogue } from "@atelier/pipeline";
+import { and, asc, eq, type Executor, inArray, lt, or, schema, sql } from "@atelier/db";
 import {
   AppError,
   type Failure,
   type JobStatus,
   type JobView,
-  type Logger,
   isInputErrorCode,
   type ProjectEventInput,
   toAppError,
 } from "@atelier/shared";
-import type { ObjectStorage } from "@atelier/storage";
 import { busMessageOf, JOB_PUBLISH_TOPIC, type JobRow } from "../jobRow.ts";
 import { queuedJobView, toOutputView } from "../jobView.ts";
-import type { JobPublisher } from "../relay/outboxRelay.ts";
-import { backoffDelayMs, type JobTiming } from "../timing.ts";
+import { backoffDelayMs } from "../timing.ts";
 import type { JobRun } from "../worker/jobRun.ts";
 import type { StoredOutput } from "../worker/storeOutputs.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
 import { StepEstimates } from "../stepEstimates.ts";
 import { JobDeletion } from "./jobDeletion.ts";
 import { BalanceNotifier } from "../billing/balanceNotifier.ts";
-import {
-  type BillingMode,
-  capturedCredits,
-  type Reconciled,
-  reconcileReservations,
-  reserveAgain,
-  settleJob,
-} from "../billing/creditLedger.ts";
-import { DEFAULT_GROUP_COMMIT, type GroupCommitSettings, JobWriter } from "./jobInsert.ts";
+import type { Reconciled } from "../billing/creditLedger.ts";
+import { DEFAULT_GROUP_COMMIT, JobWriter } from "./jobInsert.ts";
 import { checkSubmission, prepareSubmission, priceSubmission, type SubmitJobInput } from "./submission.ts";
-import { enqueueWebhookEvent } from "../webhooks/enqueue.ts";
-import { jobEventData } from "../webhooks/payloads.ts";
-import type { JobOutputRow } from "../jobRow.ts";
-import type { WebhookEventType } from "@atelier/shared";
+import { claimDecision } from "./claimDecision.ts";
+import { JobCredits } from "./jobCredits.ts";
+import type { JobLifecycleOptions } from "./lifecycleOptions.ts";
+import { JobWebhooks } from "./jobWebhooks.ts";
+import { failedOnInput, lockBelowCap, submitRefusal } from "./refusals.ts";
+import {
+  attemptErrors,
+  detailsOf,
+  endAttempt,
+  insertOutputs,
+  lostNode,
+  resetSteps,
+  startAttempt,
+} from "./transitionRows.ts";
 
-export interface JobLifecycleOptions {
-  db: Database;
-  bus: JobBus;
-  storage: ObjectStorage;
-  log: Logger;
-  timing: JobTiming;
-  /**
-   * Publishes a job right after its commit (the outbox relay of this process). Without one, as on a
-   * GPU node, jobs queued here are published by the next outbox pass of a server.
-   */
-  publisher?: JobPublisher;
-  /** Steps a spec may name; the pipeline package's full catalogue by default. */
-  catalogue?: StepCatalogue;
-  /**
-   * What submissions are checked against before they are written: which steps run in this installation.
-   * Without one (a GPU node, which never submits) only the specs' own schemas are checked.
-   */
-  pipelineEnv?: PipelineEnv;
-  /** `credits` refuses jobs the organization cannot pay for; `off` (default) only meters them. */
-  billing?: BillingMode;
-  /**
-   * Outgoing webhooks: every end of a job (succeeded, failed, cancelled) writes its deliveries in the
-   * transaction that ends it; `written` wakes this process's dispatcher (others find them when they poll).
-   */
-  webhooks?: { retryWindowMs?: number; written?: () => void };
-  /** Group commit of submissions (jobInsert.ts); false writes each submission on its own. */
-  groupCommit?: GroupCommitSettings | false;
-}
+export type { JobLifecycleOptions } from "./lifecycleOptions.ts";
+export { claimDecision } from "./claimDecision.ts";
+export { insufficientCredits } from "./refusals.ts";
 
-const { jobs, jobSteps, jobAttempts, jobOutputs, outbox } = schema;
+const { jobs, outbox } = schema;
 const LIVE: JobStatus[] = ["queued", "running"];
 
 /** The guard every move of a live job shares: only its current attempt, in one of these states, moves it. */
@@ -105,8 +65,10 @@ function queuedAgain(attempt: number | ReturnType<typeof sql>) {
  * Every change of a job's state, in one place: submit, claim, succeed, fail or retry, hand back,
  * cancel, retry by a person, requeue a dead letter, requeue a stale job. Each transition makes one
  * guarded update (only the current attempt moves a job, so a late or duplicate run changes nothing),
- * does its outbox or bus action, and emits its event on the project's stream. Routers and the worker
- * only call these.
+ * does its outbox or bus action, and emits its event on the project's stream. What a transition
+ * writes besides the job's status goes through small helpers, in the same transaction: its credits
+ * (jobCredits.ts), its webhook deliveries (jobWebhooks.ts), its attempt, step and output rows
+ * (transitionRows.ts). Routers and the worker only call these.
  */
 export class JobLifecycle {
   private readonly estimates: StepEstimates;
@@ -120,11 +82,19 @@ export class JobLifecycle {
   /** Writes submissions, several in one statement when they arrive together. */
   private readonly writer: JobWriter;
 
+  /** The credit-ledger writes of the transitions (settlements, reservations again). */
+  private readonly credits: JobCredits;
+
+  /** The webhook deliveries of a job's end. */
+  private readonly webhooks: JobWebhooks;
+
   constructor(private readonly options: JobLifecycleOptions) {
     this.estimates = new StepEstimates(options.db);
     this.balances = new BalanceNotifier(options.db, options.bus, options.log);
     this.writer = new JobWriter(options.db, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
     this.deletion = new JobDeletion(options, (projectId, event) => this.emit(projectId, event));
+    this.credits = new JobCredits(options.db, options.billing, this.balances, options.log);
+    this.webhooks = new JobWebhooks(options.webhooks);
   }
 
   /**
@@ -172,26 +142,13 @@ export class JobLifecycle {
    * Settles reservations whose job ended without its settlement (see reconcileReservations); the
    * engine runs it on a timer, operators on request.
    */
-  async reconcile(): Promise<Reconciled> {
-    const result = await reconcileReservations(this.options.db);
-    if (result.captured + result.released > 0) {
-      this.balances.changed(result.orgIds);
-      this.options.log.info(result, "reservations reconciled");
-    }
-    return result;
+  reconcile(): Promise<Reconciled> {
+    return this.credits.reconcile();
   }
 
   /** Why a submission wrote nothing: the balance, or the live-jobs cap (read after the fact, for the message). */
-  private async refusal(input: SubmitJobInput, price: number): Promise<AppError> {
-    const [org] = rowsOf<{ credits: number; credits_reserved: number; live_jobs: number }>(
-      await this.options.db.execute(
-        sql`select credits, credits_reserved, live_jobs from organizations where id = ${input.orgId}`,
-      ),
-    );
-    if (this.options.billing === "credits" && org && org.credits < price) {
-      return insufficientCredits(price, org.credits, org.credits_reserved);
-    }
-    return atCap(input.maxLiveJobs ?? 0, input.liveJobsLimit);
+  private refusal(input: SubmitJobInput, price: number): Promise<AppError> {
+    return submitRefusal(this.options.db, this.options.billing === "credits", input, price);
   }
 
   /**
@@ -213,14 +170,14 @@ export class JobLifecycle {
         .where(and(eq(jobs.id, jobId), inArray(jobs.status, LIVE)))
         .returning();
       if (row) {
-        await settleJob(tx, jobId, { kind: "release" }, "job cancelled");
-        await this.enqueueJobWebhooks(tx, "job.cancelled", row);
+        await this.credits.release(tx, jobId, "job cancelled");
+        await this.webhooks.enqueue(tx, "job.cancelled", row);
       }
       return row;
     });
     if (!job) return null;
     this.balances.changed(job.orgId);
-    this.options.webhooks?.written?.();
+    this.webhooks.written();
     await this.emit(job.projectId, { type: "job.cancelled", jobId });
     await this.options.bus.publishControl(jobId, { type: "cancel" });
     return job;
@@ -240,32 +197,13 @@ export class JobLifecycle {
     if (!before || (before.status !== "failed" && before.status !== "cancelled")) return null;
     const failure = before.error as Failure | null;
     if (before.status === "failed" && failure && isInputErrorCode(failure.code)) {
-      throw new AppError(
-        "CONFLICT",
-        `This job failed on its input (${failure.message}); running it again would fail the same way. Change the parameters or images and run a new job.`,
-        { jobId, error: failure },
-      );
+      throw failedOnInput(jobId, failure);
     }
     const job = await this.options.db.transaction(async (tx) => {
       const { maxLiveJobs } = options;
-      if (maxLiveJobs !== undefined) {
-        const free = rowsOf(
-          await tx.execute(sql`
-            select 1 from organizations
-            where id = (select org_id from jobs where id = ${jobId}) and live_jobs < ${maxLiveJobs}
-            for update`),
-        );
-        if (free.length === 0) throw atCap(maxLiveJobs);
-      }
-      const [row] = await tx
-        .update(jobs)
-        .set(queuedAgain(sql`${jobs.attempt} + 1`))
-        // Only from the state checked above: a job that moved meanwhile is left alone.
-        .where(and(eq(jobs.id, jobId), eq(jobs.status, before.status)))
-        .returning();
+      if (maxLiveJobs !== undefined) await lockBelowCap(tx, jobId, maxLiveJobs);
+      const row = await this.queueNextAttempt(tx, jobId, before.status, "job retried");
       if (!row) return null;
-      await this.reserveOrThrow(tx, jobId, "job retried");
-      await resetSteps(tx, jobId);
       await tx.insert(outbox).values({ topic: JOB_PUBLISH_TOPIC, payload: busMessageOf(row) });
       return row;
     });
@@ -293,18 +231,9 @@ export class JobLifecycle {
         deadLetterId,
       });
     }
-    const job = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(jobs)
-        .set(queuedAgain(sql`${jobs.attempt} + 1`))
-        .where(and(eq(jobs.id, letter.message.jobId), eq(jobs.status, "failed")))
-        .returning();
-      if (row) {
-        await this.reserveOrThrow(tx, row.id, "dead letter requeued");
-        await resetSteps(tx, row.id);
-      }
-      return row;
-    });
+    const job = await db.transaction((tx) =>
+      this.queueNextAttempt(tx, letter.message.jobId, "failed", "dead letter requeued"),
+    );
     if (!job) {
       throw new AppError("CONFLICT", "The job of this dead letter is no longer failed.", {
         jobId: letter.message.jobId,
@@ -317,6 +246,23 @@ export class JobLifecycle {
     await bus.dropDeadLetters(job.id);
     await this.emitQueued(job);
     return job;
+  }
+
+  /**
+   * `from` (failed or cancelled) → queued as the next attempt, in `tx`: its price reserved again (or
+   * INSUFFICIENT_CREDITS, rolling `tx` back) and its steps reset. Undefined when the job left `from`
+   * meanwhile (it is left alone).
+   */
+  private async queueNextAttempt(tx: Executor, jobId: string, from: JobStatus, memo: string) {
+    const [row] = await tx
+      .update(jobs)
+      .set(queuedAgain(sql`${jobs.attempt} + 1`))
+      .where(and(eq(jobs.id, jobId), eq(jobs.status, from)))
+      .returning();
+    if (!row) return undefined;
+    await this.credits.reserveAgain(tx, row.id, memo);
+    await resetSteps(tx, row.id);
+    return row;
   }
 
   /**
@@ -405,13 +351,7 @@ export class JobLifecycle {
       if (decision.kind === "takeover") {
         await endAttempt(tx, job.id, job.attempt, lostNode(job.nodeId, run.nodeId));
       }
-      await tx
-        .insert(jobAttempts)
-        .values({ jobId: job.id, attempt, nodeId: run.nodeId, startedAt: now })
-        .onConflictDoUpdate({
-          target: [jobAttempts.jobId, jobAttempts.attempt],
-          set: { nodeId: run.nodeId, startedAt: now, finishedAt: null, error: null },
-        });
+      await startAttempt(tx, job.id, attempt, run.nodeId, now);
       return row;
     });
     if (!claimed) {
@@ -449,44 +389,19 @@ export class JobLifecycle {
         .returning();
       if (!done) return null;
       await endAttempt(tx, job.id, run.attempt, null);
-      const outputPixels = outputs.reduce(
-        (sum, o) => sum + (o.artifact.width ?? 0) * (o.artifact.height ?? 0),
-        0,
-      );
-      const used = capturedCredits(job.spec, job.creditsReserved, outputPixels);
-      await settleJob(tx, job.id, { kind: "capture", used }, "job succeeded");
+      await this.credits.capture(tx, job, outputs, "job succeeded");
       const stored = outputs.length === 0 ? [] : await insertOutputs(tx, job, outputs);
-      await this.enqueueJobWebhooks(tx, "job.succeeded", done, stored);
+      await this.webhooks.enqueue(tx, "job.succeeded", done, stored);
       return stored;
     });
     await this.options.bus.ack(run.delivery);
     if (!rows) return false;
     this.balances.changed(job.orgId);
-    this.options.webhooks?.written?.();
+    this.webhooks.written();
     const views = await Promise.all(rows.map((row) => toOutputView(this.options.storage, row)));
     run.events.send({ type: "job.succeeded", jobId: job.id, outputs: views });
     await run.events.flush();
     return true;
-  }
-
-  /** Writes the deliveries of a job's end, in the transaction that ends it. */
-  private async enqueueJobWebhooks(
-    tx: Executor,
-    type: WebhookEventType,
-    job: JobRow,
-    outputs: readonly JobOutputRow[] = [],
-  ): Promise<void> {
-    await enqueueWebhookEvent(
-      tx,
-      {
-        orgId: job.orgId,
-        type,
-        jobId: job.id,
-        data: jobEventData(job, outputs),
-        jobWebhook: { url: job.webhookUrl, events: job.webhookEvents },
-      },
-      this.options.webhooks?.retryWindowMs,
-    );
   }
 
   /**
@@ -525,12 +440,12 @@ export class JobLifecycle {
         .returning();
       await endAttempt(tx, run.jobId, run.attempt, { ...failure, ...detailsOf(error) });
       if (updated && !retry) {
-        await settleJob(tx, run.jobId, { kind: "release" }, "job failed");
-        await this.enqueueJobWebhooks(tx, "job.failed", updated);
+        await this.credits.release(tx, run.jobId, "job failed");
+        await this.webhooks.enqueue(tx, "job.failed", updated);
       }
       return updated !== undefined;
     });
-    if (moved && !retry) this.options.webhooks?.written?.();
+    if (moved && !retry) this.webhooks.written();
     if (!moved) {
       await bus.ack(run.delivery);
     } else if (retry) {
@@ -575,12 +490,6 @@ export class JobLifecycle {
     log.info({ jobId: run.jobId, attempt: run.attempt }, "job handed back");
   }
 
-  /** Reserves a requeued job's price again, or throws INSUFFICIENT_CREDITS (rolling its transaction back). */
-  private async reserveOrThrow(tx: Executor, jobId: string, memo: string): Promise<void> {
-    const reserved = await reserveAgain(tx, jobId, this.options.billing === "credits", memo);
-    if (!reserved.ok) throw insufficientCredits(reserved.price, reserved.balance, null);
-  }
-
   private emitQueued(job: JobRow): Promise<void> {
     return this.emit(job.projectId, { type: "job.queued", jobId: job.id, job: queuedJobView(job) });
   }
@@ -593,119 +502,4 @@ export class JobLifecycle {
       this.options.log.warn({ err, projectId, type: event.type }, "project event not appended");
     }
   }
-}
-
-type ClaimDecision = { kind: "start" | "takeover"; reason?: undefined } | { kind: "skip"; reason: string };
-
-/** Whether a delivery may run, and whether running it takes the job over from another attempt. */
-export function claimDecision(
-  job: JobRow | undefined,
-  run: Pick<JobRun, "attempt" | "nodeId">,
-  now: number,
-  leaseMs: number,
-): ClaimDecision {
-  if (!job) return { kind: "skip", reason: "job deleted" };
-  if (job.status === "queued") {
-    return job.attempt === run.attempt
-      ? { kind: "start" }
-      : { kind: "skip", reason: `attempt ${run.attempt} superseded by ${job.attempt}` };
-  }
-  if (job.status !== "running") return { kind: "skip", reason: `job ${job.status}` };
-  // Running: its node renews the row every third of a lease. A fresh row on another node means a
-  // second message for a job that is alive (a re-publish after lost data raced the original).
-  const fresh = now - job.updatedAt.getTime() < leaseMs;
-  if (fresh && job.nodeId !== run.nodeId) return { kind: "skip", reason: `already running on ${job.nodeId}` };
-  return { kind: "takeover" };
-}
-
-function atCap(maxLiveJobs: number, limit?: SubmitJobInput["liveJobsLimit"]): AppError {
-  if (limit?.source === "plan") {
-    return new AppError(
-      "PLAN_CONCURRENCY_LIMIT",
-      `The ${limit.planName} plan runs at most ${maxLiveJobs} jobs at once and your organization has that many queued or running; submit more when some have finished, or move to a larger plan.`,
-      { maxLiveJobs, plan: limit.planName, retryAfterSec: 5 },
-    );
-  }
-  return new AppError(
-    "RATE_LIMITED",
-    `Your organization already has ${maxLiveJobs} jobs queued or running; submit more when some have finished.`,
-    { maxLiveJobs, retryAfterSec: 5 },
-  );
-}
-
-/** The price, the balance and what to do: buy a pack, ask for a grant, or make the job smaller. */
-export function insufficientCredits(price: number, balance: number, reserved: number | null): AppError {
-  const held = reserved ? ` (${reserved} more are held by jobs still running)` : "";
-  return new AppError(
-    "INSUFFICIENT_CREDITS",
-    `This job costs ${price} credits and your organization has ${balance} available${held}. Buy a credit pack on the Billing page or ask your operator for a grant, or run it on fewer or smaller images.`,
-    { price, balance, ...(reserved !== null ? { reserved } : {}) },
-  );
-}
-
-function lostNode(from: string | null, to: string): Failure {
-  return {
-    code: "TIMEOUT",
-    message: `Node ${from ?? "unknown"} stopped renewing its lease; ${to} took the job over as a new attempt.`,
-  };
-}
-
-function detailsOf(error: AppError): { details?: unknown } {
-  return Object.keys(error.details).length > 0 ? { details: error.details } : {};
-}
-
-function insertOutputs(tx: Executor, job: JobRow, outputs: StoredOutput[]): Promise<JobOutputRow[]> {
-  return tx
-    .insert(jobOutputs)
-    .values(
-      outputs.map((o) => ({
-        jobId: job.id,
-        orgId: job.orgId,
-        name: o.name,
-        fileName: o.fileName,
-        storageKey: o.storageKey,
-        thumbnailKey: o.thumbnailKey,
-        mediaType: o.artifact.mediaType,
-        width: o.artifact.width ?? null,
-        height: o.artifact.height ?? null,
-        bytes: o.artifact.data.length,
-        meta: o.artifact.meta ?? null,
-        moderation: o.moderation.moderation,
-        reviewStatus: o.moderation.reviewStatus,
-      })),
-    )
-    .returning();
-}
-
-async function endAttempt(db: Executor, jobId: string, attempt: number, error: Failure | null) {
-  await db
-    .update(jobAttempts)
-    .set({ finishedAt: new Date(), error })
-    .where(
-      and(eq(jobAttempts.jobId, jobId), eq(jobAttempts.attempt, attempt), isNull(jobAttempts.finishedAt)),
-    );
-}
-
-async function resetSteps(db: Executor, jobId: string) {
-  await db.update(jobSteps).set({ status: "pending", progress: 0 }).where(eq(jobSteps.jobId, jobId));
-}
-
-/** Every attempt's error from job_attempts: complete even when the bus lost a message's history. */
-async function attemptErrors(db: Database, jobId: string): Promise<AttemptError[]> {
-  const rows = await db
-    .select()
-    .from(jobAttempts)
-    .where(eq(jobAttempts.jobId, jobId))
-    .orderBy(asc(jobAttempts.attempt));
-  return rows
-    .filter((r) => r.error !== null)
-    .map((r) => {
-      const e = r.error as Partial<Failure>;
-      return {
-        attempt: r.attempt,
-        code: e.code ?? "INTERNAL",
-        message: e.message ?? "",
-        at: (r.finishedAt ?? r.startedAt).getTime(),
-      };
-    });
 }
