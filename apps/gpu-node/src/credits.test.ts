@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { eq, schema } from "@atelier/db";
 import { appendEntry } from "@atelier/jobs";
 import {
@@ -8,36 +6,14 @@ import {
   type JobsEnv,
   jobRow,
   ledgerSummary,
-  TEST_PUBLIC_URL,
-  TEST_SECRET,
   waitFor,
   waitForStatus,
 } from "@atelier/jobs/testing";
 import type { AppError } from "@atelier/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exited, spawnTestNode } from "./testing/spawnTestNode.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const LEASE_MS = 1500;
-
-function spawnNode(env: JobsEnv, nodeId: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "apps/gpu-node/src/testing/testNodeMain.ts"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL: env.redisUrl,
-      REDIS_PREFIX: env.prefix,
-      DATABASE_URL: env.databaseUrl,
-      ATELIER_DATA_DIR: env.storageDir,
-      ATELIER_SECRET: TEST_SECRET,
-      ATELIER_PUBLIC_URL: TEST_PUBLIC_URL,
-      NODE_ID: nodeId,
-      NODE_MEMORY_BUDGET_MB: "4096",
-      BUS_LEASE_MS: String(LEASE_MS),
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-}
 
 describe("credits with a gpu-node SIGKILLed mid-job", () => {
   let env: JobsEnv;
@@ -64,7 +40,7 @@ describe("credits with a gpu-node SIGKILLed mid-job", () => {
     expect(accepted).toHaveLength(10);
     expect(refused.map((e) => e.code)).toEqual(Array(190).fill("INSUFFICIENT_CREDITS"));
 
-    const doomed = spawnNode(env, "node-doomed");
+    const doomed = spawnTestNode(env, "node-doomed", { NODE_MEMORY_BUDGET_MB: "4096" });
     children.push(doomed);
     await waitFor(
       async () => {
@@ -81,7 +57,7 @@ describe("credits with a gpu-node SIGKILLed mid-job", () => {
       throw new Error(`${String(err)} ${JSON.stringify(rows.map((r) => [r.status, r.nodeId, r.progress]))}`);
     });
     doomed.kill("SIGKILL");
-    await new Promise((resolve) => (doomed.exitCode !== null ? resolve(null) : doomed.once("exit", resolve)));
+    await exited(doomed);
 
     await env.startNode("node-rescuer", { memoryBudgetMb: 8192, jobMemoryMb: 1024 });
     for (const job of accepted)

@@ -1,48 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { eq, schema } from "@atelier/db";
-import {
-  createJobsEnv,
-  type JobsEnv,
-  jobRow,
-  TEST_PUBLIC_URL,
-  TEST_SECRET,
-  waitFor,
-  waitForStatus,
-} from "@atelier/jobs/testing";
+import { createJobsEnv, type JobsEnv, jobRow, waitFor, waitForStatus } from "@atelier/jobs/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exited, spawnTestNode } from "./testing/spawnTestNode.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const LEASE_MS = 1500;
-
-function spawnNode(env: JobsEnv, nodeId: string, extra: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/gpu-node/src/testing/testNodeMain.ts"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL: env.redisUrl,
-      REDIS_PREFIX: env.prefix,
-      DATABASE_URL: env.databaseUrl,
-      ATELIER_DATA_DIR: env.storageDir,
-      ATELIER_SECRET: TEST_SECRET,
-      ATELIER_PUBLIC_URL: TEST_PUBLIC_URL,
-      NODE_ID: nodeId,
-      NODE_MEMORY_BUDGET_MB: "2048",
-      BUS_LEASE_MS: String(LEASE_MS),
-      NODE_HTTP_PORT: "0",
-      LOG_LEVEL: "warn",
-      ...extra,
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-}
 
 describe("a gpu-node process", () => {
   let env: JobsEnv;
@@ -58,7 +20,7 @@ describe("a gpu-node process", () => {
 
   it("killed with SIGKILL mid-job leaves the job to another node, which completes it exactly once", async () => {
     const job = await env.submit([{ step: "diagnostic", params: { ms: 2500, ticks: 25 } }]);
-    const doomed = spawnNode(env, "node-doomed");
+    const doomed = spawnTestNode(env, "node-doomed");
     children.push(doomed);
     await waitFor(
       async () => {
@@ -100,7 +62,7 @@ describe("a gpu-node process", () => {
 
   it("stops on SIGTERM after handing its running job back, and another node finishes it", async () => {
     const job = await env.submit([{ step: "diagnostic", params: { ms: 2000, ticks: 20 } }]);
-    const node = spawnNode(env, "node-draining", { NODE_DRAIN_TIMEOUT_MS: "200" });
+    const node = spawnTestNode(env, "node-draining", { NODE_DRAIN_TIMEOUT_MS: "200" });
     children.push(node);
     await waitForStatus(env.db, job.id, "running", 20_000);
     await waitFor(
