@@ -15,8 +15,19 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the server printed, for the failure message when something goes wrong. */
   output(): string;
-  /** SIGTERM, then SIGKILL after 10 s; removes the data folder. */
+  /** SIGTERM, then SIGKILL after 10 s; removes the data folder unless the caller passed its own. */
   stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Added to (and overriding) this process's environment. */
+  env?: Record<string, string>;
+  /** The port to listen on, so that a restarted server keeps its URL; a free one by default. */
+  port?: number;
+  /** A data folder the caller owns (kept by stop(), for a restart); a fresh one removed by stop() by default. */
+  dataDir?: string;
+  /** How long the server may take to answer GET /healthz; 60 s by default. */
+  healthTimeoutMs?: number;
 }
 
 /**
@@ -24,9 +35,10 @@ export interface RunningServer {
  * `env` points it at Postgres and Redis. It runs `testServerMain.ts`, the production server with the
  * diagnostic steps in its catalogue.
  */
-export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
-  const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), "atelier-web-e2e-"));
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const port = options.port ?? (await freePort());
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "atelier-web-e2e-")));
   const url = `http://127.0.0.1:${port}`;
   let output = "";
   const child = spawn(
@@ -58,11 +70,11 @@ export async function startServer(options: { env?: Record<string, string> } = {}
   });
 
   const stop = async () => {
-    await terminate(child);
-    await rm(dataDir, { recursive: true, force: true });
+    await stopProcessGroup(child);
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitForHealth(url, child, 60_000);
+    await waitForHealth(url, child, options.healthTimeoutMs ?? 60_000);
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- server output ---\n${output}`);
@@ -86,7 +98,11 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`The server did not answer GET /healthz with 200 within ${timeoutMs / 1000} s.`);
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
+/**
+ * SIGTERM to the process group of a child spawned with `detached: true`, SIGKILL after 10 s; resolves
+ * when it has exited.
+ */
+export async function stopProcessGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const signalGroup = (signal: NodeJS.Signals) => {

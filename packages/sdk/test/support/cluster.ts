@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { createBus, type JobBus } from "@atelier/bus";
 import { rowsOf } from "@atelier/db";
 import { createTestDatabase } from "@atelier/db/testing";
+import { type RunningServer, startServer, stopProcessGroup } from "@atelier/server/testing";
 import { freePort } from "@atelier/shared/testing";
 import { Redis } from "ioredis";
 
@@ -51,59 +52,49 @@ export async function startCluster(): Promise<Cluster> {
     ATELIER_PUBLIC_URL: url,
     LOG_LEVEL: "warn",
   };
-  let output = "";
-  const spawnPart = (entry: string, env: Record<string, string>): ChildProcess => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
-      cwd: repoRoot,
-      env: { ...shared, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    const name = entry.includes("gpu-node") ? "node" : "server";
-    child.stdout?.on("data", (chunk: Buffer) => (output += `[${name}] ${chunk}`));
-    child.stderr?.on("data", (chunk: Buffer) => (output += `[${name}] ${chunk}`));
-    return child;
-  };
-  const startServer = async () => {
-    const child = spawnPart("apps/server/src/testing/testServerMain.ts", {
-      PORT: String(port),
-      HOST: "127.0.0.1",
-    });
-    await waitForHealth(url, child);
-    return child;
-  };
-  let server: ChildProcess | null = null;
+  let nodeOutput = "";
+  let earlierServersOutput = "";
+  const startClusterServer = () => startServer({ env: shared, port, dataDir, healthTimeoutMs: 90_000 });
+  let server: RunningServer | null = null;
   let node: ChildProcess | null = null;
+  const output = () =>
+    `${earlierServersOutput}${prefixed("server", server?.output() ?? "")}${prefixed("node", nodeOutput)}`;
   const bus = createBus({ redisUrl, prefix });
   const close = async () => {
-    await Promise.all([server && stop(server), node && stop(node)]);
+    await Promise.all([server?.stop(), node && stopProcessGroup(node)]);
     await bus.close();
     await deleteRedisKeys(redisUrl, prefix);
     await database.close();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    server = await startServer();
-    node = spawnPart("apps/gpu-node/src/testing/testNodeMain.ts", {
-      NODE_ID: "sdk-test-node",
-      NODE_MEMORY_BUDGET_MB: "4096",
-      NODE_JOB_MEMORY_MB: "2048",
+    server = await startClusterServer();
+    node = spawn(process.execPath, ["--import", "tsx", "apps/gpu-node/src/testing/testNodeMain.ts"], {
+      cwd: repoRoot,
+      env: { ...shared, NODE_ID: "sdk-test-node", NODE_MEMORY_BUDGET_MB: "4096", NODE_JOB_MEMORY_MB: "2048" },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, as the server's, so that stopping one never signals the other.
+      detached: true,
     });
+    node.stdout?.on("data", (chunk: Buffer) => (nodeOutput += chunk));
+    node.stderr?.on("data", (chunk: Buffer) => (nodeOutput += chunk));
     const account = await createAccount(url);
     return {
       url,
       ...account,
       bus,
-      output: () => output,
+      output,
       async restartServer() {
-        await stop(server!);
-        server = await startServer();
+        await server!.stop();
+        earlierServersOutput += prefixed("server", server!.output());
+        server = null;
+        server = await startClusterServer();
       },
       close,
     };
   } catch (err) {
     await close();
-    throw new Error(`${(err as Error).message}\n--- output ---\n${output}`);
+    throw new Error(`${(err as Error).message}\n--- output ---\n${output()}`);
   }
 }
 
@@ -133,37 +124,9 @@ async function createAccount(url: string): Promise<{ apiKey: string; orgId: stri
   return { apiKey: key.key, orgId: org.id, projectId: project.id };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`The server exited with code ${child.exitCode} before it was healthy.`);
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`The server did not become healthy within ${timeoutMs / 1000} s.`);
-}
-
-/** SIGTERM to the process group, SIGKILL after 10 s; resolves when it has exited. */
-export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // Already gone.
-    }
-  };
-  signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
+/** Each line of a process's output marked with the part of the cluster that printed it. */
+function prefixed(name: string, text: string): string {
+  return text.replace(/^(?=.)/gm, `[${name}] `);
 }
 
 async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
