@@ -1,12 +1,14 @@
 import type { OrgApiKeyView } from "@atelier/shared";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
-import { CheckboxField } from "../components/CheckboxField.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { SecretReveal } from "../components/SecretReveal.tsx";
 import { TextField } from "../components/TextField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
+import { AdminForm } from "./AdminForm.tsx";
+import { AdminTable } from "./AdminTable.tsx";
+import { CheckboxGroup } from "./CheckboxGroup.tsx";
 
 type Scope = "read" | "write" | "admin";
 const scopeLabels: Record<Scope, string> = {
@@ -43,12 +45,6 @@ export function ApiKeysAdmin({ orgId }: { orgId: string }) {
     await client.apiKeys.revoke.mutate({ orgId, apiKeyId: key.id });
     keys.reload();
   });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void create.run();
-  };
-  const toggle = (scope: Scope, on: boolean) =>
-    setScopes((list) => (on ? [...new Set([...list, scope])] : list.filter((s) => s !== scope)));
 
   return (
     <section className="panel" aria-labelledby="keys-heading">
@@ -67,51 +63,44 @@ export function ApiKeysAdmin({ orgId }: { orgId: string }) {
         />
       )}
       <FormError message={keys.error ?? revoke.error} />
-      {keys.data?.length === 0 && <p className="empty">No API keys yet.</p>}
-      {(keys.data?.length ?? 0) > 0 && (
-        <table className="admin-table" aria-label="API keys">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Key</th>
-              <th>Scopes</th>
-              <th>Made by</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(keys.data ?? []).map((key) => (
-              <tr key={key.id} data-status={key.status}>
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.prefix}…</code>
-                </td>
-                <td>{key.scopes.join(", ")}</td>
-                <td>{key.createdBy.name}</td>
-                <td>{key.status === "expired" ? <strong>Expired</strong> : when(key.expiresAt, "Never")}</td>
-                <td>{when(key.lastUsedAt, "Not yet")}</td>
-                <td className="admin-row-actions">
-                  <button
-                    type="button"
-                    className="button button-small button-danger"
-                    aria-label={`Revoke ${key.name}`}
-                    disabled={revoke.pending}
-                    onClick={() => void revoke.run(key)}
-                  >
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <form className="admin-form" aria-label="Create API key" onSubmit={onSubmit}>
-        <h3>Create a key</h3>
+      <AdminTable
+        label="API keys"
+        columns={["Name", "Key", "Scopes", "Made by", "Expires", "Last used"]}
+        rowActions
+        rows={keys.data}
+        empty="No API keys yet."
+        renderRow={(key) => (
+          <tr key={key.id} data-status={key.status}>
+            <td>{key.name}</td>
+            <td>
+              <code>{key.prefix}…</code>
+            </td>
+            <td>{key.scopes.join(", ")}</td>
+            <td>{key.createdBy.name}</td>
+            <td>{key.status === "expired" ? <strong>Expired</strong> : when(key.expiresAt, "Never")}</td>
+            <td>{when(key.lastUsedAt, "Not yet")}</td>
+            <td className="admin-row-actions">
+              <button
+                type="button"
+                className="button button-small button-danger"
+                aria-label={`Revoke ${key.name}`}
+                disabled={revoke.pending}
+                onClick={() => void revoke.run(key)}
+              >
+                Revoke
+              </button>
+            </td>
+          </tr>
+        )}
+      />
+      <AdminForm
+        label="Create API key"
+        heading="Create a key"
+        error={create.error}
+        submitLabel="Create key"
+        submitDisabled={create.pending || scopes.length === 0}
+        onSubmit={() => void create.run()}
+      >
         <div className="admin-form-grid">
           <TextField
             label="Key name"
@@ -130,28 +119,14 @@ export function ApiKeysAdmin({ orgId }: { orgId: string }) {
             hint="Optional; empty for a key that never expires."
           />
         </div>
-        <fieldset className="scope-fields">
-          <legend>Scopes</legend>
-          {(Object.keys(scopeLabels) as Scope[]).map((scope) => (
-            <CheckboxField
-              key={scope}
-              label={scopeLabels[scope]}
-              checked={scopes.includes(scope)}
-              onChange={(on) => toggle(scope, on)}
-            />
-          ))}
-        </fieldset>
-        <FormError message={create.error} />
-        <div className="form-actions">
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={create.pending || scopes.length === 0}
-          >
-            Create key
-          </button>
-        </div>
-      </form>
+        <CheckboxGroup
+          legend="Scopes"
+          options={Object.keys(scopeLabels) as Scope[]}
+          labels={scopeLabels}
+          selected={scopes}
+          onChange={setScopes}
+        />
+      </AdminForm>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { FormError } from "../components/FormError.tsx";
 import { Link } from "../router/Link.tsx";
 import { pathOf } from "../router/routes.ts";
 import { useApi } from "../session/SessionContext.tsx";
+import { RefreshableHeading } from "./RefreshableHeading.tsx";
 
 /** The organization's jobs that failed every attempt, each attempt's error, and a way to run them again. */
 export function DeadLettersAdmin({ orgId }: { orgId: string }) {
@@ -15,17 +16,12 @@ export function DeadLettersAdmin({ orgId }: { orgId: string }) {
   });
   return (
     <section className="panel" aria-labelledby="dead-heading">
-      <div className="section-heading">
-        <h2 id="dead-heading">Dead letters</h2>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={letters.reload}
-          disabled={letters.loading}
-        >
-          Refresh
-        </button>
-      </div>
+      <RefreshableHeading
+        id="dead-heading"
+        title="Dead letters"
+        onRefresh={letters.reload}
+        refreshing={letters.loading}
+      />
       <FormError message={letters.error ?? requeue.error} />
       {letters.data?.length === 0 && (
         <p className="empty">No failed jobs. Everything ran or is still running.</p>

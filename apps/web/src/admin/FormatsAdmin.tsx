@@ -1,9 +1,10 @@
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
 import { FormError } from "../components/FormError.tsx";
 import { TextField } from "../components/TextField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
+import { AdminForm } from "./AdminForm.tsx";
 
 interface FormatDraft {
   slug: string;
@@ -37,10 +38,6 @@ export function FormatsAdmin({ orgId }: { orgId: string }) {
   });
   const set = (field: keyof FormatDraft) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [field]: e.target.value }));
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void save.run(draft);
-  };
 
   return (
     <section className="panel" aria-labelledby="formats-heading">
@@ -107,8 +104,28 @@ export function FormatsAdmin({ orgId }: { orgId: string }) {
           ))}
         </tbody>
       </table>
-      <form className="admin-form" aria-label={editing ? "Edit format" : "Add format"} onSubmit={onSubmit}>
-        <h3>{editing ? `Edit ${editing}` : "Add a format"}</h3>
+      <AdminForm
+        label={editing ? "Edit format" : "Add format"}
+        heading={editing ? `Edit ${editing}` : "Add a format"}
+        error={save.error}
+        submitLabel={editing ? "Save format" : "Add format"}
+        submitDisabled={save.pending}
+        onSubmit={() => void save.run(draft)}
+        actions={
+          editing && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setEditing(null);
+                setDraft(empty);
+              }}
+            >
+              Cancel
+            </button>
+          )
+        }
+      >
         <div className="admin-form-grid">
           <TextField
             label="Format id"
@@ -138,25 +155,7 @@ export function FormatsAdmin({ orgId }: { orgId: string }) {
             required
           />
         </div>
-        <FormError message={save.error} />
-        <div className="form-actions">
-          {editing && (
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setEditing(null);
-                setDraft(empty);
-              }}
-            >
-              Cancel
-            </button>
-          )}
-          <button type="submit" className="button button-primary" disabled={save.pending}>
-            {editing ? "Save format" : "Add format"}
-          </button>
-        </div>
-      </form>
+      </AdminForm>
     </section>
   );
 }

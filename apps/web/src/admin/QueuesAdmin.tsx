@@ -2,6 +2,7 @@ import { useState } from "react";
 import { CheckboxField } from "../components/CheckboxField.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
+import { AdminTable } from "./AdminTable.tsx";
 import { usePolling } from "./usePolling.ts";
 
 /** An organization's own jobs waiting and running, per priority class; read every 2 s. */
@@ -15,27 +16,19 @@ export function OrgJobsAdmin({ orgId }: { orgId: string }) {
         Only your organization's jobs. The installation's operator sees every queue. Updated every 2 seconds.
       </p>
       <FormError message={jobs.error} />
-      {jobs.data && jobs.data.length === 0 && <p className="empty">No job of yours is waiting or running.</p>}
-      {jobs.data && jobs.data.length > 0 && (
-        <table className="admin-table" aria-label="Your jobs">
-          <thead>
-            <tr>
-              <th scope="col">Priority</th>
-              <th scope="col">Status</th>
-              <th scope="col">Jobs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.data.map((r) => (
-              <tr key={`${r.priority}-${r.status}`}>
-                <td>{r.priority}</td>
-                <td>{r.status}</td>
-                <td>{r.count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable
+        label="Your jobs"
+        columns={["Priority", "Status", "Jobs"]}
+        rows={jobs.data}
+        empty="No job of yours is waiting or running."
+        renderRow={(r) => (
+          <tr key={`${r.priority}-${r.status}`}>
+            <td>{r.priority}</td>
+            <td>{r.status}</td>
+            <td>{r.count}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }
@@ -64,42 +57,28 @@ export function QueuesAdmin({ orgId }: { orgId: string }) {
         </p>
       )}
       <CheckboxField label="Show empty streams" checked={showEmpty} onChange={setShowEmpty} />
-      {queues.data && streams.length === 0 && (
-        <p className="empty">
-          All {all.length} streams are empty: every queued job has been taken by a node.
-        </p>
-      )}
-      {streams.length > 0 && (
-        <table className="admin-table" aria-label="Streams">
-          <thead>
-            <tr>
-              <th scope="col">Stream</th>
-              <th scope="col">Priority</th>
-              <th scope="col">VRAM tier</th>
-              <th scope="col">Depth</th>
-              <th scope="col">Pending</th>
-            </tr>
-          </thead>
-          <tbody>
-            {streams.map((s) => (
-              <tr key={s.stream} data-stream={s.stream}>
-                <td>
-                  <code>{s.stream}</code>
-                </td>
-                <td>{s.priority}</td>
-                <td>{s.tier === 0 ? "CPU" : `${s.tier} GiB`}</td>
-                <td>
-                  <span className="queue-cell">
-                    <meter min={0} max={peak} value={s.depth} aria-label={`Depth of ${s.stream}`} />
-                    {s.depth}
-                  </span>
-                </td>
-                <td>{s.pending}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable
+        label="Streams"
+        columns={["Stream", "Priority", "VRAM tier", "Depth", "Pending"]}
+        rows={queues.data ? streams : undefined}
+        empty={`All ${all.length} streams are empty: every queued job has been taken by a node.`}
+        renderRow={(s) => (
+          <tr key={s.stream} data-stream={s.stream}>
+            <td>
+              <code>{s.stream}</code>
+            </td>
+            <td>{s.priority}</td>
+            <td>{s.tier === 0 ? "CPU" : `${s.tier} GiB`}</td>
+            <td>
+              <span className="queue-cell">
+                <meter min={0} max={peak} value={s.depth} aria-label={`Depth of ${s.stream}`} />
+                {s.depth}
+              </span>
+            </td>
+            <td>{s.pending}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

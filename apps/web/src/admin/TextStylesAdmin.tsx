@@ -1,9 +1,10 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
 import { FormError } from "../components/FormError.tsx";
 import { TextField } from "../components/TextField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
+import { AdminForm } from "./AdminForm.tsx";
 import { TextStyleFields } from "./TextStyleFields.tsx";
 import {
   draftOf,
@@ -57,10 +58,6 @@ export function TextStylesAdmin({ orgId }: { orgId: string }) {
     setSelected(null);
     styles.reload();
   });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void save.run();
-  };
 
   return (
     <section className="panel" aria-labelledby="styles-heading">
@@ -88,7 +85,25 @@ export function TextStylesAdmin({ orgId }: { orgId: string }) {
         ))}
       </div>
       {drafts && (
-        <form className="admin-form" aria-label="Text style set" onSubmit={onSubmit}>
+        <AdminForm
+          label="Text style set"
+          error={save.error}
+          submitLabel="Save style set"
+          submitDisabled={save.pending}
+          onSubmit={() => void save.run()}
+          actions={
+            current && (
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => void remove.run(current.id)}
+                disabled={remove.pending}
+              >
+                Delete {current.name}
+              </button>
+            )
+          }
+        >
           <TextField
             label="Style set name"
             value={name}
@@ -106,23 +121,7 @@ export function TextStylesAdmin({ orgId }: { orgId: string }) {
               onChange={(draft) => setDrafts((d) => (d ? { ...d, [role]: draft } : d))}
             />
           ))}
-          <FormError message={save.error} />
-          <div className="form-actions">
-            {current && (
-              <button
-                type="button"
-                className="button button-danger"
-                onClick={() => void remove.run(current.id)}
-                disabled={remove.pending}
-              >
-                Delete {current.name}
-              </button>
-            )}
-            <button type="submit" className="button button-primary" disabled={save.pending}>
-              Save style set
-            </button>
-          </div>
-        </form>
+        </AdminForm>
       )}
     </section>
   );

@@ -2,6 +2,8 @@ import type { WebhookDeliveryView } from "@atelier/shared";
 import { useAction } from "../api/useAction.ts";
 import { FormError } from "../components/FormError.tsx";
 import { useApi } from "../session/SessionContext.tsx";
+import { AdminTable } from "./AdminTable.tsx";
+import { RefreshableHeading } from "./RefreshableHeading.tsx";
 import { usePolling } from "./usePolling.ts";
 
 const statusLabels: Record<WebhookDeliveryView["status"], string> = {
@@ -28,76 +30,58 @@ export function WebhookDeliveries({ orgId, endpointId }: { orgId: string; endpoi
   });
   return (
     <section className="panel" aria-labelledby="deliveries-heading">
-      <div className="section-heading">
-        <h2 id="deliveries-heading">Delivery log</h2>
-        <button type="button" className="button button-small" onClick={deliveries.reload}>
-          Refresh
-        </button>
-      </div>
+      <RefreshableHeading id="deliveries-heading" title="Delivery log" onRefresh={deliveries.reload} />
       <FormError message={deliveries.error ?? replay.error} />
-      {deliveries.data?.length === 0 && <p className="empty">Nothing sent yet.</p>}
-      {(deliveries.data?.length ?? 0) > 0 && (
-        <table className="admin-table" aria-label="Webhook deliveries">
-          <thead>
-            <tr>
-              <th>Event</th>
-              <th>To</th>
-              <th>Status</th>
-              <th>Response</th>
-              <th>Attempts</th>
-              <th>Sent</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(deliveries.data ?? []).map((d) => (
-              <tr key={d.id} data-status={d.status} data-event={d.eventType}>
-                <td>
-                  <code>{d.eventType}</code>
-                  {d.replayOf && <span className="muted"> (replay)</span>}
-                </td>
-                <td className="webhook-url">{d.url}</td>
-                <td>{statusLabels[d.status]}</td>
-                <td data-label="Response code">
-                  {outcome(d)}
-                  {d.lastDurationMs !== null && <span className="muted"> · {d.lastDurationMs} ms</span>}
-                  {d.lastError && d.status !== "succeeded" && <div className="muted">{d.lastError}</div>}
-                </td>
-                <td>
-                  <details>
-                    <summary>{d.attempts}</summary>
-                    <ol className="attempt-list" aria-label="Attempts">
-                      {d.log.map((a) => (
-                        <li key={a.attempt}>
-                          {new Date(a.at).toLocaleTimeString()} · {a.statusCode ?? a.error ?? "no answer"} ·{" "}
-                          {a.durationMs} ms
-                        </li>
-                      ))}
-                    </ol>
-                    {d.nextAttemptAt && (
-                      <p className="muted">Next try {new Date(d.nextAttemptAt).toLocaleTimeString()}</p>
-                    )}
-                  </details>
-                </td>
-                <td>{new Date(d.createdAt).toLocaleString()}</td>
-                <td className="admin-row-actions">
-                  <button
-                    type="button"
-                    className="button button-small"
-                    aria-label={`Replay ${d.eventType} to ${d.url}`}
-                    disabled={replay.pending}
-                    onClick={() => void replay.run(d.id)}
-                  >
-                    Replay
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable
+        label="Webhook deliveries"
+        columns={["Event", "To", "Status", "Response", "Attempts", "Sent"]}
+        rowActions
+        rows={deliveries.data}
+        empty="Nothing sent yet."
+        renderRow={(d) => (
+          <tr key={d.id} data-status={d.status} data-event={d.eventType}>
+            <td>
+              <code>{d.eventType}</code>
+              {d.replayOf && <span className="muted"> (replay)</span>}
+            </td>
+            <td className="webhook-url">{d.url}</td>
+            <td>{statusLabels[d.status]}</td>
+            <td data-label="Response code">
+              {outcome(d)}
+              {d.lastDurationMs !== null && <span className="muted"> · {d.lastDurationMs} ms</span>}
+              {d.lastError && d.status !== "succeeded" && <div className="muted">{d.lastError}</div>}
+            </td>
+            <td>
+              <details>
+                <summary>{d.attempts}</summary>
+                <ol className="attempt-list" aria-label="Attempts">
+                  {d.log.map((a) => (
+                    <li key={a.attempt}>
+                      {new Date(a.at).toLocaleTimeString()} · {a.statusCode ?? a.error ?? "no answer"} ·{" "}
+                      {a.durationMs} ms
+                    </li>
+                  ))}
+                </ol>
+                {d.nextAttemptAt && (
+                  <p className="muted">Next try {new Date(d.nextAttemptAt).toLocaleTimeString()}</p>
+                )}
+              </details>
+            </td>
+            <td>{new Date(d.createdAt).toLocaleString()}</td>
+            <td className="admin-row-actions">
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={`Replay ${d.eventType} to ${d.url}`}
+                disabled={replay.pending}
+                onClick={() => void replay.run(d.id)}
+              >
+                Replay
+              </button>
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

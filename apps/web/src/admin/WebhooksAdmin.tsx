@@ -1,12 +1,13 @@
 import { WEBHOOK_EVENT_TYPES, type WebhookEndpointView, type WebhookEventType } from "@atelier/shared";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
-import { CheckboxField } from "../components/CheckboxField.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { SecretReveal } from "../components/SecretReveal.tsx";
 import { TextField } from "../components/TextField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
+import { AdminForm } from "./AdminForm.tsx";
+import { CheckboxGroup } from "./CheckboxGroup.tsx";
 import { WebhookDeliveries } from "./WebhookDeliveries.tsx";
 
 const eventLabels: Record<WebhookEventType, string> = {
@@ -65,12 +66,6 @@ export function WebhooksAdmin({ orgId }: { orgId: string }) {
     const { secret } = await client.webhooks.secret.query({ orgId });
     setShown({ what: "job webhook URLs", secret });
   });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void create.run();
-  };
-  const toggle = (type: WebhookEventType, on: boolean) =>
-    setTypes((list) => (on ? [...new Set([...list, type])] : list.filter((t) => t !== type)));
 
   return (
     <>
@@ -134,8 +129,14 @@ export function WebhooksAdmin({ orgId }: { orgId: string }) {
             </li>
           ))}
         </ul>
-        <form className="admin-form" aria-label="Add webhook endpoint" onSubmit={onSubmit}>
-          <h3>Add an endpoint</h3>
+        <AdminForm
+          label="Add webhook endpoint"
+          heading="Add an endpoint"
+          error={create.error}
+          submitLabel="Add endpoint"
+          submitDisabled={create.pending || types.length === 0}
+          onSubmit={() => void create.run()}
+        >
           <div className="admin-form-grid">
             <TextField
               label="Endpoint URL"
@@ -153,28 +154,14 @@ export function WebhooksAdmin({ orgId }: { orgId: string }) {
               maxLength={200}
             />
           </div>
-          <fieldset className="scope-fields">
-            <legend>Event types</legend>
-            {WEBHOOK_EVENT_TYPES.map((type) => (
-              <CheckboxField
-                key={type}
-                label={eventLabels[type]}
-                checked={types.includes(type)}
-                onChange={(on) => toggle(type, on)}
-              />
-            ))}
-          </fieldset>
-          <FormError message={create.error} />
-          <div className="form-actions">
-            <button
-              type="submit"
-              className="button button-primary"
-              disabled={create.pending || types.length === 0}
-            >
-              Add endpoint
-            </button>
-          </div>
-        </form>
+          <CheckboxGroup
+            legend="Event types"
+            options={WEBHOOK_EVENT_TYPES}
+            labels={eventLabels}
+            selected={types}
+            onChange={setTypes}
+          />
+        </AdminForm>
         <h3>Job webhook URLs</h3>
         <p className="muted">
           A job created with its own <code>webhook</code> URL gets its end (succeeded, failed, cancelled)
