@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deleteKeys } from "@atelier/bus/testing";
 import { createTestDatabase } from "@atelier/db/testing";
 import { testCatalogue } from "@atelier/pipeline/testing";
 import { createLogger, type Logger } from "@atelier/shared";
 import { createTRPCClient, createWSClient, httpLink, splitLink, wsLink } from "@trpc/client";
 import { startS3rver } from "@atelier/storage/testing";
-import { Redis } from "ioredis";
 import { WebSocket } from "ws";
 import { type App, createApp } from "../app.ts";
 import { loadConfig } from "../env.ts";
@@ -55,7 +55,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.bus === "redis") {
     env.REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
     env.REDIS_PREFIX ??= `atelier-test-${randomBytes(6).toString("hex")}`;
-    cleanups.push(() => deleteRedisKeys(env.REDIS_URL!, env.REDIS_PREFIX!));
+    cleanups.push(async () => {
+      await deleteKeys(env.REDIS_PREFIX!, env.REDIS_URL!);
+    });
   }
   if (options.storage === "s3") {
     const s3 = await startS3rver();
@@ -144,15 +146,4 @@ export function createClient(
     /** How many WebSockets this client opened: 1 means every call went over the same open socket. */
     socketsOpened: () => socketsOpened,
   };
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  redis.disconnect();
 }

@@ -7,9 +7,12 @@ export function randomPrefix(): string {
   return `test-bus-${randomBytes(6).toString("hex")}`;
 }
 
-/** Deletes every key under `prefix`; tests call it after each run so runs side by side stay apart. */
-export async function deleteKeys(prefix: string): Promise<number> {
-  const redis = new Redis(TEST_REDIS_URL);
+/**
+ * Deletes every key under `prefix` (the bus's, its limits', its fleet's: all are `prefix:…`); tests call
+ * it after each run so runs side by side stay apart.
+ */
+export async function deleteKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<number> {
+  const redis = new Redis(redisUrl);
   let deleted = 0;
   try {
     let cursor = "0";

@@ -3,11 +3,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BusTuning, createBus, type JobBus } from "@atelier/bus";
+import { deleteKeys } from "@atelier/bus/testing";
 import { createDatabase, type Database, type DatabaseHandle, eq, schema } from "@atelier/db";
 import type { PipelineEnv } from "@atelier/pipeline";
 import { createLogger, type JobEvent, jobEventSchema } from "@atelier/shared";
 import { createStorage, type ObjectStorage } from "@atelier/storage";
-import { Redis } from "ioredis";
 import postgres from "postgres";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -75,17 +75,7 @@ export function createTestBus(
 }
 
 export async function deleteBusKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
+  await deleteKeys(prefix, redisUrl);
 }
 
 export interface Seeded {

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBus, type JobBus } from "@atelier/bus";
+import { deleteKeys } from "@atelier/bus/testing";
 import { rowsOf } from "@atelier/db";
 import { createTestDatabase } from "@atelier/db/testing";
 import { type RunningServer, startServer, stopProcessGroup } from "@atelier/server/testing";
 import { freePort } from "@atelier/shared/testing";
-import { Redis } from "ioredis";
 
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
@@ -63,7 +63,7 @@ export async function startCluster(): Promise<Cluster> {
   const close = async () => {
     await Promise.all([server?.stop(), node && stopProcessGroup(node)]);
     await bus.close();
-    await deleteRedisKeys(redisUrl, prefix);
+    await deleteKeys(prefix, redisUrl);
     await database.close();
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -127,17 +127,6 @@ async function createAccount(url: string): Promise<{ apiKey: string; orgId: stri
 /** Each line of a process's output marked with the part of the cluster that printed it. */
 function prefixed(name: string, text: string): string {
   return text.replace(/^(?=.)/gm, `[${name}] `);
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  redis.disconnect();
 }
 
 /** Every job event the bus holds for one job, in order (the stream's history from its start). */
