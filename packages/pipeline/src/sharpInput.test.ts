@@ -1,40 +1,9 @@
 import { readFileSync } from "node:fs";
-import { deflateSync } from "node:zlib";
+import { pngClaiming } from "@atelier/shared/testing";
 import { describe, expect, it } from "vitest";
 import { runStep, fixturesDir } from "./testing/stepHarness.ts";
 import { openUntrusted } from "./sharpInput.ts";
 import { normalizeStep } from "./steps/normalize.ts";
-
-/** A syntactically valid PNG whose header claims width x height but carries one row of data. */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, "latin1");
-    data.copy(out, 8);
-    out.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, "latin1"), data])), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(Buffer.alloc(1 + width * 3))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const byte of buf) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
 
 const normalize = (data: Buffer, name = "upload") =>
   runStep(normalizeStep, {}, [{ name, mediaType: "image/png", data }]);
