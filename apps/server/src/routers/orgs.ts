@@ -139,13 +139,7 @@ export const orgsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { db } = ctx.services;
       const changed = await db.transaction(async (tx) => {
-        const [current] = await tx
-          .select()
-          .from(schema.memberships)
-          .where(
-            and(eq(schema.memberships.orgId, ctx.access.orgId), eq(schema.memberships.userId, input.userId)),
-          );
-        if (!current) throw new AppError("NOT_FOUND", "That person is not a member of this organization.");
+        const current = await membershipOf(tx, ctx.access.orgId, input.userId);
         if ((current.role === "owner" || input.role === "owner") && ctx.access.role !== "owner") {
           throw new AppError("FORBIDDEN", "Only an owner can grant or take away the owner role.");
         }
@@ -154,9 +148,7 @@ export const orgsRouter = router({
         await tx
           .update(schema.memberships)
           .set({ role: input.role })
-          .where(
-            and(eq(schema.memberships.orgId, ctx.access.orgId), eq(schema.memberships.userId, input.userId)),
-          );
+          .where(membershipKey(ctx.access.orgId, input.userId));
         return { userId: input.userId, role: input.role };
       });
       await tellMember(ctx.services, ctx.access, input.userId, "role", input.role, ctx.principal.user.name);
@@ -172,23 +164,13 @@ export const orgsRouter = router({
     .input(removeMemberInput)
     .mutation(async ({ ctx, input }) => {
       const removed = await ctx.services.db.transaction(async (tx) => {
-        const [current] = await tx
-          .select()
-          .from(schema.memberships)
-          .where(
-            and(eq(schema.memberships.orgId, ctx.access.orgId), eq(schema.memberships.userId, input.userId)),
-          );
-        if (!current) throw new AppError("NOT_FOUND", "That person is not a member of this organization.");
+        const current = await membershipOf(tx, ctx.access.orgId, input.userId);
         if (current.role === "owner") {
           if (ctx.access.role !== "owner")
             throw new AppError("FORBIDDEN", "Only an owner can remove an owner.");
           await assertAnotherOwner(tx, ctx.access.orgId);
         }
-        await tx
-          .delete(schema.memberships)
-          .where(
-            and(eq(schema.memberships.orgId, ctx.access.orgId), eq(schema.memberships.userId, input.userId)),
-          );
+        await tx.delete(schema.memberships).where(membershipKey(ctx.access.orgId, input.userId));
         return { ok: true };
       });
       await tellMember(ctx.services, ctx.access, input.userId, "removed", null, ctx.principal.user.name);
@@ -261,6 +243,16 @@ async function tellMember(
 }
 
 type Tx = Parameters<Parameters<import("@atelier/db").Database["transaction"]>[0]>[0];
+
+const membershipKey = (orgId: string, userId: string) =>
+  and(eq(schema.memberships.orgId, orgId), eq(schema.memberships.userId, userId));
+
+/** A member's membership row, or NOT_FOUND when they are not (or no longer) a member. */
+async function membershipOf(tx: Tx, orgId: string, userId: string) {
+  const [membership] = await tx.select().from(schema.memberships).where(membershipKey(orgId, userId));
+  if (!membership) throw new AppError("NOT_FOUND", "That person is not a member of this organization.");
+  return membership;
+}
 
 async function assertAnotherOwner(tx: Tx, orgId: string): Promise<void> {
   const [row] = await tx
