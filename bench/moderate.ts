@@ -6,29 +6,18 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createLogger } from "@atelier/shared";
 import { fixturesDir } from "@atelier/shared/testing";
 import sharp from "sharp";
 import { releaseSessions } from "../packages/pipeline/src/models/sessionPool.ts";
-import type { PipelineEnv } from "../packages/pipeline/src/step.ts";
 import { moderateStep } from "../packages/pipeline/src/steps/moderate.ts";
+import { runStep } from "../packages/pipeline/src/testing/stepHarness.ts";
 import { type BenchResult, runIfMain } from "./result.ts";
 
-const env: PipelineEnv = { maxInputPixels: 40_000_000, executionProviders: ["cpu"] };
-const log = createLogger("bench", "silent");
 const PASSES = 10;
 
 async function moderate(image: Buffer): Promise<number> {
   const started = performance.now();
-  await moderateStep.run({
-    params: moderateStep.params.parse({}),
-    inputs: [{ name: "input", mediaType: "image/png", data: image }],
-    signal: new AbortController().signal,
-    progress: () => {},
-    preview: async () => {},
-    log,
-    env,
-  });
+  await runStep(moderateStep, {}, [{ name: "input", mediaType: "image/png", data: image }]);
   return performance.now() - started;
 }
 

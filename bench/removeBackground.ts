@@ -12,32 +12,23 @@ import { fixturesDir } from "@atelier/shared/testing";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { createLogger } from "@atelier/shared";
 import sharp from "sharp";
 import { packageDir } from "../packages/pipeline/src/models/packageDir.ts";
 import { releaseSessions } from "../packages/pipeline/src/models/sessionPool.ts";
-import type { PipelineEnv } from "../packages/pipeline/src/step.ts";
 import { removeBackgroundStep } from "../packages/pipeline/src/steps/removeBackground.ts";
+import { runStep } from "../packages/pipeline/src/testing/stepHarness.ts";
 import { type BenchResult, runIfMain } from "./result.ts";
 
 const FIXTURES = fixturesDir;
 const IMAGES = ["coffee.png", "chelsea.png", "text.png"];
 const ROUNDS = 1;
 const TIME_BUDGET_MS = 80_000;
-const env: PipelineEnv = { maxInputPixels: 40_000_000, executionProviders: ["cpu"] };
-const log = createLogger("bench", "silent");
 
 async function ours(image: Buffer): Promise<{ ms: number; alpha: Buffer }> {
   const started = performance.now();
-  const result = await removeBackgroundStep.run({
-    params: removeBackgroundStep.params.parse({}),
-    inputs: [{ name: "input", mediaType: "image/png", data: image }],
-    signal: new AbortController().signal,
-    progress: () => {},
-    preview: async () => {},
-    log,
-    env,
-  });
+  const { result } = await runStep(removeBackgroundStep, {}, [
+    { name: "input", mediaType: "image/png", data: image },
+  ]);
   const ms = performance.now() - started;
   return { ms, alpha: await alphaOf(result.images[0]!.data) };
 }

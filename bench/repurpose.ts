@@ -22,17 +22,14 @@
 import { join } from "node:path";
 import { fixturesDir } from "@atelier/shared/testing";
 import { readFileSync } from "node:fs";
-import { createLogger } from "@atelier/shared";
-import sharp from "sharp";
 import type { ImageAnalysis } from "../packages/pipeline/src/analysis.ts";
 import { builtInFormats } from "../packages/pipeline/src/formats.ts";
-import type { PipelineEnv, StepContext } from "../packages/pipeline/src/step.ts";
-import { repurposeParams, repurposeStep } from "../packages/pipeline/src/steps/repurpose.ts";
+import { repurposeStep } from "../packages/pipeline/src/steps/repurpose.ts";
+import { runStep } from "../packages/pipeline/src/testing/stepHarness.ts";
 import { type BenchResult, runIfMain } from "./result.ts";
-import { comparePreset } from "./support/repurposePreset.ts";
+import { comparePreset, median, sharpToEveryFormat } from "./support/repurposePreset.ts";
 
 const image = readFileSync(join(fixturesDir, "coffee.png"));
-const env: PipelineEnv = { maxInputPixels: 40_000_000, executionProviders: ["cpu"] };
 const analysisWith = (subject: ImageAnalysis["subject"]): ImageAnalysis => ({
   width: 600,
   height: 400,
@@ -47,16 +44,9 @@ const ROUNDS = 9;
 
 async function throughStep(analysis: ImageAnalysis): Promise<number> {
   const started = performance.now();
-  const ctx: StepContext<ReturnType<typeof repurposeParams.parse>> = {
-    params: repurposeParams.parse({ analysis, output: "jpeg" }),
-    inputs: [{ name: "coffee", mediaType: "image/png", data: image }],
-    signal: new AbortController().signal,
-    progress: () => {},
-    preview: async () => {},
-    log: createLogger("bench", "silent"),
-    env,
-  };
-  const result = await repurposeStep.run(ctx);
+  const { result } = await runStep(repurposeStep, { analysis, output: "jpeg" }, [
+    { name: "coffee", mediaType: "image/png", data: image },
+  ]);
   if (result.images.length !== builtInFormats.length)
     throw new Error("repurpose gave the wrong number of images");
   return performance.now() - started;
@@ -64,18 +54,8 @@ async function throughStep(analysis: ImageAnalysis): Promise<number> {
 
 async function bareSharp(): Promise<number> {
   const started = performance.now();
-  for (const format of builtInFormats) {
-    await sharp(image)
-      .resize(format.width, format.height, { fit: "cover", kernel: "lanczos3" })
-      .jpeg({ quality: 88 })
-      .toBuffer();
-  }
+  await sharpToEveryFormat(image);
   return performance.now() - started;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function compare(name: string, analysis: ImageAnalysis): Promise<BenchResult> {
