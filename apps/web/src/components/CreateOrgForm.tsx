@@ -1,10 +1,9 @@
 import type { OrgView } from "@atelier/shared";
-import { type FormEvent, useState } from "react";
-import { useAction } from "../api/useAction.ts";
 import { useApi } from "../session/SessionContext.tsx";
 import { useOrgs } from "../session/OrgsContext.tsx";
 import { FormError } from "./FormError.tsx";
 import { TextField } from "./TextField.tsx";
+import { useNameForm } from "./useNameForm.ts";
 
 interface CreateOrgFormProps {
   onCreated(org: OrgView): void;
@@ -14,23 +13,14 @@ interface CreateOrgFormProps {
 export function CreateOrgForm({ onCreated, onCancel }: CreateOrgFormProps) {
   const client = useApi();
   const { add } = useOrgs();
-  const [name, setName] = useState("");
-  const [nameError, setNameError] = useState<string>();
-  const action = useAction((orgName: string) => client.orgs.create.mutate({ name: orgName }));
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (!name.trim()) {
-      setNameError("Give the organization a name.");
-      return;
-    }
-    setNameError(undefined);
-    const org = await action.run(name.trim());
-    if (!org) return;
-    add(org);
-    setName("");
-    onCreated(org);
-  };
+  const { name, setName, nameError, action, submit } = useNameForm(
+    (orgName) => client.orgs.create.mutate({ name: orgName }),
+    "Give the organization a name.",
+    (org) => {
+      add(org);
+      onCreated(org);
+    },
+  );
 
   return (
     <form className="inline-form" onSubmit={submit} noValidate aria-label="Create organization">

@@ -1,9 +1,8 @@
 import type { ProjectView } from "@atelier/shared";
-import { type FormEvent, useState } from "react";
-import { useAction } from "../api/useAction.ts";
 import { useApi } from "../session/SessionContext.tsx";
 import { FormError } from "./FormError.tsx";
 import { TextField } from "./TextField.tsx";
+import { useNameForm } from "./useNameForm.ts";
 
 export function CreateProjectForm({
   orgId,
@@ -13,24 +12,11 @@ export function CreateProjectForm({
   onCreated(project: ProjectView): void;
 }) {
   const client = useApi();
-  const [name, setName] = useState("");
-  const [nameError, setNameError] = useState<string>();
-  const action = useAction((projectName: string) =>
-    client.projects.create.mutate({ orgId, name: projectName }),
+  const { name, setName, nameError, action, submit } = useNameForm(
+    (projectName) => client.projects.create.mutate({ orgId, name: projectName }),
+    "Give the project a name.",
+    onCreated,
   );
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (!name.trim()) {
-      setNameError("Give the project a name.");
-      return;
-    }
-    setNameError(undefined);
-    const project = await action.run(name.trim());
-    if (!project) return;
-    setName("");
-    onCreated(project);
-  };
 
   return (
     <form className="inline-form inline-form-row" onSubmit={submit} noValidate aria-label="Create project">

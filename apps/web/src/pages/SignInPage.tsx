@@ -1,9 +1,7 @@
 import { signInInput } from "@atelier/shared";
-import { type FormEvent, useState } from "react";
-import { useAction } from "../api/useAction.ts";
 import { FormError } from "../components/FormError.tsx";
-import { type FieldErrors, fieldErrors } from "../components/fieldErrors.ts";
 import { TextField } from "../components/TextField.tsx";
+import { useSchemaForm } from "../components/useSchemaForm.ts";
 import { Link } from "../router/Link.tsx";
 import { pathOf } from "../router/routes.ts";
 import { useSession } from "../session/SessionContext.tsx";
@@ -11,20 +9,7 @@ import { AuthLayout } from "./AuthLayout.tsx";
 
 export function SignInPage({ next }: { next: string | null }) {
   const { signIn } = useSession();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const action = useAction(signIn);
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const parsed = signInInput.safeParse({ email: form.get("email"), password: form.get("password") });
-    if (!parsed.success) {
-      setErrors(fieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    void action.run(parsed.data);
-  };
+  const { errors, action, submit } = useSchemaForm(signInInput, ["email", "password"], signIn);
 
   return (
     <AuthLayout title="Sign in">

@@ -1,9 +1,7 @@
 import { signUpInput } from "@atelier/shared";
-import { type FormEvent, useState } from "react";
-import { useAction } from "../api/useAction.ts";
 import { FormError } from "../components/FormError.tsx";
-import { type FieldErrors, fieldErrors } from "../components/fieldErrors.ts";
 import { TextField } from "../components/TextField.tsx";
+import { useSchemaForm } from "../components/useSchemaForm.ts";
 import { Link } from "../router/Link.tsx";
 import { pathOf } from "../router/routes.ts";
 import { useSession } from "../session/SessionContext.tsx";
@@ -11,24 +9,7 @@ import { AuthLayout } from "./AuthLayout.tsx";
 
 export function SignUpPage({ next }: { next: string | null }) {
   const { signUp } = useSession();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const action = useAction(signUp);
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const parsed = signUpInput.safeParse({
-      name: form.get("name"),
-      email: form.get("email"),
-      password: form.get("password"),
-    });
-    if (!parsed.success) {
-      setErrors(fieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    void action.run(parsed.data);
-  };
+  const { errors, action, submit } = useSchemaForm(signUpInput, ["name", "email", "password"], signUp);
 
   return (
     <AuthLayout title="Create your account">
