@@ -40,7 +40,7 @@ export const wsSubscribers = new Gauge({
 
 export const eventLagSeconds = new Histogram({
   name: "atelier_event_lag_seconds",
-  help: "From a project event's append to the bus until this server hands it to a subscriber.",
+  help: "From a project event's append to the bus until this server starts handing it to its subscribers (once per event).",
   buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });

@@ -92,7 +92,6 @@ export class LiveFanout {
       if (socket.readyState !== WebSocket.OPEN) return;
       if (socket.bufferedAmount > limits.eventsMaxBuffered) return pause();
       socket.send(this.eventFrame(entry, prefix), TEXT);
-      observeEventLag(entry.id);
       cursor = entry.id;
     };
     const follow = async (afterId: string) => {
@@ -169,6 +168,9 @@ export class LiveFanout {
   private eventFrame(entry: ProjectEventEntry, prefix: string): Buffer {
     let frames = this.eventFrames.get(entry.event);
     if (!frames) {
+      // Once per event and process, when it starts going out: per socket, the histogram cost about a
+      // tenth of the fan-out's CPU at 500 subscribers.
+      observeEventLag(entry.id);
       const id = JSON.stringify(entry.id);
       const data = JSON.stringify(entry.event);
       frames = {
