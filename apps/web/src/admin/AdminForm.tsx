@@ -4,7 +4,7 @@ import { FormError } from "../components/FormError.tsx";
 interface AdminFormProps {
   /** The form's accessible name. */
   label: string;
-  heading?: string;
+  heading?: ReactNode;
   /** The last submit's failure, shown above the buttons. */
   error: string | null | undefined;
   submitLabel: string;

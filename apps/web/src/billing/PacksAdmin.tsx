@@ -1,5 +1,6 @@
 import type { PackView } from "@atelier/shared";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
+import { AdminForm } from "../admin/AdminForm.tsx";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
 import { CheckboxField } from "../components/CheckboxField.tsx";
@@ -44,16 +45,27 @@ function PackForm({ pack, onSaved }: { pack: PackDraft; onSaved: () => void }) {
     if (isNew) setDraft(pack);
     onSaved();
   });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void save.run();
-  };
   const title = isNew ? "New pack" : pack.name;
   return (
-    <form className="admin-form" aria-label={isNew ? "New pack" : `Pack ${pack.name}`} onSubmit={onSubmit}>
-      <h3>
-        {title} {!isNew && <span className="muted">({pack.id})</span>}
-      </h3>
+    <AdminForm
+      label={isNew ? "New pack" : `Pack ${pack.name}`}
+      heading={
+        <>
+          {title} {!isNew && <span className="muted">({pack.id})</span>}
+        </>
+      }
+      error={save.error}
+      submitLabel={isNew ? "Add pack" : `Save ${pack.name}`}
+      submitDisabled={save.pending}
+      onSubmit={() => void save.run()}
+      actions={
+        saved && (
+          <span className="saved-note" role="status">
+            Saved
+          </span>
+        )
+      }
+    >
       <div className="admin-form-grid">
         {isNew && (
           <TextField
@@ -93,17 +105,6 @@ function PackForm({ pack, onSaved }: { pack: PackDraft; onSaved: () => void }) {
           onChange={(checked) => change({ active: checked })}
         />
       </div>
-      <FormError message={save.error} />
-      <div className="form-actions">
-        {saved && (
-          <span className="saved-note" role="status">
-            Saved
-          </span>
-        )}
-        <button type="submit" className="button button-primary" disabled={save.pending}>
-          {isNew ? "Add pack" : `Save ${pack.name}`}
-        </button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }

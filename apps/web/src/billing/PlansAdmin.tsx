@@ -1,5 +1,6 @@
 import type { PlanView } from "@atelier/shared";
-import { type FormEvent, useId, useState } from "react";
+import { useId, useState } from "react";
+import { AdminForm } from "../admin/AdminForm.tsx";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
 import { FormError } from "../components/FormError.tsx";
@@ -43,15 +44,26 @@ function PlanForm({ plan }: { plan: PlanView }) {
       setDraft((d) => ({ ...d, [key]: Number(e.target.value) }));
     },
   });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    void save.run();
-  };
   return (
-    <form className="admin-form" aria-label={`Plan ${plan.name}`} onSubmit={onSubmit}>
-      <h3>
-        {plan.name} <span className="muted">({plan.id})</span>
-      </h3>
+    <AdminForm
+      label={`Plan ${plan.name}`}
+      heading={
+        <>
+          {plan.name} <span className="muted">({plan.id})</span>
+        </>
+      }
+      error={save.error}
+      submitLabel={`Save ${plan.name}`}
+      submitDisabled={save.pending}
+      onSubmit={() => void save.run()}
+      actions={
+        saved && (
+          <span className="saved-note" role="status">
+            Saved
+          </span>
+        )
+      }
+    >
       <div className="admin-form-grid">
         <TextField
           label="Name"
@@ -85,17 +97,6 @@ function PlanForm({ plan }: { plan: PlanView }) {
         <TextField label="Seats" {...number("seats")} min={1} />
         <TextField label="Price (cents a month)" {...number("priceCents")} />
       </div>
-      <FormError message={save.error} />
-      <div className="form-actions">
-        {saved && (
-          <span className="saved-note" role="status">
-            Saved
-          </span>
-        )}
-        <button type="submit" className="button button-primary" disabled={save.pending}>
-          Save {plan.name}
-        </button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }
