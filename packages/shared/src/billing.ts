@@ -18,6 +18,7 @@ export const ledgerPageInput = z.object({
 /** A UTC calendar day, `2026-12-01`. */
 export const isoDaySchema = z
   .string()
+  .max(10, "Give a day as YYYY-MM-DD.")
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Give a day as YYYY-MM-DD.")
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "That day does not exist.");
 
