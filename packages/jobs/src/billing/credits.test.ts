@@ -64,10 +64,20 @@ describe("credits, enforced", () => {
     const jobs = await env.db.select().from(schema.jobs).where(eq(schema.jobs.orgId, env.seeded.orgId));
     expect(jobs).toHaveLength(10);
 
-    // The header's live balance: the organization's stream ends on the settled figures.
-    await env.engine.lifecycle.balances.flush();
-    const events = await env.bus.readEvents(orgStreamId(env.seeded.orgId), undefined, 1000);
-    expect(events.at(-1)?.event).toMatchObject({ type: "billing.balance", credits: 0, reserved: 0 });
+    // The header's live balance: the organization's stream ends on the settled figures. The last
+    // capture's notice follows its commit (which the job's status already shows), so it may come a
+    // moment after the status does.
+    const last = await waitFor(
+      async () => {
+        await env.engine.lifecycle.balances.flush();
+        const events = await env.bus.readEvents(orgStreamId(env.seeded.orgId), undefined, 1000);
+        const event = events.at(-1)?.event;
+        return event?.type === "billing.balance" && event.reserved === 0 ? event : undefined;
+      },
+      5_000,
+      "the settled balance on the organization's stream",
+    );
+    expect(last).toMatchObject({ type: "billing.balance", credits: 0, reserved: 0 });
   }, 60_000);
 
   it("releases on failure and on cancel, and a retry reserves again or is refused", async () => {
