@@ -145,10 +145,18 @@ export async function waitFor<T>(
   }
 }
 
+const ENDED = new Set(["succeeded", "failed", "cancelled"]);
+
+/** Waits for the job to reach `status`; a job that ends otherwise fails the wait at once, saying how it ended. */
 export async function waitForStatus(db: Database, jobId: string, status: string, timeoutMs = 30_000) {
   return waitFor(
     async () => {
       const row = await jobRow(db, jobId);
+      if (row.status !== status && ENDED.has(row.status)) {
+        throw new Error(
+          `job ${jobId} ended ${row.status} at attempt ${row.attempt} (error: ${JSON.stringify(row.error)}) while the test waited for ${status}`,
+        );
+      }
       return row.status === status ? row : undefined;
     },
     timeoutMs,
