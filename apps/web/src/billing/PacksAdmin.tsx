@@ -7,6 +7,7 @@ import { CheckboxField } from "../components/CheckboxField.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { TextField } from "../components/TextField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
+import { numberField } from "./numberField.ts";
 
 type PackDraft = Omit<PackView, "currency">;
 
@@ -83,22 +84,8 @@ function PackForm({ pack, onSaved }: { pack: PackDraft; onSaved: () => void }) {
           required
           onChange={(e) => change({ name: e.target.value })}
         />
-        <TextField
-          label="Credits"
-          type="number"
-          min={1}
-          required
-          value={String(draft.credits)}
-          onChange={(e) => change({ credits: Number(e.target.value) })}
-        />
-        <TextField
-          label="Price (cents)"
-          type="number"
-          min={1}
-          required
-          value={String(draft.priceCents)}
-          onChange={(e) => change({ priceCents: Number(e.target.value) })}
-        />
+        <TextField label="Credits" {...numberField(draft, "credits", change, 1)} />
+        <TextField label="Price (cents)" {...numberField(draft, "priceCents", change, 1)} />
         <CheckboxField
           label="On sale"
           checked={draft.active}

@@ -6,6 +6,7 @@ import { useResource } from "../api/useResource.ts";
 import { FormError } from "../components/FormError.tsx";
 import { TextField } from "../components/TextField.tsx";
 import { useApi } from "../session/SessionContext.tsx";
+import { numberField } from "./numberField.ts";
 
 const priorities: PlanView["priority"][] = ["standard", "pro", "interactive"];
 
@@ -34,16 +35,11 @@ function PlanForm({ plan }: { plan: PlanView }) {
     setDraft(await client.billing.updatePlan.mutate(draft));
     setSaved(true);
   });
-  const number = (key: keyof PlanView) => ({
-    type: "number",
-    min: 0,
-    required: true,
-    value: String(draft[key]),
-    onChange: (e: { target: { value: string } }) => {
+  const number = (key: keyof PlanView & string) =>
+    numberField(draft, key, (patch) => {
       setSaved(false);
-      setDraft((d) => ({ ...d, [key]: Number(e.target.value) }));
-    },
-  });
+      setDraft((d) => ({ ...d, ...patch }));
+    });
   return (
     <AdminForm
       label={`Plan ${plan.name}`}
