@@ -27,7 +27,7 @@ export function authorize(access: OrgAccess, minRole: Role): void {
 }
 
 /** Resources of organizations the user is not in answer NOT_FOUND, exactly like resources that do not exist. */
-function notFound(what: string): AppError {
+export function notFound(what: string): AppError {
   return new AppError("NOT_FOUND", `No ${what} with that id in your organizations.`);
 }
 
@@ -36,7 +36,7 @@ function notFound(what: string): AppError {
  * key only in its own organization (any other answers NOT_FOUND, as for a stranger), with at most
  * its maker's current role there and never as owner: owners' powers (owners, deleting) stay with people.
  */
-function actingRole(principal: Principal, orgId: string, memberRole: Role): Role | null {
+export function actingRole(principal: Principal, orgId: string, memberRole: Role): Role | null {
   if (principal.kind !== "apiKey") return memberRole;
   if (principal.orgId !== orgId) return null;
   return memberRole === "owner" ? "admin" : memberRole;
