@@ -9,13 +9,14 @@
  * the server's CPU time per delivered message (read from /proc).
  * Run alone: `npx tsx bench/fanout.ts`.
  */
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { signUpWithProject } from "../apps/server/src/testing/fixtures.ts";
 import { createClient } from "../apps/server/src/testing/testApp.ts";
 import type { PublisherArgs } from "./support/fanoutPublisher.ts";
 import type { SubscribersCommand, SubscribersReply } from "./support/fanoutSubscribers.ts";
+import { ForkedProcess } from "./support/forked.ts";
 import { groupCpuMicros, processCpuMicros } from "./support/processCpu.ts";
 import { BENCH_REDIS_URL } from "./support/redisKeys.ts";
 import { startScaledOutServers } from "./support/serverGroup.ts";
@@ -60,45 +61,11 @@ interface Target {
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-class SubscriberProcess {
-  private readonly child: ChildProcess;
-  private readonly replies: SubscribersReply[] = [];
-  private waiting: (() => void) | undefined;
-
-  constructor() {
-    this.child = fork(here("support/fanoutSubscribers.ts"), [], {
-      execArgv: ["--import", "tsx"],
-      serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.child.on("message", (reply: SubscribersReply) => {
-      this.replies.push(reply);
-      this.waiting?.();
-    });
-  }
-
-  async ask<T extends SubscribersReply["type"]>(
-    command: SubscribersCommand,
-    answer: T,
-  ): Promise<Extract<SubscribersReply, { type: T }>> {
-    this.child.send(command);
-    for (;;) {
-      const failed = this.replies.find((r) => r.type === "failed");
-      if (failed?.type === "failed") throw new Error(`subscribers failed: ${failed.message}`);
-      const at = this.replies.findIndex((r) => r.type === answer);
-      if (at >= 0) return this.replies.splice(at, 1)[0] as Extract<SubscribersReply, { type: T }>;
-      await new Promise<void>((resolve) => {
-        this.waiting = resolve;
-      });
-    }
-  }
-
-  async close(): Promise<void> {
-    const exited = once(this.child, "exit");
-    this.child.send({ type: "close" } satisfies SubscribersCommand);
-    await exited;
-  }
-}
+const subscriberProcess = () =>
+  new ForkedProcess<SubscribersCommand, SubscribersReply>(
+    here("support/fanoutSubscribers.ts"),
+    "subscribers",
+  );
 
 async function publish(args: PublisherArgs): Promise<void> {
   const child = spawn(
@@ -113,7 +80,7 @@ async function publish(args: PublisherArgs): Promise<void> {
 }
 
 async function runScenario(scenario: Scenario, target: Target): Promise<Measure> {
-  const processes = Array.from({ length: SUBSCRIBER_PROCESSES }, () => new SubscriberProcess());
+  const processes = Array.from({ length: SUBSCRIBER_PROCESSES }, subscriberProcess);
   try {
     const share = Math.ceil(scenario.subscribers / processes.length);
     await Promise.all(

@@ -4,20 +4,22 @@
  * moment (group commit), the queued event), the outbox relay's publish, and a node's claim.
  * Measured: sustained jobs a second with 64 submits in flight, and submit → claimed latency at a
  * steady 100 and 500 submits a second, with one server process and with two sharing the port
- * (ATELIER_SERVER_PROCESSES=2). The server runs as its own process(es) (as deployed); this process
- * is the clients and a bare node.
+ * (ATELIER_SERVER_PROCESSES=2). Every party runs in a process of its own: the server(s) (as
+ * deployed), the submitters (a client written from tRPC's HTTP wire format) and a bare node; this
+ * process only drives them and reads the figures.
  * Baseline, same Redis, same run: BullMQ `queue.add` → its worker starting the job, at the same
  * rates and in-flight count (no HTTP and no database on that side).
  * Run alone: `npx tsx bench/lifecycle.ts`.
  */
 import { randomBytes } from "node:crypto";
-import { RedisStreamsBus } from "@atelier/bus";
-import { createLogger } from "@atelier/shared";
-import { Queue, Worker } from "bullmq";
+import { fileURLToPath } from "node:url";
 import { fixture, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
 import { createClient } from "../apps/server/src/testing/testApp.ts";
-import { BENCH_REDIS_URL, deleteRedisKeys } from "./support/redisKeys.ts";
+import { ForkedProcess } from "./support/forked.ts";
+import type { NodeCommand, NodeReply } from "./support/lifecycleNode.ts";
+import type { SubmitterCommand, SubmitterReply } from "./support/lifecycleSubmitter.ts";
 import { groupCpuMicros } from "./support/processCpu.ts";
+import { BENCH_REDIS_URL, deleteRedisKeys } from "./support/redisKeys.ts";
 import { startScaledOutServer } from "./support/scaledOutServer.ts";
 import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
@@ -25,14 +27,30 @@ const RATES = [100, 500];
 const RATE_SECONDS = 5;
 const SUSTAINED_SECONDS = 5;
 const IN_FLIGHT = 64;
+const CLAIM_TIMEOUT_MS = 30_000;
 
-/** One side of the comparison: submit a job, and learn when a consumer claimed it. */
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/**
+ * One side of the comparison: submitters and a consumer, each in a process of its own, stamping
+ * submissions and claims with the machine's shared clock.
+ */
 interface Lane {
-  submit(): Promise<string>;
-  claimedAt: Map<string, number>;
+  submitter: ForkedProcess<SubmitterCommand, SubmitterReply>;
+  node: ForkedProcess<NodeCommand, NodeReply>;
   /** The server's CPU time (ms, all its processes), its Postgres backends' and commits so far; absent for BullMQ. */
   cost?(): Promise<{ cpuMs: number; pgCpuMs: number; commits: number }>;
   close(): Promise<void>;
+}
+
+async function startParties(submitterSetup: SubmitterCommand, nodeSetup: NodeCommand) {
+  const submitter = new ForkedProcess<SubmitterCommand, SubmitterReply>(
+    here("support/lifecycleSubmitter.ts"),
+    "the submitter",
+  );
+  const node = new ForkedProcess<NodeCommand, NodeReply>(here("support/lifecycleNode.ts"), "the node");
+  await Promise.all([submitter.ask(submitterSetup, "ready"), node.ask(nodeSetup, "ready")]);
+  return { submitter, node };
 }
 
 async function atelierLane(processes: number, groupCommit = true): Promise<Lane> {
@@ -40,49 +58,30 @@ async function atelierLane(processes: number, groupCommit = true): Promise<Lane>
   const server = await startScaledOutServer({
     ATELIER_EMBEDDED_WORKER: "false",
     ATELIER_ORG_MAX_LIVE_JOBS: "1000000",
-    // One organization submits at 500 a second here: no per-organization or per-person rate limit.
-    ATELIER_ORG_SUBMITS_PER_MINUTE: "10000000",
-    ATELIER_API_CALLS_PER_MINUTE: "10000000",
     ATELIER_SERVER_PROCESSES: String(processes),
     ATELIER_GROUP_COMMIT: String(groupCommit),
   });
-  const { prefix } = server;
   const client = createClient(server.url);
   const { project } = await signUpWithProject(client, "Bench");
   const asset = await upload(client, project.id, "chelsea.png", fixture("chelsea.png"));
-  // A bare node: claims and acks, so the figure is the platform's way in, not a step's run time.
-  const node = RedisStreamsBus.create({
-    redisUrl: BENCH_REDIS_URL,
-    prefix,
-    logger: createLogger("bench", "silent"),
-  });
-  const claimedAt = new Map<string, number>();
-  let stopped = false;
-  const consuming = (async () => {
-    while (!stopped) {
-      const deliveries = await node.claim({ consumer: "bench", freeVramMb: 0, max: 100, blockMs: 200 });
-      const now = performance.now();
-      for (const d of deliveries) claimedAt.set(d.message.jobId, now);
-      if (deliveries.length) await node.ackMany(deliveries);
-    }
-  })();
   const input = {
     projectId: project.id,
     assetIds: [asset.id],
     spec: { steps: [{ step: "diagnostic", params: { ms: 0 } }] },
   };
+  const parties = await startParties(
+    { type: "atelier", url: server.url, headers: client.headers(), input },
+    { type: "atelier", redisUrl: BENCH_REDIS_URL, prefix: server.prefix },
+  );
   return {
-    submit: async () => (await client.trpc.jobs.create.mutate(input)).id,
-    claimedAt,
+    ...parties,
     cost: async () => ({
       cpuMs: groupCpuMicros(server.pid) / 1000,
       pgCpuMs: await server.postgresCpuMs(),
       commits: await server.commits(),
     }),
     close: async () => {
-      stopped = true;
-      await consuming;
-      await node.close();
+      await Promise.all([parties.submitter.close(), parties.node.close()]);
       await server.stop();
     },
   };
@@ -90,86 +89,58 @@ async function atelierLane(processes: number, groupCommit = true): Promise<Lane>
 
 async function bullmqLane(): Promise<Lane> {
   const prefix = `bench-life-bull-${randomBytes(4).toString("hex")}`;
-  const url = new URL(BENCH_REDIS_URL);
-  const connection = { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
-  const queue = new Queue("bench", { connection, prefix });
-  const claimedAt = new Map<string, number>();
-  const worker = new Worker(
-    "bench",
-    async (job) => {
-      claimedAt.set(job.id!, performance.now());
-    },
-    { connection, prefix, concurrency: 100 },
+  const parties = await startParties(
+    { type: "bullmq", redisUrl: BENCH_REDIS_URL, prefix },
+    { type: "bullmq", redisUrl: BENCH_REDIS_URL, prefix },
   );
-  await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
-  let n = 0;
   return {
-    submit: async () => (await queue.add("noop", { n: n++ }, { removeOnComplete: true })).id!,
-    claimedAt,
+    ...parties,
     close: async () => {
-      await worker.close();
-      await queue.close();
+      await Promise.all([parties.submitter.close(), parties.node.close()]);
       await deleteRedisKeys(`${prefix}:`);
     },
   };
 }
 
-/** Submits at a steady rate for `seconds` (open loop: late answers do not slow the schedule). */
-async function latencyAt(lane: Lane, rate: number, seconds: number): Promise<number[]> {
-  const total = rate * seconds;
-  const submittedAt = new Map<string, number>();
-  const started = performance.now();
-  const pending: Promise<void>[] = [];
-  let failed = 0;
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const t0 = performance.now();
-    pending.push(
-      lane.submit().then(
-        (id) => void submittedAt.set(id, t0),
-        () => {
-          failed += 1;
-        },
-      ),
-    );
-  }
-  await Promise.all(pending);
-  // A refused or reset submission is counted, not hidden: the figure is only for the ones that landed.
-  if (failed > 0) console.error(`   ${failed} of ${total} submissions failed at ${rate}/s`);
-  await waitUntil(() => [...submittedAt.keys()].every((id) => lane.claimedAt.has(id)));
-  return [...submittedAt].map(([id, t0]) => lane.claimedAt.get(id)! - t0).sort((a, b) => a - b);
-}
-
-/** Keeps IN_FLIGHT submits going for `seconds`; answers claimed jobs a second, and the server's cost per job. */
-async function sustained(lane: Lane, seconds: number) {
-  const ids: string[] = [];
-  const before = await lane.cost?.();
-  const until = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (performance.now() < until) ids.push(await lane.submit());
-    }),
+/** Submissions as the submitter reports them, each with its claim time from the node. */
+async function claimsOf(lane: Lane, submitted: Extract<SubmitterReply, { type: "submitted" }>, what: string) {
+  // A refused or reset submission is counted, not hidden: the figures are only for the ones that landed.
+  if (submitted.failed > 0) console.error(`   ${submitted.failed} submissions failed ${what}`);
+  const { at } = await lane.node.ask(
+    { type: "claimed", ids: submitted.ids, timeoutMs: CLAIM_TIMEOUT_MS },
+    "claimed",
   );
-  await waitUntil(() => ids.every((id) => lane.claimedAt.has(id)));
-  const after = await lane.cost?.();
-  const first = Math.min(...ids.map((id) => lane.claimedAt.get(id)!));
-  const last = Math.max(...ids.map((id) => lane.claimedAt.get(id)!));
-  return {
-    jobsPerSecond: ids.length / ((last - first) / 1000),
-    cpuMsPerJob: before && after ? (after.cpuMs - before.cpuMs) / ids.length : Number.NaN,
-    pgCpuMsPerJob: before && after ? (after.pgCpuMs - before.pgCpuMs) / ids.length : Number.NaN,
-    commitsPerJob: before && after ? (after.commits - before.commits) / ids.length : Number.NaN,
-  };
+  const missing = at.filter(Number.isNaN).length;
+  if (missing > 0) throw new Error(`${missing} of ${at.length} jobs were not claimed within 30 s ${what}`);
+  return at;
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("jobs were not claimed in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Submit → claimed latencies (ms, sorted) at a steady rate for `seconds`. */
+async function latencyAt(lane: Lane, rate: number, seconds: number): Promise<number[]> {
+  const submitted = await lane.submitter.ask({ type: "rate", rate, seconds }, "submitted");
+  const at = await claimsOf(lane, submitted, `at ${rate}/s`);
+  return Array.from(at, (claimed, i) => claimed - submitted.sentAt[i]!).sort((a, b) => a - b);
+}
+
+/** Keeps IN_FLIGHT submits going for `seconds`; answers claimed jobs a second, and the costs per job. */
+async function sustained(lane: Lane, seconds: number) {
+  const before = await lane.cost?.();
+  const submitted = await lane.submitter.ask(
+    { type: "sustained", seconds, inFlight: IN_FLIGHT },
+    "submitted",
+  );
+  const at = await claimsOf(lane, submitted, "sustained");
+  const after = await lane.cost?.();
+  const jobs = at.length;
+  const first = Math.min(...at);
+  const last = Math.max(...at);
+  return {
+    jobsPerSecond: jobs / ((last - first) / 1000),
+    cpuMsPerJob: before && after ? (after.cpuMs - before.cpuMs) / jobs : Number.NaN,
+    pgCpuMsPerJob: before && after ? (after.pgCpuMs - before.pgCpuMs) / jobs : Number.NaN,
+    commitsPerJob: before && after ? (after.commits - before.commits) / jobs : Number.NaN,
+    clientCpuMsPerJob: submitted.cpuMicros / 1000 / jobs,
+  };
 }
 
 async function measure(lane: Lane, name: string) {
@@ -179,12 +150,12 @@ async function measure(lane: Lane, name: string) {
     latencies.set(rate, await latencyAt(lane, rate, RATE_SECONDS));
     console.error(`   ${name}: ${rate}/s p99 ${percentile(latencies.get(rate)!, 99).toFixed(1)} ms`);
   }
-  const { jobsPerSecond, cpuMsPerJob, pgCpuMsPerJob, commitsPerJob } = await sustained(
+  const { jobsPerSecond, cpuMsPerJob, pgCpuMsPerJob, commitsPerJob, clientCpuMsPerJob } = await sustained(
     lane,
     SUSTAINED_SECONDS,
   );
   console.error(
-    `   ${name}: sustained ${jobsPerSecond.toFixed(0)} jobs/s; per job: server CPU ${cpuMsPerJob.toFixed(2)} ms, Postgres CPU ${pgCpuMsPerJob.toFixed(2)} ms, ${commitsPerJob.toFixed(2)} Postgres commits`,
+    `   ${name}: sustained ${jobsPerSecond.toFixed(0)} jobs/s; per job: server CPU ${cpuMsPerJob.toFixed(2)} ms, Postgres CPU ${pgCpuMsPerJob.toFixed(2)} ms, ${commitsPerJob.toFixed(2)} Postgres commits, submitter CPU ${clientCpuMsPerJob.toFixed(2)} ms`,
   );
   return { latencies, jobsPerSecond, cpuMsPerJob, pgCpuMsPerJob, commitsPerJob };
 }

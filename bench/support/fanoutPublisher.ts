@@ -9,6 +9,7 @@ import { once } from "node:events";
 import { RedisStreamsBus } from "@atelier/bus";
 import { createLogger } from "@atelier/shared";
 import { WebSocket } from "ws";
+import { sharedNow } from "./forked.ts";
 
 export interface PublisherArgs {
   rate: number;
@@ -21,7 +22,6 @@ export interface PublisherArgs {
 }
 
 const args = JSON.parse(process.argv[2]!) as PublisherArgs;
-const now = () => performance.timeOrigin + performance.now();
 
 let publish: (jobId: string, fraction: number) => void;
 let close: () => Promise<void>;
@@ -78,7 +78,7 @@ async function atRate(seconds: number, label: (sentAt: number) => string): Promi
   for (let i = 0; i < total; i++) {
     const wait = start + (i * 1000) / args.rate - performance.now();
     if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
-    const sentAt = now();
+    const sentAt = sharedNow();
     publish(label(sentAt), i / total);
   }
 }

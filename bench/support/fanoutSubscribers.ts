@@ -6,6 +6,7 @@
  */
 import { once } from "node:events";
 import { WebSocket } from "ws";
+import { type FailedReply, sharedNow } from "./forked.ts";
 
 export type SubscribersCommand =
   | {
@@ -23,7 +24,7 @@ export type SubscribersCommand =
 
 export type SubscribersReply =
   | { type: "ready" }
-  | { type: "failed"; message: string }
+  | FailedReply
   | { type: "report"; delivered: number; latencies: Float64Array };
 
 const MARK = Buffer.from('"jobId":"bench-');
@@ -39,7 +40,7 @@ function onFrame(data: Buffer): void {
   const start = at + MARK.length;
   const end = data.indexOf(QUOTE, start);
   const sentAt = Number(data.toString("latin1", start, end));
-  const latency = performance.timeOrigin + performance.now() - sentAt;
+  const latency = sharedNow() - sentAt;
   if (delivered === latencies.length) {
     const grown = new Float64Array(latencies.length * 2);
     grown.set(latencies);
