@@ -1,6 +1,7 @@
 import { observeEventLag } from "./eventLag.ts";
 import type { JobBus, ProjectEventEntry, Unsubscribe } from "@atelier/bus";
 import { type Logger, type PresenceEvent, PROJECT_EVENTS_VERSION, type ProjectEvent } from "@atelier/shared";
+import type { Socket } from "node:net";
 import { WebSocket } from "ws";
 import { framePrefix, type WireCall } from "./wireCall.ts";
 
@@ -91,7 +92,7 @@ export class LiveFanout {
     const write = (entry: ProjectEventEntry) => {
       if (socket.readyState !== WebSocket.OPEN) return;
       if (socket.bufferedAmount > limits.eventsMaxBuffered) return pause();
-      socket.send(this.eventFrame(entry, prefix), TEXT);
+      sendInTick(socket, this.eventFrame(entry, prefix));
       cursor = entry.id;
     };
     const follow = async (afterId: string) => {
@@ -154,7 +155,7 @@ export class LiveFanout {
           this.counts.presenceDropped++;
           return;
         }
-        socket.send(this.presenceFrame(event, prefix), TEXT);
+        sendInTick(socket, this.presenceFrame(event, prefix));
       });
       if (!signal.aborted)
         await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
@@ -190,6 +191,33 @@ export class LiveFanout {
       this.presenceFrames.set(event, frames);
     }
     return frameFor(frames, prefix);
+  }
+}
+
+/** ws keeps the TCP socket it writes to here. */
+type WithRawSocket = WebSocket & { _socket?: Socket };
+
+const uncork = (raw: Socket) => raw.uncork();
+
+/** Held back at most this much: what waits corked counts as unsent for the limits above. */
+const CORK_FLUSH_BYTES = 16 * 1024;
+
+/**
+ * Sends a frame; the frames a socket gets within one tick (the events of one stream read, which
+ * arrive in batches when the server is busy) leave in one write call instead of one each: under
+ * load the batches grow, and the system calls per frame shrink, as group commit does for the database.
+ */
+function sendInTick(socket: WebSocket, frame: Buffer): void {
+  const raw = (socket as WithRawSocket)._socket;
+  if (raw && raw.writableCorked === 0) {
+    raw.cork();
+    process.nextTick(uncork, raw);
+  }
+  socket.send(frame, TEXT);
+  if (raw && raw.writableCorked === 1 && raw.writableLength >= CORK_FLUSH_BYTES) {
+    // A long tick (a large batch, big previews) leaves in pieces; the cork stays for the tick's end.
+    raw.uncork();
+    raw.cork();
   }
 }
 
