@@ -450,7 +450,6 @@ export class JobLifecycle {
       await bus.ack(run.delivery);
     } else if (retry) {
       const delayMs = backoffDelayMs(run.attempt, timing.retryBaseMs, timing.retryCapMs);
-      await bus.retryLater(run.delivery, { delayMs, attempt: run.attempt + 1, error: failure });
       const at = new Date(Date.now() + delayMs).toISOString();
       run.events.send({
         type: "job.retrying",
@@ -459,6 +458,10 @@ export class JobLifecycle {
         at,
         error: failure,
       });
+      // On the stream before the retry is scheduled: once scheduled it may be claimed at once, and
+      // a "retrying" after the next attempt's "claimed" would show a running job as queued.
+      await run.events.flush();
+      await bus.retryLater(run.delivery, { delayMs, attempt: run.attempt + 1, error: failure });
       log.info({ jobId: run.jobId, attempt: run.attempt, delayMs, code: error.code }, "job retrying");
     } else {
       this.balances.changed(run.job.orgId);

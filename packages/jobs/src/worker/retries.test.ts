@@ -1,3 +1,4 @@
+import type { JobBus } from "@atelier/bus";
 import { eq, schema } from "@atelier/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobEvents, waitFor, waitForStatus } from "../testing/jobsHarness.ts";
@@ -79,5 +80,45 @@ describe("retries and dead letters", () => {
     const failed = await waitForStatus(env.db, job.id, "failed");
     expect(failed.attempt).toBe(1);
     expect(failed.error).toMatchObject({ code: "CORRUPT_IMAGE" });
+  });
+});
+
+describe("a retry that comes due while its node is still ending the failed attempt", () => {
+  let env: JobsEnv;
+
+  beforeAll(async () => {
+    // Retries due at once (full jitter below 1 ms), claimed by the node's loop within a claim block.
+    env = await createJobsEnv({ timing: { retryBaseMs: 1 } });
+    // A loaded machine: what the node does after scheduling a retry lags behind its claim loop.
+    const lagging = new Proxy(env.bus, {
+      get(target, key, receiver) {
+        if (key === "retryLater")
+          return async (...args: Parameters<JobBus["retryLater"]>) => {
+            await target.retryLater(...args);
+            await new Promise((r) => setTimeout(r, 1000));
+          };
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    await env.startNode("node-lagging", { memoryBudgetMb: 4096, bus: lagging });
+  });
+  afterAll(() => env?.close());
+
+  it("runs the next attempt instead of dropping it as a duplicate, and says it is retrying before it is claimed", async () => {
+    const job = await env.submit([{ step: "diagnostic", params: { failTimes: 1, ms: 20 } }], {
+      maxAttempts: 2,
+    });
+    const done = await waitForStatus(env.db, job.id, "succeeded");
+    expect(done.attempt).toBe(2);
+    const events = await jobEvents(env.bus, env.seeded.projectId, job.id);
+    const claimsAndRetries = events.flatMap((e) =>
+      e.type === "job.claimed" || e.type === "job.retrying" ? [[e.type, e.attempt]] : [],
+    );
+    expect(claimsAndRetries).toEqual([
+      ["job.claimed", 1],
+      ["job.retrying", 2],
+      ["job.claimed", 2],
+    ]);
   });
 });

@@ -92,7 +92,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     capacity.setDriverMemory(memory);
   }
 
-  const runningJobs = () => [...runs.values()].map((r) => r.jobId);
+  // A job's next attempt may start while its failed attempt still ends: each job once.
+  const runningJobs = () => [...new Set([...runs.values()].map((r) => r.jobId))];
   const status = (): WorkerStatus => ({
     nodeId,
     totalVramMb: capacity.totalVramMb,
@@ -131,8 +132,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   });
 
   const start = (delivery: Delivery) => {
-    if (runningJobs().includes(delivery.message.jobId)) {
-      // A second entry for a job this node already runs (a re-publish raced the original): drop it.
+    const { jobId, attempt } = delivery.message;
+    if ([...runs.values()].some((r) => r.jobId === jobId && r.attempt >= attempt)) {
+      // A second entry for an attempt this node already runs (a re-publish raced the original):
+      // drop it. A later attempt is not a duplicate: a retry due at once is claimed while its
+      // failed attempt is still ending here, and dropping it would leave the job queued forever.
       void bus
         .ack(delivery)
         .catch((err: unknown) => log.warn({ err }, "duplicate delivery not acknowledged"));
@@ -141,9 +145,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const run: JobRun = {
       key: delivery.id,
       delivery,
-      jobId: delivery.message.jobId,
+      jobId,
       nodeId,
-      attempt: delivery.message.attempt,
+      attempt,
       controller: new AbortController(),
       events: new EventSink(bus, delivery.message.projectId, log),
     };
