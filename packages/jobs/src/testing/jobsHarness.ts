@@ -147,11 +147,16 @@ export async function waitFor<T>(
 
 const ENDED = new Set(["succeeded", "failed", "cancelled"]);
 
-/** Waits for the job to reach `status`; a job that ends otherwise fails the wait at once, saying how it ended. */
+/**
+ * Waits for the job to reach `status`; a job that ends otherwise fails the wait at once, saying how it
+ * ended, and a timeout says where the job was stuck.
+ */
 export async function waitForStatus(db: Database, jobId: string, status: string, timeoutMs = 30_000) {
-  return waitFor(
+  let last: Awaited<ReturnType<typeof jobRow>> | undefined;
+  const reached = waitFor(
     async () => {
       const row = await jobRow(db, jobId);
+      last = row;
       if (row.status !== status && ENDED.has(row.status)) {
         throw new Error(
           `job ${jobId} ended ${row.status} at attempt ${row.attempt} (error: ${JSON.stringify(row.error)}) while the test waited for ${status}`,
@@ -162,6 +167,12 @@ export async function waitForStatus(db: Database, jobId: string, status: string,
     timeoutMs,
     `job ${jobId} to be ${status}`,
   );
+  return reached.catch((err: unknown) => {
+    if (!last || !(err instanceof Error) || !err.message.startsWith("Timed out")) throw err;
+    throw new Error(
+      `${err.message} It was ${last.status} at attempt ${last.attempt} on ${last.nodeId ?? "no node"}, unchanged for ${Date.now() - last.updatedAt.getTime()} ms.`,
+    );
+  });
 }
 
 export async function jobEvents(bus: JobBus, projectId: string, jobId?: string): Promise<JobEvent[]> {

@@ -137,6 +137,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       // A second entry for an attempt this node already runs (a re-publish raced the original):
       // drop it. A later attempt is not a duplicate: a retry due at once is claimed while its
       // failed attempt is still ending here, and dropping it would leave the job queued forever.
+      log.info({ jobId, attempt }, "duplicate delivery dropped");
       void bus
         .ack(delivery)
         .catch((err: unknown) => log.warn({ err }, "duplicate delivery not acknowledged"));
