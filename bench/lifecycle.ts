@@ -144,7 +144,10 @@ async function sustained(lane: Lane, seconds: number) {
 }
 
 async function measure(lane: Lane, name: string) {
-  await latencyAt(lane, 100, 1); // warm-up: connections, JIT, prepared statements
+  // Warm-up at every rate measured, as a long-running server is: connections, JIT, prepared statements,
+  // and the batch paths only concurrency takes (a 100-job warm-up left those cold, and the first
+  // second at 500/s then cost seconds of queueing).
+  for (const rate of RATES) await latencyAt(lane, rate, 1);
   const latencies = new Map<number, number[]>();
   for (const rate of RATES) {
     latencies.set(rate, await latencyAt(lane, rate, RATE_SECONDS));
