@@ -202,16 +202,39 @@ const uncork = (raw: Socket) => raw.uncork();
 /** Held back at most this much: what waits corked counts as unsent for the limits above. */
 const CORK_FLUSH_BYTES = 16 * 1024;
 
+/** Which tick this is (one count per turn of the event loop that sends anything). */
+let tick = 0;
+let tickCounted = false;
+const endTick = () => {
+  tick++;
+  tickCounted = false;
+};
+function currentTick(): number {
+  if (!tickCounted) {
+    tickCounted = true;
+    process.nextTick(endTick);
+  }
+  return tick;
+}
+
+/** The tick each socket was last written in. */
+const lastWrite = new WeakMap<Socket, number>();
+
 /**
- * Sends a frame; the frames a socket gets within one tick (the events of one stream read, which
- * arrive in batches when the server is busy) leave in one write call instead of one each: under
- * load the batches grow, and the system calls per frame shrink, as group commit does for the database.
+ * Sends a frame. The frames a socket gets within one tick (the events of one stream read, which
+ * arrive in batches when the server is busy) leave in one write call after the first instead of one
+ * each: under load the batches grow and the system calls per frame shrink, as group commit does for
+ * the database; a lone frame goes straight out, paying nothing for it.
  */
 function sendInTick(socket: WebSocket, frame: Buffer): void {
   const raw = (socket as WithRawSocket)._socket;
-  if (raw && raw.writableCorked === 0) {
-    raw.cork();
-    process.nextTick(uncork, raw);
+  if (raw) {
+    const now = currentTick();
+    if (lastWrite.get(raw) !== now) lastWrite.set(raw, now);
+    else if (raw.writableCorked === 0) {
+      raw.cork();
+      process.nextTick(uncork, raw);
+    }
   }
   socket.send(frame, TEXT);
   if (raw && raw.writableCorked === 1 && raw.writableLength >= CORK_FLUSH_BYTES) {
