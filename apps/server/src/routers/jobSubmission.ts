@@ -91,7 +91,7 @@ export const submissionProcedure = userProcedure
     const access: ProjectAccess = { orgId: found.project.orgId, role, project: found.project };
     authorize(access, "member");
     const { project: _project, role: _role, ...facts } = found;
-    return next({ ctx: { access, facts: facts as SubmissionFacts } });
+    return next({ ctx: { access, facts: facts satisfies SubmissionFacts } });
   })
   .input(createJobInput);
 
