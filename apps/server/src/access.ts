@@ -4,7 +4,8 @@ import { z } from "zod";
 import type { Principal } from "./auth/authenticate.ts";
 import { scopeForRole, userProcedure } from "./trpc.ts";
 
-const param = (name: string) => sql.placeholder(name);
+/** A named parameter of a prepared query. */
+export const param = (name: string) => sql.placeholder(name);
 
 const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
 

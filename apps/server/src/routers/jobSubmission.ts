@@ -3,7 +3,7 @@ import type { SubmitJobInput } from "@atelier/jobs";
 import { type AssetFormat, presetSpec } from "@atelier/pipeline";
 import { AppError, createJobInput, id, type PriorityClass } from "@atelier/shared";
 import { z } from "zod";
-import { actingRole, authorize, notFound, type ProjectAccess } from "../access.ts";
+import { actingRole, authorize, notFound, type ProjectAccess, param } from "../access.ts";
 import type { Services } from "../services.ts";
 import { scopeForRole, userProcedure } from "../trpc.ts";
 
@@ -26,8 +26,6 @@ interface SubmissionFacts {
   maxOutputMegapixels: number | null;
   formats: AssetFormat[];
 }
-
-const param = (name: string) => sql.placeholder(name);
 
 /**
  * The caller's role in the project's organization, the project, its organization's plan and formats,

@@ -13,6 +13,8 @@ interface AdminFormProps {
   onSubmit(): void;
   /** Buttons before the submit button (Cancel, Delete). */
   actions?: ReactNode;
+  /** What the last submit did ("Saved"), announced to screen readers; nothing when falsy. */
+  note?: ReactNode;
   /** The fields. */
   children: ReactNode;
 }
@@ -26,6 +28,7 @@ export function AdminForm({
   submitDisabled,
   onSubmit,
   actions,
+  note,
   children,
 }: AdminFormProps) {
   const submit = (event: FormEvent) => {
@@ -38,6 +41,11 @@ export function AdminForm({
       {children}
       <FormError message={error} />
       <div className="form-actions">
+        {note && (
+          <span className="saved-note" role="status">
+            {note}
+          </span>
+        )}
         {actions}
         <button type="submit" className="button button-primary" disabled={submitDisabled}>
           {submitLabel}

@@ -1,4 +1,5 @@
-import { type FormEvent, useId, useState } from "react";
+import { useId, useState } from "react";
+import { AdminForm } from "../admin/AdminForm.tsx";
 import { useAction } from "../api/useAction.ts";
 import { useResource } from "../api/useResource.ts";
 import { FormError } from "../components/FormError.tsx";
@@ -31,8 +32,7 @@ export function GrantsAdmin({ orgId }: { orgId: string }) {
     setReason("");
     orgs.reload();
   });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
+  const onSubmit = () => {
     setDone(null);
     void grant.run();
   };
@@ -41,7 +41,14 @@ export function GrantsAdmin({ orgId }: { orgId: string }) {
       <h2 id="grants-heading">Grant credits</h2>
       <p className="muted">Any organization on this installation. The reason is kept in its ledger.</p>
       <FormError message={orgs.error} />
-      <form className="admin-form" aria-label="Grant credits" onSubmit={onSubmit}>
+      <AdminForm
+        label="Grant credits"
+        error={grant.error}
+        submitLabel="Grant"
+        submitDisabled={grant.pending || !chosen}
+        onSubmit={onSubmit}
+        note={done}
+      >
         <div className="admin-form-grid">
           <TextField
             label="Find an organization"
@@ -75,18 +82,7 @@ export function GrantsAdmin({ orgId }: { orgId: string }) {
             onChange={(e) => setReason(e.target.value)}
           />
         </div>
-        <FormError message={grant.error} />
-        <div className="form-actions">
-          {done && (
-            <span className="saved-note" role="status">
-              {done}
-            </span>
-          )}
-          <button type="submit" className="button button-primary" disabled={grant.pending || !chosen}>
-            Grant
-          </button>
-        </div>
-      </form>
+      </AdminForm>
     </section>
   );
 }

@@ -59,13 +59,7 @@ function PackForm({ pack, onSaved }: { pack: PackDraft; onSaved: () => void }) {
       submitLabel={isNew ? "Add pack" : `Save ${pack.name}`}
       submitDisabled={save.pending}
       onSubmit={() => void save.run()}
-      actions={
-        saved && (
-          <span className="saved-note" role="status">
-            Saved
-          </span>
-        )
-      }
+      note={saved && "Saved"}
     >
       <div className="admin-form-grid">
         {isNew && (

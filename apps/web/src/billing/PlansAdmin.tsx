@@ -52,13 +52,7 @@ function PlanForm({ plan }: { plan: PlanView }) {
       submitLabel={`Save ${plan.name}`}
       submitDisabled={save.pending}
       onSubmit={() => void save.run()}
-      actions={
-        saved && (
-          <span className="saved-note" role="status">
-            Saved
-          </span>
-        )
-      }
+      note={saved && "Saved"}
     >
       <div className="admin-form-grid">
         <TextField
