@@ -1,5 +1,12 @@
 import type { AppRouter } from "@atelier/server/router";
-import type { ErrorCode, JobEvent, JobOutputView, JobView, ProjectEvent } from "@atelier/shared";
+import {
+  type ErrorCode,
+  isEndedJobStatus,
+  type JobEvent,
+  type JobOutputView,
+  type JobView,
+  type ProjectEvent,
+} from "@atelier/shared";
 import type { TRPCClient } from "@trpc/client";
 import { AtelierError, toAtelierError, whileUnreachable } from "./errors.ts";
 
@@ -89,7 +96,7 @@ class JobEvents {
     const early = this.early;
     this.early = [];
     for (const event of early) this.receive(event);
-    if (isTerminalStatus(job.status)) this.push(terminalEventOf(job));
+    if (isEndedJobStatus(job.status)) this.push(terminalEventOf(job));
   }
 
   private receive(event: ProjectEvent): void {
@@ -107,7 +114,7 @@ class JobEvents {
     if (!this.jobId) return;
     try {
       const job = await whileUnreachable(() => this.trpc.jobs.get.query({ jobId: this.jobId! }));
-      if (isTerminalStatus(job.status)) this.push(terminalEventOf(job));
+      if (isEndedJobStatus(job.status)) this.push(terminalEventOf(job));
     } catch (err) {
       this.fail(toAtelierError(err));
     }
@@ -166,10 +173,6 @@ function isJobEvent(event: ProjectEvent): event is JobEvent {
 /** `resync` is sent when a stream was trimmed past a subscriber's last id (a newer server). */
 function isResync(event: { type: string }): boolean {
   return event.type === "resync";
-}
-
-function isTerminalStatus(status: JobView["status"]): boolean {
-  return status === "succeeded" || status === "failed" || status === "cancelled";
 }
 
 /** The event a finished job's view stands for, when the stream cannot say it any more. */

@@ -57,6 +57,7 @@ export {
   jobInput,
   outputIdInput,
   jobOutputViewSchema,
+  isEndedJobStatus,
   jobStatusSchema,
   jobStepViewSchema,
   jobViewSchema,

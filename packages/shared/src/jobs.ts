@@ -82,6 +82,11 @@ export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
+/** A job in one of these has ended: nothing more happens to it unless someone retries or requeues it. */
+export function isEndedJobStatus(status: string): boolean {
+  return status === "succeeded" || status === "failed" || status === "cancelled";
+}
+
 export const jobOutputViewSchema = z.object({
   id: z.string(),
   /** Its role in the job: "cutout", "mask", "instagram-square". */

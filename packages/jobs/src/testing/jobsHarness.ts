@@ -6,7 +6,7 @@ import { type BusTuning, createBus, type JobBus } from "@atelier/bus";
 import { deleteKeys } from "@atelier/bus/testing";
 import { createDatabase, type Database, type DatabaseHandle, eq, schema } from "@atelier/db";
 import type { PipelineEnv } from "@atelier/pipeline";
-import { createLogger, type JobEvent, jobEventSchema } from "@atelier/shared";
+import { createLogger, isEndedJobStatus, type JobEvent, jobEventSchema } from "@atelier/shared";
 import { createStorage, type ObjectStorage } from "@atelier/storage";
 import postgres from "postgres";
 
@@ -145,8 +145,6 @@ export async function waitFor<T>(
   }
 }
 
-const ENDED = new Set(["succeeded", "failed", "cancelled"]);
-
 /**
  * Waits for the job to reach `status`; a job that ends otherwise fails the wait at once, saying how it
  * ended, and a timeout says where the job was stuck.
@@ -157,7 +155,7 @@ export async function waitForStatus(db: Database, jobId: string, status: string,
     async () => {
       const row = await jobRow(db, jobId);
       last = row;
-      if (row.status !== status && ENDED.has(row.status)) {
+      if (row.status !== status && isEndedJobStatus(row.status)) {
         throw new Error(
           `job ${jobId} ended ${row.status} at attempt ${row.attempt} (error: ${JSON.stringify(row.error)}) while the test waited for ${status}`,
         );
