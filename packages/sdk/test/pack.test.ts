@@ -10,6 +10,7 @@ import { createAtelier } from "../src/node.ts";
 import { type Cluster, jobEventsOf, repoRoot, startCluster } from "./support/cluster.ts";
 
 const run = promisify(execFile);
+const EXAMPLE_LIMIT_MS = 240_000;
 const sdkDir = join(repoRoot, "packages/sdk");
 
 /**
@@ -63,7 +64,13 @@ describe("@atelier/sdk installed from its tarball", () => {
         }
       }
     });
+    // Stopped short of the test's own timeout, so a hang fails with the transcript and the servers' logs.
+    const hung = setTimeout(() => {
+      stderr += `\n(killed after ${EXAMPLE_LIMIT_MS} ms without finishing)`;
+      child.kill("SIGKILL");
+    }, EXAMPLE_LIMIT_MS);
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    clearTimeout(hung);
     await restart;
     expect(code, `${stderr}\n${lines.join("\n")}\n${cluster.output()}`).toBe(0);
     expect(restartedAt).toBeGreaterThan(0);
