@@ -32,6 +32,7 @@ import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
 import { rpcResponseMeta } from "./http/rpcResponseMeta.ts";
 import { s3Origins, securityHeaders } from "./http/securityHeaders.ts";
 import { createStaticHandler } from "./http/staticFiles.ts";
+import { createSingleCallHandler } from "./http/trpcSingleCall.ts";
 import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
 import { guardFrames } from "./http/wsFrameGuard.ts";
 import { createLimits, createSignInThrottle, SIGN_UP_RULE } from "./limits/index.ts";
@@ -101,7 +102,9 @@ export async function createApp(
       })
     : null;
   const database = await createDatabase(
-    config.databaseUrl ? { url: config.databaseUrl, migrate: config.migrate } : { dataDir: config.dataDir },
+    config.databaseUrl
+      ? { url: config.databaseUrl, migrate: config.migrate, maxConnections: config.databasePoolSize }
+      : { dataDir: config.dataDir },
   );
   const storage = createStorage(
     config.s3
@@ -214,7 +217,7 @@ export async function createApp(
     res: opts.res,
   });
 
-  const trpcHttp = createHTTPHandler({
+  const trpcBatches = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     createContext: ({ req, res }) => createContext({ req, res }),
@@ -222,6 +225,12 @@ export async function createApp(
     // Bodies without a Content-Length (chunked) are cut off here; declared ones before a byte is read.
     maxBodySize: MAX_RPC_BODY_BYTES,
     responseMeta: rpcResponseMeta,
+  });
+  const trpcHttp = createSingleCallHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: (req, res) => createContext({ req, res }),
+    fallback: trpcBatches,
   });
   const headers = securityHeaders({ storageOrigins: config.s3 ? s3Origins(config.s3) : [] });
   let document: unknown = null;
