@@ -153,39 +153,58 @@ export function toTrpcError(app: AppError): TRPCError {
   });
 }
 
-/** Turns a thrown AppError into the matching tRPC code, so HTTP statuses and clients agree with the AppError. */
-const appErrors = t.middleware(async ({ next, ctx, path }) => {
-  const result = await next();
-  if (!result.ok) {
-    const app = appErrorOf(result.error);
-    if (app) return { ...result, error: toTrpcError(app) };
-    if (result.error.code === "INTERNAL_SERVER_ERROR")
-      ctx.services.log.error({ err: result.error.cause ?? result.error, path }, "procedure failed");
-  }
+/** A call's result with a thrown AppError as the matching tRPC code, so HTTP statuses and clients agree with it. */
+function withAppErrors<R extends { ok: boolean; error?: TRPCError }>(
+  result: R,
+  ctx: Context,
+  path: string,
+): R {
+  if (result.ok || !result.error) return result;
+  const app = appErrorOf(result.error);
+  if (app) return { ...result, error: toTrpcError(app) };
+  if (result.error.code === "INTERNAL_SERVER_ERROR")
+    ctx.services.log.error({ err: result.error.cause ?? result.error, path }, "procedure failed");
   return result;
-});
+}
 
 /**
- * Every call is timed (procedure latency by outcome) and traced: `trpc <path>` is the span a job's
- * trace starts from (its context travels in the bus message). Subscriptions last as long as a tab
- * stays open, so they get neither.
+ * What every call goes through, in one middleware (each tRPC middleware level copies the call's
+ * options and context; a submit went through eight of them):
+ * - its raw input is checked for shapes no schema should ever meet (see inputShape.ts);
+ * - its credential is resolved through the principal cache into `principal` (null when none holds);
+ * - what it throws as an AppError leaves as the matching tRPC code;
+ * - it is timed (procedure latency by outcome) and traced: `trpc <path>` is the span a job's trace
+ *   starts from (its context travels in the bus message). Subscriptions last as long as a tab stays
+ *   open, so they are neither timed nor traced.
  */
-const observed = t.middleware(async ({ path, type, next }) => {
-  if (type === "subscription") return next();
+const callBase = t.middleware(async ({ ctx, path, type, getRawInput, next }) => {
+  const call = async () => {
+    let principal: Awaited<ReturnType<Services["access"]["principals"]["resolve"]>>;
+    try {
+      checkInputShape(await getRawInput());
+      principal = await ctx.services.access.principals.resolve(ctx.credential);
+    } catch (err) {
+      throw err instanceof AppError ? toTrpcError(err) : err;
+    }
+    return withAppErrors(await next({ ctx: { principal } }), ctx, path);
+  };
+  if (type === "subscription") return call();
   const started = performance.now();
   return inSpan(`trpc ${path}`, { "rpc.system": "trpc", "rpc.method": path }, async (span) => {
-    const result = await next();
-    const outcome = result.ok ? "ok" : (appErrorOf(result.error)?.code ?? result.error.code);
-    procedureSeconds.observe({ procedure: path, type, outcome }, (performance.now() - started) / 1000);
-    if (!result.ok) span.setAttribute("atelier.error_code", outcome);
-    return result;
+    const outcomeOf = (error: TRPCError) => appErrorOf(error)?.code ?? error.code;
+    try {
+      const result = await call();
+      const outcome = result.ok ? "ok" : outcomeOf(result.error);
+      procedureSeconds.observe({ procedure: path, type, outcome }, (performance.now() - started) / 1000);
+      if (!result.ok) span.setAttribute("atelier.error_code", outcome);
+      return result;
+    } catch (err) {
+      const outcome = err instanceof TRPCError ? outcomeOf(err) : "INTERNAL";
+      procedureSeconds.observe({ procedure: path, type, outcome }, (performance.now() - started) / 1000);
+      span.setAttribute("atelier.error_code", outcome);
+      throw err;
+    }
   });
-});
-
-/** Every call's raw input is checked for shapes no schema should ever meet (see inputShape.ts). */
-const inputShape = t.middleware(async ({ getRawInput, next }) => {
-  checkInputShape(await getRawInput());
-  return next();
 });
 
 /** Puts a WebSocket subscription call's wire identity (see live/wireCall.ts) into the context as `wire`. */
@@ -197,24 +216,11 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-/** The caller as of this call: the credential resolved through the principal cache (null when none holds). */
-const currentPrincipal = t.middleware(async ({ ctx, next }) =>
-  next({ ctx: { principal: await ctx.services.access.principals.resolve(ctx.credential) } }),
-);
-
-export const publicProcedure = t.procedure
-  .use(observed)
-  .use(appErrors)
-  .use(inputShape)
-  .use(currentPrincipal)
-  .meta({ resource: "public" });
+export const publicProcedure = t.procedure.use(callBase).meta({ resource: "public" });
 
 /** Signed-in callers only, holding the API key scope the procedure declares (fail closed when it declares none). */
 export const userProcedure = t.procedure
-  .use(observed)
-  .use(appErrors)
-  .use(inputShape)
-  .use(currentPrincipal)
+  .use(callBase)
   .meta({ resource: "user" })
   .use(async ({ ctx, meta, path, next }) => {
     if (!ctx.principal) throw new AppError("UNAUTHORIZED", "Sign in first.");
