@@ -40,7 +40,14 @@ export interface Limits {
  */
 export function createLimits(options: { redisUrl?: string; prefix: string; log: Logger }): Limits {
   const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    ? new Redis(options.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        lazyConnect: false,
+        // Counts of calls arriving together leave in one write: each write costs a system call, and a
+        // submit counts twice (the caller's calls and the organization's submits).
+        enableAutoPipelining: true,
+      })
     : null;
   redis?.on("error", (err: unknown) => options.log.debug({ err }, "rate limit store unreachable"));
 
