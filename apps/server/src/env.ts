@@ -49,6 +49,8 @@ const envSchema = z.object({
    * run `atelier-server migrate`; `auto` migrates at start under an advisory lock. PGlite always migrates.
    */
   ATELIER_MIGRATE: z.enum(["auto", "check"]).default("check"),
+  /** Postgres connections each server process keeps (see DEFAULT_POOL_SIZE in @atelier/db). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).optional(),
   /** Redis connection string; unset means the in-process bus. */
   REDIS_URL: z.url().optional(),
   REDIS_PREFIX: z.string().default("atelier"),
@@ -131,6 +133,8 @@ export interface Config {
   dataDir: string;
   secret: string;
   databaseUrl: string | undefined;
+  /** Postgres only: connections this process keeps (the database package's default when unset). */
+  databasePoolSize: number | undefined;
   /** Postgres only: migrate at start (`auto`) or refuse an older schema (`check`). */
   migrate: MigrationPolicy;
   redisUrl: string | undefined;
@@ -207,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Only local storage signs URLs; with S3 nothing is written to the data folder.
     secret: e.ATELIER_SECRET ?? (e.S3_BUCKET ? randomBytes(32).toString("base64url") : secretFrom(dataDir)),
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     migrate: e.ATELIER_MIGRATE,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
