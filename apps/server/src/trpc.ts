@@ -184,7 +184,9 @@ const callBase = t.middleware(async ({ ctx, path, type, getRawInput, next }) => 
       checkInputShape(await getRawInput());
       principal = await ctx.services.access.principals.resolve(ctx.credential);
     } catch (err) {
-      throw err instanceof AppError ? toTrpcError(err) : err;
+      if (err instanceof AppError) throw toTrpcError(err);
+      ctx.services.log.error({ err, path }, "procedure failed");
+      throw err;
     }
     return withAppErrors(await next({ ctx: { principal } }), ctx, path);
   };
