@@ -138,7 +138,13 @@ describe("single tRPC calls answered without tRPC's fetch adapter", () => {
         body: JSON.stringify({ orgId: ids.orgId, name: "a\u0000b" }),
       },
       { what: "no body", method: "POST", path: "/trpc/projects.create", cookie, body: "" },
-      { what: "a body that is not JSON", method: "POST", path: "/trpc/projects.create", cookie, body: "{nope" },
+      {
+        what: "a body that is not JSON",
+        method: "POST",
+        path: "/trpc/projects.create",
+        cookie,
+        body: "{nope",
+      },
     ] as const;
     for (const call of calls) {
       const [mine, theirs] = [await send(fast, call), await send(trpcOwn, call)];
