@@ -6,11 +6,9 @@ import {
   type JobView,
   isInputErrorCode,
   type ProjectEventInput,
-  toAppError,
 } from "@atelier/shared";
 import { busMessageOf, JOB_PUBLISH_TOPIC, type JobRow } from "../jobRow.ts";
 import { queuedJobView, toOutputView } from "../jobView.ts";
-import { backoffDelayMs } from "../timing.ts";
 import type { JobRun } from "../worker/jobRun.ts";
 import type { StoredOutput } from "../worker/storeOutputs.ts";
 import { orgPipelineSettings } from "../orgPipelineSettings.ts";
@@ -24,42 +22,16 @@ import { claimDecision } from "./claimDecision.ts";
 import { JobCredits } from "./jobCredits.ts";
 import type { JobLifecycleOptions } from "./lifecycleOptions.ts";
 import { JobWebhooks } from "./jobWebhooks.ts";
+import { current, LIVE, queuedAgain } from "./jobGuards.ts";
+import { RunSettlement } from "./runSettlement.ts";
 import { failedOnInput, lockBelowCap, submitRefusal } from "./refusals.ts";
-import {
-  attemptErrors,
-  detailsOf,
-  endAttempt,
-  insertOutputs,
-  lostNode,
-  resetSteps,
-  startAttempt,
-} from "./transitionRows.ts";
+import { endAttempt, insertOutputs, lostNode, resetSteps, startAttempt } from "./transitionRows.ts";
 
 export type { JobLifecycleOptions } from "./lifecycleOptions.ts";
 export { claimDecision } from "./claimDecision.ts";
 export { insufficientCredits } from "./refusals.ts";
 
 const { jobs, outbox } = schema;
-const LIVE: JobStatus[] = ["queued", "running"];
-
-/** The guard every move of a live job shares: only its current attempt, in one of these states, moves it. */
-function current(jobId: string, attempt: number, statuses: JobStatus[] = LIVE) {
-  return and(eq(jobs.id, jobId), eq(jobs.attempt, attempt), inArray(jobs.status, statuses));
-}
-
-/** The columns of a job that waits for a node again, as attempt `attempt`. */
-function queuedAgain(attempt: number | ReturnType<typeof sql>) {
-  return {
-    status: "queued" as const,
-    attempt,
-    maxAttempts: sql`greatest(${jobs.maxAttempts}, ${attempt})`,
-    error: null,
-    progress: 0,
-    nodeId: null,
-    finishedAt: null,
-    updatedAt: new Date(),
-  };
-}
 
 /**
  * Every change of a job's state, in one place: submit, claim, succeed, fail or retry, hand back,
@@ -68,7 +40,8 @@ function queuedAgain(attempt: number | ReturnType<typeof sql>) {
  * does its outbox or bus action, and emits its event on the project's stream. What a transition
  * writes besides the job's status goes through small helpers, in the same transaction: its credits
  * (jobCredits.ts), its webhook deliveries (jobWebhooks.ts), its attempt, step and output rows
- * (transitionRows.ts). Routers and the worker only call these.
+ * (transitionRows.ts); how a run that threw ends lives in runSettlement.ts. Routers and the worker
+ * only call these.
  */
 export class JobLifecycle {
   private readonly estimates: StepEstimates;
@@ -88,6 +61,9 @@ export class JobLifecycle {
   /** The webhook deliveries of a job's end. */
   private readonly webhooks: JobWebhooks;
 
+  /** How a run that threw ends. */
+  private readonly settlement: RunSettlement;
+
   constructor(private readonly options: JobLifecycleOptions) {
     this.estimates = new StepEstimates(options.db);
     this.balances = new BalanceNotifier(options.db, options.bus, options.log);
@@ -95,6 +71,12 @@ export class JobLifecycle {
     this.deletion = new JobDeletion(options, (projectId, event) => this.emit(projectId, event));
     this.credits = new JobCredits(options.db, options.billing, this.balances, options.log);
     this.webhooks = new JobWebhooks(options.webhooks);
+    this.settlement = new RunSettlement(options, {
+      credits: this.credits,
+      webhooks: this.webhooks,
+      balances: this.balances,
+      emitQueued: (job) => this.emitQueued(job),
+    });
   }
 
   /**
@@ -409,92 +391,11 @@ export class JobLifecycle {
   }
 
   /**
-   * Ends a run that threw: handed back on shutdown; acknowledged when the job was cancelled;
-   * otherwise queued again with backoff while attempts remain and the error is transient, or
-   * failed and dead-lettered with every attempt's error. Input errors are never retried.
+   * Ends a run that threw: handed back on shutdown, acknowledged when cancelled, retried or failed
+   * (see RunSettlement).
    */
-  async settle(run: JobRun, err: unknown): Promise<void> {
-    const { db, bus, log, timing } = this.options;
-    const error = toAppError(err);
-    if (!run.job) {
-      // Never marked running (the database was unreachable): the entry stays pending and is taken
-      // over after its lease, by this node or another.
-      log.warn({ err, jobId: run.jobId }, "job could not start; left for a lease takeover");
-      return;
-    }
-    if (run.stopReason === "handback") return this.handBack(run);
-    const [row] = await db.select().from(jobs).where(eq(jobs.id, run.jobId));
-    const failure: Failure = { code: error.code, message: error.message };
-    if (run.stopReason === "cancel" || row?.status === "cancelled") {
-      await endAttempt(db, run.jobId, run.attempt, failure);
-      await bus.ack(run.delivery);
-      return;
-    }
-    const retry = error.transient && run.attempt < (row?.maxAttempts ?? run.job.maxAttempts);
-    const moved = await db.transaction(async (tx) => {
-      const now = new Date();
-      const [updated] = await tx
-        .update(jobs)
-        .set(
-          retry
-            ? { ...queuedAgain(run.attempt + 1), error: failure }
-            : { status: "failed", error: failure, finishedAt: now, updatedAt: now },
-        )
-        .where(current(run.jobId, run.attempt, ["running"]))
-        .returning();
-      await endAttempt(tx, run.jobId, run.attempt, { ...failure, ...detailsOf(error) });
-      if (updated && !retry) {
-        await this.credits.release(tx, run.jobId, "job failed");
-        await this.webhooks.enqueue(tx, "job.failed", updated);
-      }
-      return updated !== undefined;
-    });
-    if (moved && !retry) this.webhooks.written();
-    if (!moved) {
-      await bus.ack(run.delivery);
-    } else if (retry) {
-      const delayMs = backoffDelayMs(run.attempt, timing.retryBaseMs, timing.retryCapMs);
-      const at = new Date(Date.now() + delayMs).toISOString();
-      run.events.send({
-        type: "job.retrying",
-        jobId: run.jobId,
-        attempt: run.attempt + 1,
-        at,
-        error: failure,
-      });
-      // On the stream before the retry is scheduled: once scheduled it may be claimed at once, and
-      // a "retrying" after the next attempt's "claimed" would show a running job as queued.
-      await run.events.flush();
-      await bus.retryLater(run.delivery, { delayMs, attempt: run.attempt + 1, error: failure });
-      log.info({ jobId: run.jobId, attempt: run.attempt, delayMs, code: error.code }, "job retrying");
-    } else {
-      this.balances.changed(run.job.orgId);
-      await bus.deadLetter(run.delivery, { errors: await attemptErrors(db, run.jobId) });
-      run.events.send({ type: "job.failed", jobId: run.jobId, error: failure, attempt: run.attempt });
-      log.info({ jobId: run.jobId, attempt: run.attempt, code: error.code }, "job failed");
-    }
-    await run.events.flush();
-  }
-
-  /**
-   * running → queued on shutdown, as a new attempt (a late result of this one is discarded) that
-   * does not use up one of the job's attempts, published again at once for another node.
-   */
-  private async handBack(run: JobRun): Promise<void> {
-    const { db, bus, log } = this.options;
-    const [row] = await db
-      .update(jobs)
-      .set({ ...queuedAgain(run.attempt + 1), maxAttempts: sql`${jobs.maxAttempts} + 1` })
-      .where(current(run.jobId, run.attempt, ["running"]))
-      .returning();
-    await endAttempt(db, run.jobId, run.attempt, {
-      code: "CANCELLED",
-      message: `Node ${run.nodeId} shut down; the job was handed back.`,
-    });
-    if (!row) return bus.ack(run.delivery);
-    await bus.retryLater(run.delivery, { delayMs: 0, attempt: run.attempt + 1 });
-    await this.emitQueued(row);
-    log.info({ jobId: run.jobId, attempt: run.attempt }, "job handed back");
+  settle(run: JobRun, err: unknown): Promise<void> {
+    return this.settlement.settle(run, err);
   }
 
   private emitQueued(job: JobRow): Promise<void> {
