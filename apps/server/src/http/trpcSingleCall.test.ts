@@ -163,6 +163,8 @@ describe("single tRPC calls answered without tRPC's fetch adapter", () => {
       { method: "POST", path: "/trpc/auth.me", body: "{}" },
       { method: "GET", path: "/trpc/projects.create" },
       { method: "GET", path: "/trpc/no.such.procedure" },
+      { method: "GET", path: "/trpc/__proto__" },
+      { method: "GET", path: "/trpc/constructor" },
       { method: "POST", path: "/trpc/projects.create", body: "{}", contentType: "text/plain" },
     ] as const;
     for (const call of odd) expect((await send(fast, { ...call, cookie })).status, call.path).toBe(599);
