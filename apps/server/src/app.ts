@@ -31,6 +31,7 @@ import { cachedHealth } from "./http/healthCheck.ts";
 import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
 import { rpcResponseMeta } from "./http/rpcResponseMeta.ts";
 import { s3Origins, securityHeaders } from "./http/securityHeaders.ts";
+import { answerWhileStarting } from "./http/startingGate.ts";
 import { createStaticHandler } from "./http/staticFiles.ts";
 import { createSingleCallHandler } from "./http/trpcSingleCall.ts";
 import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
@@ -77,6 +78,8 @@ export async function createApp(
   // is closing at that moment (ECONNRESET on the next request).
   server.keepAliveTimeout = KEEPALIVE_IDLE_MS;
   server.headersTimeout = KEEPALIVE_IDLE_MS + 1000;
+  // Listening from here (the URL needs the port), answering "starting" until the handlers are in place.
+  const gate = answerWhileStarting(server);
   server.listen(config.port, config.host);
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
@@ -323,6 +326,8 @@ export async function createApp(
       refuse(500, "Internal Server Error");
     }
   });
+
+  gate.open();
 
   let closing: Promise<void> | null = null;
   const close = () => {

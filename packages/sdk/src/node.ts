@@ -21,7 +21,9 @@ const nodePlatform: Platform = {
   webSocket(apiKey) {
     class KeyedSocket extends NodeWebSocket {
       constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols, { headers: { authorization: `Bearer ${apiKey}` } });
+        // A handshake nobody answers (a server still starting, a stuck proxy) fails and is retried,
+        // rather than holding the live stream forever.
+        super(url, protocols, { headers: { authorization: `Bearer ${apiKey}` }, handshakeTimeout: 10_000 });
       }
       /** The one member of the browser's WebSocket that ws lacks; tRPC never calls it. */
       dispatchEvent(): boolean {

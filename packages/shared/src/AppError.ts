@@ -30,6 +30,8 @@ export const ErrorCode = {
   /** The organization's plan has no seat left for another member. */
   PLAN_SEAT_LIMIT: "PLAN_SEAT_LIMIT",
   STEP_UNAVAILABLE: "STEP_UNAVAILABLE",
+  /** The server is starting (or stopping) and cannot answer yet: try again in a moment. */
+  UNAVAILABLE: "UNAVAILABLE",
   MODEL_INTEGRITY: "MODEL_INTEGRITY",
   CANCELLED: "CANCELLED",
   TIMEOUT: "TIMEOUT",
@@ -63,6 +65,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   PLAN_RESOLUTION_LIMIT: 422,
   PLAN_SEAT_LIMIT: 403,
   STEP_UNAVAILABLE: 503,
+  UNAVAILABLE: 503,
   MODEL_INTEGRITY: 500,
   CANCELLED: 409,
   TIMEOUT: 504,
