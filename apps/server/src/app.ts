@@ -31,6 +31,7 @@ import { cachedHealth } from "./http/healthCheck.ts";
 import { MAX_BATCH_SIZE, MAX_RPC_BODY_BYTES } from "./http/requestLimits.ts";
 import { rpcResponseMeta } from "./http/rpcResponseMeta.ts";
 import { s3Origins, securityHeaders } from "./http/securityHeaders.ts";
+import { refuseUpgrade } from "./http/sendError.ts";
 import { answerWhileStarting } from "./http/startingGate.ts";
 import { createStaticHandler } from "./http/staticFiles.ts";
 import { createSingleCallHandler } from "./http/trpcSingleCall.ts";
@@ -309,9 +310,7 @@ export async function createApp(
     keepAlive: { enabled: true, pingMs: KEEPALIVE_PING_MS, pongWaitMs: 5_000 },
   });
   server.on("upgrade", async (req, socket, head) => {
-    const refuse = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
+    const refuse = (status: number, reason: string) => refuseUpgrade(socket, status, reason);
     try {
       if ((req.url ?? "").split("?")[0] !== "/trpc") return refuse(404, "Not Found");
       if (!isOriginAllowed(req, allowedOrigins)) return refuse(403, "Forbidden");

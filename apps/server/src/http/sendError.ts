@@ -1,11 +1,13 @@
 import type { ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { type AppError, httpStatusOf } from "@atelier/shared";
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
 function headersOf(error: AppError, closing: boolean): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   const retryAfterSec = error.details.retryAfterSec;
-  if (error.code === "RATE_LIMITED" && typeof retryAfterSec === "number")
+  // Every refusal that says when to come back (rate limited, starting) says it in the header too.
+  if (typeof retryAfterSec === "number")
     headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfterSec)));
   if (closing) headers.connection = "close";
   return headers;
@@ -39,5 +41,18 @@ export function sendRpcError(
         data: { code: trpcCode, httpStatus, appCode: error.code, details: error.details },
       },
     }),
+  );
+}
+
+/** A WebSocket upgrade refused before the handshake: a bare HTTP answer on the raw socket, then closed. */
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  reason: string,
+  headers: Record<string, string> = {},
+): void {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n${extra.join("")}Connection: close\r\nContent-Length: 0\r\n\r\n`,
   );
 }

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
+import type { Duplex } from "node:stream";
 import { AppError } from "@atelier/shared";
-import { sendError } from "./sendError.ts";
+import { refuseUpgrade, sendError } from "./sendError.ts";
 
 /**
  * Answers every request and WebSocket upgrade with 503 UNAVAILABLE (Retry-After: 1) until `open()`.
@@ -12,15 +13,10 @@ export function answerWhileStarting(server: Server): { open(): void } {
   const starting = new AppError("UNAVAILABLE", "The server is starting; try again in a moment.", {
     retryAfterSec: 1,
   });
-  const onRequest = (_req: unknown, res: Parameters<typeof sendError>[0]) => {
-    res.setHeader("retry-after", "1");
+  const onRequest = (_req: unknown, res: Parameters<typeof sendError>[0]) =>
     sendError(res, starting, { closing: true });
-  };
-  const onUpgrade = (_req: unknown, socket: { end(text: string): void }) => {
-    socket.end(
-      "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
-    );
-  };
+  const onUpgrade = (_req: unknown, socket: Duplex) =>
+    refuseUpgrade(socket, 503, "Service Unavailable", { "Retry-After": "1" });
   server.on("request", onRequest);
   server.on("upgrade", onUpgrade);
   return {
