@@ -159,22 +159,22 @@ export async function createApp(
     rates: {
       apiKeyCalls: limits.limit(
         "calls-key",
-        { points: config.rates.apiCallsPerMinute, durationSec: 60 },
+        { points: config.rates.apiCallsPerMinute, durationSec: 60, reserveBlocks: true },
         "This API key made too many calls this minute.",
       ),
       userCalls: limits.limit(
         "calls-user",
-        { points: config.rates.apiCallsPerMinute, durationSec: 60 },
+        { points: config.rates.apiCallsPerMinute, durationSec: 60, reserveBlocks: true },
         "You made too many calls this minute.",
       ),
       orgSubmits: limits.limit(
         "submits-org",
-        { points: config.rates.orgSubmitsPerMinute, durationSec: 60 },
+        { points: config.rates.orgSubmitsPerMinute, durationSec: 60, reserveBlocks: true },
         "Your organization submitted too many jobs this minute.",
       ),
       orgUploads: limits.limit(
         "uploads-org",
-        { points: config.rates.orgUploadsPerMinute, durationSec: 60 },
+        { points: config.rates.orgUploadsPerMinute, durationSec: 60, reserveBlocks: true },
         "Your organization started too many uploads this minute.",
       ),
     },
