@@ -24,6 +24,9 @@ export interface GroupCommitSettings {
   maxInFlight: number;
 }
 
+/** The id of a job's outbox row. */
+export type OutboxId = number;
+
 /** A batch's answer for a submission it refused: only a write of its own can say no for sure. */
 const ASK_ALONE = "ask-alone";
 
@@ -37,18 +40,19 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitSettings = { maxBatch: 64, maxInFl
 
 /**
  * Writes submissions: alone when the database is idle, together in one statement when they arrive
- * while others are being written (group commit, see groupCommit.ts). Answers false for a
- * submission refused at its organization's cap; throws for one that could not be written.
+ * while others are being written (group commit, see groupCommit.ts). Answers the id of the job's
+ * outbox row (the relay marks it published by that key), or null for a submission refused at its
+ * organization's cap or balance; throws for one that could not be written.
  */
 export class JobWriter {
-  private readonly group: GroupCommit<JobInsert, boolean | typeof ASK_ALONE> | undefined;
+  private readonly group: GroupCommit<JobInsert, OutboxId | null | typeof ASK_ALONE> | undefined;
 
   constructor(
     private readonly db: Database,
     settings: GroupCommitSettings | false = DEFAULT_GROUP_COMMIT,
   ) {
     this.group = settings
-      ? new GroupCommit<JobInsert, boolean | typeof ASK_ALONE>({
+      ? new GroupCommit<JobInsert, OutboxId | null | typeof ASK_ALONE>({
           ...settings,
           writeOne: (item) => insertJob(this.db, item),
           writeBatch: (items) => insertJobs(this.db, items),
@@ -56,7 +60,7 @@ export class JobWriter {
       : undefined;
   }
 
-  async write(item: JobInsert): Promise<boolean> {
+  async write(item: JobInsert): Promise<OutboxId | null> {
     if (!this.group) return insertJob(this.db, item);
     const written = await this.group.write(item);
     // Refused inside a batch, which counts every earlier submission of the organization against its
@@ -76,7 +80,7 @@ export class JobWriter {
  * nothing when either refuses. Fixed SQL text with the steps as one JSON parameter: each connection keeps
  * it prepared, and no query builder runs on this path, which every submit takes.
  */
-export async function insertJob(db: Database, item: JobInsert): Promise<boolean> {
+export async function insertJob(db: Database, item: JobInsert): Promise<OutboxId | null> {
   const { job, steps, maxLiveJobs, credits, enforceCredits, preset } = item;
   const capped = maxLiveJobs !== undefined;
   const slot =
@@ -86,7 +90,7 @@ export async function insertJob(db: Database, item: JobInsert): Promise<boolean>
               and ${capped ? sql`live_jobs < ${maxLiveJobs}` : sql`true`}
               and ${enforceCredits ? sql`credits >= ${credits}` : sql`true`}
             for update`;
-  const written = rowsOf<{ id: number }>(
+  const written = rowsOf<{ id: string }>(
     await executePrepared(
       db,
       sql`
@@ -122,7 +126,7 @@ export async function insertJob(db: Database, item: JobInsert): Promise<boolean>
     `,
     ),
   );
-  return written.length > 0;
+  return written[0] ? Number(written[0].id) : null;
 }
 
 /**
@@ -132,9 +136,12 @@ export async function insertJob(db: Database, item: JobInsert): Promise<boolean>
  * the batch is written only when `live_jobs + k <= cap` and the prices of its first k fit in the
  * spendable credits, so a batch cannot pass either any more than single writes can (it may refuse
  * one that a single write would take; `JobWriter` asks those again alone).
- * Answers, in order, true for each written and ASK_ALONE for each refused.
+ * Answers, in order, the outbox row id of each written and ASK_ALONE for each refused.
  */
-export async function insertJobs(db: Database, items: JobInsert[]): Promise<Array<true | typeof ASK_ALONE>> {
+export async function insertJobs(
+  db: Database,
+  items: JobInsert[],
+): Promise<Array<OutboxId | typeof ASK_ALONE>> {
   const input = items.map(({ job, steps, maxLiveJobs, credits, enforceCredits, preset }, ord) => ({
     ord,
     id: job.id,
@@ -158,7 +165,7 @@ export async function insertJobs(db: Database, items: JobInsert[]): Promise<Arra
     steps,
     message: busMessageOf(job),
   }));
-  const written = rowsOf<{ id: string }>(
+  const written = rowsOf<{ job_id: string; id: string }>(
     await executePrepared(
       db,
       sql`
@@ -210,11 +217,12 @@ export async function insertJobs(db: Database, items: JobInsert[]): Promise<Arra
         insert into outbox (topic, payload)
         select ${JOB_PUBLISH_TOPIC}, a.message from job join accepted a on a.id = job.id
         order by a.ord
+        returning id, payload->>'jobId' as job_id
       )
-      select id from job
+      select job_id, id from outbox_rows
     `,
     ),
   );
-  const ids = new Set(written.map((r) => String(r.id)));
-  return items.map(({ job }) => (ids.has(job.id) ? true : ASK_ALONE));
+  const outboxIds = new Map(written.map((r) => [r.job_id, Number(r.id)]));
+  return items.map(({ job }) => outboxIds.get(job.id) ?? ASK_ALONE);
 }

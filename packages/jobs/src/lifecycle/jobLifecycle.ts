@@ -94,7 +94,7 @@ export class JobLifecycle {
     const { job, steps } = prepareSubmission({ ...input, expectedMs, price }, this.options.catalogue);
     // The job, its steps, its credit reservation and its outbox row in one statement, shared with
     // submissions arriving at the same moment (group commit, jobInsert.ts).
-    const written = await this.writer.write({
+    const outboxId = await this.writer.write({
       job,
       steps,
       maxLiveJobs: input.maxLiveJobs,
@@ -102,7 +102,7 @@ export class JobLifecycle {
       enforceCredits: this.options.billing === "credits",
       preset: input.preset ?? null,
     });
-    if (!written) throw await this.refusal(input, price.credits);
+    if (outboxId === null) throw await this.refusal(input, price.credits);
     this.balances.changed(job.orgId);
     // The queued event goes first: once published, a node may report the job claimed within milliseconds.
     // Both are sent without waiting between them: the bus writes them in call order on one connection,
@@ -110,7 +110,7 @@ export class JobLifecycle {
     const view = queuedJobView(job);
     await Promise.all([
       this.emit(job.projectId, { type: "job.queued", jobId: job.id, job: view }),
-      this.options.publisher?.publishNow(job),
+      this.options.publisher?.publishNow(job, outboxId),
     ]);
     return { job, view };
   }
@@ -185,15 +185,19 @@ export class JobLifecycle {
     if (before.status === "failed" && failure && isInputErrorCode(failure.code)) {
       throw failedOnInput(jobId, failure);
     }
-    const job = await this.options.db.transaction(async (tx) => {
+    const queued = await this.options.db.transaction(async (tx) => {
       const { maxLiveJobs } = options;
       if (maxLiveJobs !== undefined) await lockBelowCap(tx, jobId, maxLiveJobs);
       const row = await this.queueNextAttempt(tx, jobId, before.status, "job retried");
       if (!row) return null;
-      await tx.insert(outbox).values({ topic: JOB_PUBLISH_TOPIC, payload: busMessageOf(row) });
-      return row;
+      const [written] = await tx
+        .insert(outbox)
+        .values({ topic: JOB_PUBLISH_TOPIC, payload: busMessageOf(row) })
+        .returning({ id: outbox.id });
+      return { row, outboxId: written!.id };
     });
-    if (!job) return null;
+    if (!queued) return null;
+    const { row: job, outboxId } = queued;
     this.balances.changed(job.orgId);
     await this.options.bus
       .dropDeadLetters(job.id)
@@ -201,7 +205,7 @@ export class JobLifecycle {
         this.options.log.warn({ err, jobId }, "dead letters of a retried job not dropped"),
       );
     await this.emitQueued(job);
-    await this.options.publisher?.publishNow(job);
+    await this.options.publisher?.publishNow(job, outboxId);
     return job;
   }
 

@@ -92,10 +92,10 @@ describe("the outbox relay", () => {
     });
     await relay.flush();
     const job = await submitUnpublished();
-    await relay.publishNow(job);
-    expect(await depth(env.bus)).toBe(1);
     const [row] = await env.db.select().from(schema.outbox).where(isNull(schema.outbox.publishedAt));
     expect(row?.payload).toMatchObject({ jobId: job.id });
+    await relay.publishNow(job, row!.id);
+    expect(await depth(env.bus)).toBe(1);
 
     await relay.flush();
     expect(await env.db.select().from(schema.outbox).where(isNull(schema.outbox.publishedAt))).toEqual([]);

@@ -1,5 +1,5 @@
 import { type BusMessage, busMessageSchema, type JobBus } from "@atelier/bus";
-import { and, asc, type Database, eq, inArray, isNull, schema, sql } from "@atelier/db";
+import { and, asc, type Database, inArray, isNull, schema } from "@atelier/db";
 import type { Logger } from "@atelier/shared";
 import { busMessageOf, JOB_PUBLISH_TOPIC, type JobRow } from "../jobRow.ts";
 import { type JobTiming, withTimeout } from "../timing.ts";
@@ -11,9 +11,10 @@ const OUTBOX_BATCH = 500;
 export interface JobPublisher {
   /**
    * Publishes a job just committed straight away, so it is claimable without waiting for a pass.
-   * Its outbox row stays the safety net: the next pass marks it, and a failure here is left to it.
+   * Its outbox row (`outboxId`) stays the safety net: the next pass marks it, and a failure here is
+   * left to it.
    */
-  publishNow(job: JobRow): Promise<void>;
+  publishNow(job: JobRow, outboxId: number): Promise<void>;
   /** Runs an outbox pass soon (after a commit whose job was not published at once). */
   kick(): void;
 }
@@ -38,27 +39,23 @@ export function startOutboxRelay(options: {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let pending = false;
-  // Jobs publishNow put on the bus: their rows are marked in one statement per pass rather than
-  // published a second time (which the bus would drop, at a cost paid in bursts).
-  const publishedNow = new Set<string>();
+  // Outbox rows of the jobs publishNow put on the bus: marked in one statement per pass, by primary
+  // key, rather than published a second time (which the bus would drop, at a cost paid in bursts).
+  // Matched by the payload's job id instead, it took 17 ms of Postgres for the 1 000 rows of a pass at
+  // 500 submits a second (5 ms by key), and queries queued behind it on its connection waited as long.
+  const publishedNow = new Set<number>();
 
   const markPublishedNow = async () => {
     if (publishedNow.size === 0) return;
-    const jobIds = [...publishedNow];
+    const ids = [...publishedNow];
     publishedNow.clear();
     try {
       await db
         .update(schema.outbox)
         .set({ publishedAt: new Date() })
-        .where(
-          and(
-            isNull(schema.outbox.publishedAt),
-            eq(schema.outbox.topic, JOB_PUBLISH_TOPIC),
-            sql`${schema.outbox.payload}->>'jobId' = any(${`{${jobIds.join(",")}}`}::text[])`,
-          ),
-        );
+        .where(and(inArray(schema.outbox.id, ids), isNull(schema.outbox.publishedAt)));
     } catch (err) {
-      for (const id of jobIds) publishedNow.add(id);
+      for (const id of ids) publishedNow.add(id);
       throw err;
     }
   };
@@ -120,10 +117,10 @@ export function startOutboxRelay(options: {
 
   return {
     kick: () => void schedule(),
-    publishNow: async (job) => {
+    publishNow: async (job, outboxId) => {
       try {
         await withTimeout(bus.publish(busMessageOf(job)), timing.publishTimeoutMs, "publish");
-        publishedNow.add(job.id);
+        publishedNow.add(outboxId);
       } catch (err) {
         log.warn({ err, jobId: job.id }, "publish after submit failed; the outbox pass retries");
         void schedule();
