@@ -1,5 +1,5 @@
 import type { JobBus } from "@atelier/bus";
-import { eq, isNull, schema } from "@atelier/db";
+import { eq, inArray, isNull, schema } from "@atelier/db";
 import { testCatalogue } from "@atelier/pipeline/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobLifecycle } from "../lifecycle/jobLifecycle.ts";
@@ -105,5 +105,33 @@ describe("the outbox relay", () => {
     await env.bus.ackMany(claimed);
     await relay.stop();
     await env.db.update(schema.jobs).set({ status: "cancelled" }).where(eq(schema.jobs.id, job.id));
+  });
+
+  it("marks the rows of jobs published at submit once a hundred have gathered, without waiting for a pass", async () => {
+    const relay = startOutboxRelay({
+      db: env.db,
+      bus: env.bus,
+      log: testLog,
+      timing: { ...env.timing, outboxIntervalMs: 60_000 },
+    });
+    await relay.flush();
+    const jobs = [];
+    for (let i = 0; i < 100; i++) jobs.push(await submitUnpublished());
+    const rows = await env.db.select().from(schema.outbox).where(isNull(schema.outbox.publishedAt));
+    expect(rows).toHaveLength(100);
+    const rowOf = new Map(rows.map((r) => [(r.payload as { jobId: string }).jobId, r.id]));
+    await Promise.all(jobs.map((job) => relay.publishNow(job, rowOf.get(job.id)!)));
+    await waitFor(
+      async () =>
+        (await env.db.select().from(schema.outbox).where(isNull(schema.outbox.publishedAt))).length === 0,
+      3000,
+      "the rows marked published",
+    );
+    await relay.stop();
+    const claimed = await env.bus.claim({ consumer: "probe", freeVramMb: 0, max: 200, blockMs: 0 });
+    expect(claimed).toHaveLength(100);
+    await env.bus.ackMany(claimed);
+    const ids = jobs.map((j) => j.id);
+    await env.db.update(schema.jobs).set({ status: "cancelled" }).where(inArray(schema.jobs.id, ids));
   });
 });
