@@ -25,6 +25,7 @@ import { type BenchResult, percentile, runIfMain } from "./result.ts";
 
 const RATES = [100, 500];
 const RATE_SECONDS = 5;
+const WARM_UP_SECONDS = 3;
 const SUSTAINED_SECONDS = 5;
 const IN_FLIGHT = 64;
 const CLAIM_TIMEOUT_MS = 30_000;
@@ -146,8 +147,9 @@ async function sustained(lane: Lane, seconds: number) {
 async function measure(lane: Lane, name: string) {
   // Warm-up at every rate measured, as a long-running server is: connections, JIT, prepared statements,
   // and the batch paths only concurrency takes (a 100-job warm-up left those cold, and the first
-  // second at 500/s then cost seconds of queueing).
-  for (const rate of RATES) await latencyAt(lane, rate, 1);
+  // second at 500/s then cost seconds of queueing). One second at each rate was still not enough:
+  // the server's CPU per job in the next 5 s at 500/s was a third above that of the 5 s after them.
+  for (const rate of RATES) await latencyAt(lane, rate, WARM_UP_SECONDS);
   const latencies = new Map<number, number[]>();
   for (const rate of RATES) {
     latencies.set(rate, await latencyAt(lane, rate, RATE_SECONDS));
