@@ -1,4 +1,4 @@
-import { and, asc, eq, type Executor, inArray, lt, or, schema, sql } from "@atelier/db";
+import { and, eq, type Executor, inArray, schema, sql } from "@atelier/db";
 import {
   AppError,
   type Failure,
@@ -24,6 +24,7 @@ import type { JobLifecycleOptions } from "./lifecycleOptions.ts";
 import { JobWebhooks } from "./jobWebhooks.ts";
 import { current, LIVE, queuedAgain } from "./jobGuards.ts";
 import { RunSettlement } from "./runSettlement.ts";
+import { requeueStaleJobs, type StaleLimits } from "./staleRequeue.ts";
 import { failedOnInput, lockBelowCap, submitRefusal } from "./refusals.ts";
 import { endAttempt, insertOutputs, lostNode, resetSteps, startAttempt } from "./transitionRows.ts";
 
@@ -40,8 +41,8 @@ const { jobs, outbox } = schema;
  * does its outbox or bus action, and emits its event on the project's stream. What a transition
  * writes besides the job's status goes through small helpers, in the same transaction: its credits
  * (jobCredits.ts), its webhook deliveries (jobWebhooks.ts), its attempt, step and output rows
- * (transitionRows.ts); how a run that threw ends lives in runSettlement.ts. Routers and the worker
- * only call these.
+ * (transitionRows.ts); how a run that threw ends lives in runSettlement.ts, the stale sweep's repair
+ * in staleRequeue.ts. Routers and the worker only call these.
  */
 export class JobLifecycle {
   private readonly estimates: StepEstimates;
@@ -256,56 +257,10 @@ export class JobLifecycle {
   }
 
   /**
-   * Repairs lost messages and lost nodes: a queued job nobody claimed for `queuedOlderThanMs` is
-   * published again; a running job whose node stopped touching it for `runningOlderThanMs` is queued
-   * as a new attempt. Safe on many servers at once (rows are locked, skip-locked). Returns how many
-   * jobs were published.
+   * Repairs lost messages and lost nodes (staleRequeue.ts). Returns how many jobs were published.
    */
-  async requeueStale(limits: { runningOlderThanMs: number; queuedOlderThanMs: number }): Promise<number> {
-    const { db, bus, timing } = this.options;
-    const now = Date.now();
-    const { published, requeued } = await db.transaction(async (tx) => {
-      const stale = await tx
-        .select()
-        .from(jobs)
-        .where(
-          or(
-            and(eq(jobs.status, "queued"), lt(jobs.updatedAt, new Date(now - limits.queuedOlderThanMs))),
-            and(eq(jobs.status, "running"), lt(jobs.updatedAt, new Date(now - limits.runningOlderThanMs))),
-          ),
-        )
-        .orderBy(asc(jobs.updatedAt))
-        .limit(500)
-        .for("update", { skipLocked: true });
-      const requeued: JobRow[] = [];
-      const toPublish: JobRow[] = [];
-      for (const job of stale) {
-        if (job.status === "running") {
-          const [row] = await tx
-            .update(jobs)
-            .set(queuedAgain(job.attempt + 1))
-            .where(current(job.id, job.attempt, ["running"]))
-            .returning();
-          if (!row) continue;
-          await endAttempt(tx, job.id, job.attempt, lostNode(job.nodeId, "the stale-job sweep"));
-          requeued.push(row);
-          toPublish.push(row);
-        } else {
-          await tx
-            .update(jobs)
-            .set({ updatedAt: new Date() })
-            .where(current(job.id, job.attempt, ["queued"]));
-          toPublish.push(job);
-        }
-      }
-      if (toPublish.length === 0) return { published: 0, requeued };
-      const results = await bus.publishMany(toPublish.map(busMessageOf));
-      return { published: results.filter((r) => r.published).length, requeued };
-    });
-    for (const job of requeued) await this.emitQueued(job);
-    if (published > 0)
-      this.options.log.info({ published, leaseMs: timing.leaseMs }, "re-published stale jobs");
-    return published;
+  requeueStale(limits: StaleLimits): Promise<number> {
+    return requeueStaleJobs(this.options, limits, (job) => this.emitQueued(job));
   }
 
   /**
