@@ -37,7 +37,7 @@ import { createStaticHandler } from "./http/staticFiles.ts";
 import { createSingleCallHandler } from "./http/trpcSingleCall.ts";
 import { startPurgeSweeper } from "./housekeeping/purgeDeleted.ts";
 import { guardFrames } from "./http/wsFrameGuard.ts";
-import { createLimits, createSignInThrottle, SIGN_UP_RULE } from "./limits/index.ts";
+import { createLimits, createSignInThrottle, type LimitRule, SIGN_UP_RULE } from "./limits/index.ts";
 import { RenditionCache } from "./render/RenditionCache.ts";
 import { LiveFanout } from "./live/LiveFanout.ts";
 import { wireCallEncoder } from "./live/wireCall.ts";
@@ -66,6 +66,11 @@ export interface App {
 
 const KEEPALIVE_PING_MS = 30_000;
 const KEEPALIVE_IDLE_MS = 65_000;
+
+/** A limit every call of its kind counts against, per minute, counted in blocks (see reservedPoints.ts). */
+function perMinute(points: number): LimitRule {
+  return { points, durationSec: 60, reserveBlocks: true };
+}
 
 /** Starts Atelier's server: tRPC over HTTP and WebSocket, storage URLs, health, and the web app, on one port. */
 export async function createApp(
@@ -159,22 +164,22 @@ export async function createApp(
     rates: {
       apiKeyCalls: limits.limit(
         "calls-key",
-        { points: config.rates.apiCallsPerMinute, durationSec: 60, reserveBlocks: true },
+        perMinute(config.rates.apiCallsPerMinute),
         "This API key made too many calls this minute.",
       ),
       userCalls: limits.limit(
         "calls-user",
-        { points: config.rates.apiCallsPerMinute, durationSec: 60, reserveBlocks: true },
+        perMinute(config.rates.apiCallsPerMinute),
         "You made too many calls this minute.",
       ),
       orgSubmits: limits.limit(
         "submits-org",
-        { points: config.rates.orgSubmitsPerMinute, durationSec: 60, reserveBlocks: true },
+        perMinute(config.rates.orgSubmitsPerMinute),
         "Your organization submitted too many jobs this minute.",
       ),
       orgUploads: limits.limit(
         "uploads-org",
-        { points: config.rates.orgUploadsPerMinute, durationSec: 60, reserveBlocks: true },
+        perMinute(config.rates.orgUploadsPerMinute),
         "Your organization started too many uploads this minute.",
       ),
     },

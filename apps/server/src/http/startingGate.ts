@@ -10,13 +10,14 @@ import { refuseUpgrade, sendError } from "./sendError.ts";
  * (the SDK's live stream stopped after a restart in about one run in eight). Clients retry a 503.
  */
 export function answerWhileStarting(server: Server): { open(): void } {
+  const retryAfterSec = 1;
   const starting = new AppError("UNAVAILABLE", "The server is starting; try again in a moment.", {
-    retryAfterSec: 1,
+    retryAfterSec,
   });
   const onRequest = (_req: unknown, res: Parameters<typeof sendError>[0]) =>
     sendError(res, starting, { closing: true });
   const onUpgrade = (_req: unknown, socket: Duplex) =>
-    refuseUpgrade(socket, 503, "Service Unavailable", { "Retry-After": "1" });
+    refuseUpgrade(socket, 503, "Service Unavailable", { "Retry-After": String(retryAfterSec) });
   server.on("request", onRequest);
   server.on("upgrade", onUpgrade);
   return {

@@ -13,7 +13,7 @@ interface KeyState {
   /** When the store's window ends: held points lapse with it. */
   until: number;
   /** Refused by the store until `until`: answered here, once what is held is spent, without asking again. */
-  refused: RateLimiterRes | null;
+  refused: boolean;
   /** The store call under way for this key (it never rejects: its caller hears of a refusal). */
   reserving: Promise<void> | null;
 }
@@ -62,7 +62,7 @@ export class ReservedPoints {
         await state.reserving;
         continue;
       }
-      if (state?.refused) throw new RateLimiterRes(0, state.until - now, state.refused.consumedPoints, false);
+      if (state?.refused) throw new RateLimiterRes(0, state.until - now);
       // Nothing held (or too little): this call waits for the store's answer, and takes its points from it.
       const fresh = state ?? this.track(key, now);
       await this.reserve(key, fresh, points);
@@ -84,7 +84,7 @@ export class ReservedPoints {
       held: 0,
       remaining: 0,
       until: Number.POSITIVE_INFINITY,
-      refused: null,
+      refused: false,
       reserving: null,
     };
     this.keys.set(key, state);
@@ -107,7 +107,7 @@ export class ReservedPoints {
       },
       (err: unknown) => {
         if (err instanceof RateLimiterRes) {
-          state.refused = err;
+          state.refused = true;
           state.until = Date.now() + err.msBeforeNext;
         } else if (state.until === Number.POSITIVE_INFINITY) {
           this.keys.delete(key);
