@@ -146,21 +146,22 @@ export class LiveFanout {
     const { socket, signal } = options;
     const prefix = framePrefix(options.call);
     const max = this.limits.presenceMaxBuffered;
+    // Counted once the channel is subscribed, not before: presence is not stored, so what is published
+    // before then never reaches this socket (a count taken earlier let a test send its update too soon).
+    const unsubscribe = await this.bus.subscribePresence(options.projectId, (event) => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      if (socket.bufferedAmount > max) {
+        this.counts.presenceDropped++;
+        return;
+      }
+      sendInTick(socket, this.presenceFrame(event, prefix));
+    });
     this.counts.subscriptions++;
-    let unsubscribe: Unsubscribe | undefined;
     try {
-      unsubscribe = await this.bus.subscribePresence(options.projectId, (event) => {
-        if (socket.readyState !== WebSocket.OPEN) return;
-        if (socket.bufferedAmount > max) {
-          this.counts.presenceDropped++;
-          return;
-        }
-        sendInTick(socket, this.presenceFrame(event, prefix));
-      });
       if (!signal.aborted)
         await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
     } finally {
-      unsubscribe?.();
+      unsubscribe();
       this.counts.subscriptions--;
     }
   }
