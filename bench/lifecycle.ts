@@ -17,6 +17,7 @@ import { fixture, signUpWithProject, upload } from "../apps/server/src/testing/f
 import { createClient } from "../apps/server/src/testing/testApp.ts";
 import { ForkedProcess } from "./support/forked.ts";
 import type { NodeCommand, NodeReply } from "./support/lifecycleNode.ts";
+import type { RoundTripCommand, RoundTripFigures, RoundTripReply } from "./support/roundTrips.ts";
 import type { SubmitterCommand, SubmitterReply } from "./support/lifecycleSubmitter.ts";
 import { groupCpuMicros } from "./support/processCpu.ts";
 import { BENCH_REDIS_URL, deleteRedisKeys } from "./support/redisKeys.ts";
@@ -165,7 +166,29 @@ async function measure(lane: Lane, name: string) {
   return { latencies, jobsPerSecond, cpuMsPerJob, pgCpuMsPerJob, commitsPerJob };
 }
 
+/** The machine's idle round trips to Postgres and Redis, printed beside the figures they bound. */
+async function machineRoundTrips(databaseUrl: string): Promise<void> {
+  const probe = new ForkedProcess<RoundTripCommand, RoundTripReply>(
+    here("support/roundTrips.ts"),
+    "the probe",
+  );
+  try {
+    const measured = await probe.ask(
+      { type: "measure", databaseUrl, redisUrl: BENCH_REDIS_URL, rate: 100, seconds: 3 },
+      "measured",
+    );
+    const figures = (f: RoundTripFigures) =>
+      `p50 ${f.p50.toFixed(2)} / p99 ${f.p99.toFixed(2)} / max ${f.max.toFixed(1)} ms`;
+    console.error(
+      `   this machine, idle, 100 round trips a second: Postgres ${figures(measured.postgres)}; Redis ${figures(measured.redis)}`,
+    );
+  } finally {
+    await probe.close();
+  }
+}
+
 export async function run(): Promise<BenchResult[]> {
+  await machineRoundTrips(process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test");
   const one = await atelierLane(1);
   const mine = await measure(one, "1 server process").finally(() => one.close());
   const single = await atelierLane(1, false);
