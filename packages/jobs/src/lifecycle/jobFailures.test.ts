@@ -44,6 +44,26 @@ describe("a job that failed", () => {
 });
 
 describe("a takeover", () => {
+  it("drops a second message for a job running on a node that is alive", async () => {
+    const { job } = await running("node-alive");
+    expect(await bed.lifecycle.claim(await delivered(job, "node-second"))).toBeNull();
+    expect(await jobRow(bed.db, job.id)).toMatchObject({
+      status: "running",
+      nodeId: "node-alive",
+      attempt: 1,
+    });
+  });
+
+  it("takes a redelivered job over even when its dead node touched the row just before the lease lapsed", async () => {
+    // The node wrote progress, then died: the row is fresh, but the bus handed the job on because the
+    // node's lease lapsed. Dropped, the job would stay running on a dead node until the stale sweep.
+    const { job } = await running("node-died");
+    const run = await delivered(job, "node-second");
+    run.delivery = { ...run.delivery, deliveryCount: 2 };
+    const claimed = await bed.lifecycle.claim(run);
+    expect(claimed).toMatchObject({ status: "running", nodeId: "node-second", attempt: 2 });
+  });
+
   it("keeps the first node's attempt row and says why it ended", async () => {
     const { job } = await running("node-first");
     await force(job, { updatedAt: old() });

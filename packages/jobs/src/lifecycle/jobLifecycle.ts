@@ -309,10 +309,15 @@ export class JobLifecycle {
     return claimed;
   }
 
-  /** Keeps a long run's bus lease and row fresh, so neither another node nor the sweep takes it. */
+  /**
+   * Keeps a long run's bus lease and row fresh, so neither another node nor the sweep takes it. Before
+   * the claim went through (`run.job` unset) only the bus lease: the row still belongs to whoever
+   * held the job before.
+   */
   async renewLease(run: JobRun): Promise<void> {
     const kept = await this.options.bus.extendLease(run.delivery);
     if (!kept) this.options.log.warn({ jobId: run.jobId }, "lease lost: another node took the job over");
+    if (!run.job) return;
     await this.options.db
       .update(jobs)
       .set({ updatedAt: new Date() })

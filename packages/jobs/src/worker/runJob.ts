@@ -15,8 +15,8 @@ import type { WorkerContext } from "./workerContext.ts";
  */
 export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
   const { db, log, lifecycle } = ctx;
-  const job = await lifecycle.claim(run);
-  if (!job) return;
+  // Renewed from the bus claim on, not from the end of the database claim: the bus counts the lease
+  // from its delivery, and a claim that is slow on a loaded machine must not let it lapse.
   const renew = setInterval(
     () =>
       void lifecycle
@@ -25,6 +25,8 @@ export async function runJob(ctx: WorkerContext, run: JobRun): Promise<void> {
     ctx.timing.leaseRenewMs,
   );
   try {
+    const job = await lifecycle.claim(run);
+    if (!job) return;
     // The organization's formats, crop priority and text styles: a job renders as its editor previews.
     const [inputs, org] = await Promise.all([loadJobInputs(ctx, job), orgPipelineSettings(db, job.orgId)]);
     const steps = new StepRecorder(db, log, job.id, () => run.attempt);
