@@ -34,7 +34,7 @@ export const checkoutRoutes = {
           .select()
           .from(schema.creditPacks)
           .where(eq(schema.creditPacks.id, input.packId));
-        if (!pack || pack.active !== 1) {
+        if (pack?.active !== 1) {
           throw new AppError(
             "NOT_FOUND",
             `There is no credit pack "${input.packId}"; billing.packs lists them.`,
