@@ -13,6 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { TEST_DATABASE_ADMIN_URL } from "@atelier/db/testing";
 import { fixture, signUpWithProject, upload } from "../apps/server/src/testing/fixtures.ts";
 import { createClient } from "../apps/server/src/testing/testApp.ts";
 import { ForkedProcess } from "./support/forked.ts";
@@ -188,7 +189,7 @@ async function machineRoundTrips(databaseUrl: string): Promise<void> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  await machineRoundTrips(process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test");
+  await machineRoundTrips(TEST_DATABASE_ADMIN_URL);
   const one = await atelierLane(1);
   const mine = await measure(one, "1 server process").finally(() => one.close());
   const single = await atelierLane(1, false);

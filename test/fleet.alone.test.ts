@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TEST_DATABASE_ADMIN_URL } from "@atelier/db/testing";
 import type { ProjectEvent } from "@atelier/shared";
 import { freePort } from "@atelier/shared/testing";
 import { startS3rver } from "@atelier/storage/testing";
@@ -24,7 +25,7 @@ import { buildApps, type FleetProcess, startProcess, waitForOk } from "./support
 
 const sourceRoot = fileURLToPath(new URL("..", import.meta.url));
 const root = process.env.ATELIER_FLEET_ROOT ?? sourceRoot;
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = TEST_DATABASE_ADMIN_URL;
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const LEASE_MS = 2_000;
 const JOBS = 4;

@@ -4,12 +4,13 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TEST_DATABASE_ADMIN_URL } from "@atelier/db/testing";
 import { freePort } from "@atelier/shared/testing";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 
 const main = join(import.meta.dirname, "main.ts");
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = TEST_DATABASE_ADMIN_URL;
 const dataDir = mkdtempSync(join(tmpdir(), "atelier-migrate-"));
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
 const name = `atelier_test_${randomBytes(6).toString("hex")}`;

@@ -9,8 +9,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase } from "./createDatabase.ts";
 import { schema } from "./index.ts";
 import { schemaStateOf } from "./migrations.ts";
+import { TEST_DATABASE_ADMIN_URL } from "./testDatabase.ts";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = TEST_DATABASE_ADMIN_URL;
 const run = promisify(execFile);
 
 describe("migrations on a shared Postgres", () => {

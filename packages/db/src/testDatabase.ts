@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { createDatabase, type DatabaseHandle } from "./createDatabase.ts";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** The Postgres that tests and benchmarks make their databases in: `TEST_DATABASE_URL`, or the local one. */
+export const TEST_DATABASE_ADMIN_URL =
+  process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = TEST_DATABASE_ADMIN_URL;
 
 /**
  * A fresh, migrated database for one test file: a Postgres database with a random name (dropped on close),

@@ -5,13 +5,14 @@ import { join } from "node:path";
 import { type BusTuning, createBus, type JobBus } from "@atelier/bus";
 import { deleteKeys } from "@atelier/bus/testing";
 import { createDatabase, type Database, type DatabaseHandle, eq, schema } from "@atelier/db";
+import { TEST_DATABASE_ADMIN_URL } from "@atelier/db/testing";
 import type { PipelineEnv } from "@atelier/pipeline";
 import { createLogger, isEndedJobStatus, type JobEvent, jobEventSchema } from "@atelier/shared";
 import { createStorage, type ObjectStorage } from "@atelier/storage";
 import postgres from "postgres";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = TEST_DATABASE_ADMIN_URL;
 import { fixturesDir } from "@atelier/shared/testing";
 
 export const FIXTURES = fixturesDir;
