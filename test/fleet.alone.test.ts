@@ -25,7 +25,6 @@ import { buildApps, type FleetProcess, startProcess, waitForOk } from "./support
 
 const sourceRoot = fileURLToPath(new URL("..", import.meta.url));
 const root = process.env.ATELIER_FLEET_ROOT ?? sourceRoot;
-const adminUrl = TEST_DATABASE_ADMIN_URL;
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const LEASE_MS = 2_000;
 const JOBS = 4;
@@ -46,7 +45,7 @@ const until = async <T>(
 };
 
 describe("a fleet of two servers and two GPU nodes", () => {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
   const database = `atelier_fleet_${randomBytes(6).toString("hex")}`;
   const prefix = `atelier-fleet-${randomBytes(4).toString("hex")}`;
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-fleet-"));
@@ -60,7 +59,7 @@ describe("a fleet of two servers and two GPU nodes", () => {
     await admin.unsafe(`create database ${database}`);
     s3 = await startS3rver();
     const shared = {
-      DATABASE_URL: Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString(),
+      DATABASE_URL: Object.assign(new URL(TEST_DATABASE_ADMIN_URL), { pathname: `/${database}` }).toString(),
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       ATELIER_SECRET: randomBytes(32).toString("base64url"),

@@ -19,10 +19,8 @@ export const BENCH_LIMITS = {
 export async function startScaledOutServer(env: Record<string, string> = {}) {
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
   const database = await createTestDatabase("postgres");
-  const [{ name }] = (await database.db.execute("select current_database() as name")) as unknown as [
-    { name: string },
-  ];
-  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const databaseUrl = database.url;
+  const name = new URL(databaseUrl).pathname.slice(1);
   const server = await startServer({
     env: {
       DATABASE_URL: databaseUrl,

@@ -10,11 +10,10 @@ import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 
 const main = join(import.meta.dirname, "main.ts");
-const adminUrl = TEST_DATABASE_ADMIN_URL;
 const dataDir = mkdtempSync(join(tmpdir(), "atelier-migrate-"));
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+const admin = postgres(TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
 const name = `atelier_test_${randomBytes(6).toString("hex")}`;
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+const databaseUrl = Object.assign(new URL(TEST_DATABASE_ADMIN_URL), { pathname: `/${name}` }).toString();
 
 afterAll(async () => {
   await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -11,11 +11,10 @@ import { schema } from "./index.ts";
 import { schemaStateOf } from "./migrations.ts";
 import { TEST_DATABASE_ADMIN_URL } from "./testDatabase.ts";
 
-const adminUrl = TEST_DATABASE_ADMIN_URL;
 const run = promisify(execFile);
 
 describe("migrations on a shared Postgres", () => {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
   const made: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), "atelier-migrate-"));
 
@@ -24,7 +23,7 @@ describe("migrations on a shared Postgres", () => {
     const name = `atelier_test_${randomBytes(6).toString("hex")}`;
     await admin.unsafe(`create database ${name}`);
     made.push(name);
-    const url = new URL(adminUrl);
+    const url = new URL(TEST_DATABASE_ADMIN_URL);
     url.pathname = `/${name}`;
     return url.toString();
   }

@@ -46,10 +46,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.database === "postgres") {
     // createTestDatabase makes and later drops a database of its own; the app connects to it by URL.
     const db = await createTestDatabase("postgres");
-    const [{ current_database: name }] = (await db.db.execute("select current_database()")) as unknown as [
-      { current_database: string },
-    ];
-    env.DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${name}`;
+    env.DATABASE_URL = db.url;
     cleanups.push(() => db.close());
   }
   if (options.bus === "redis") {

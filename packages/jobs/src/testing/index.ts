@@ -1,7 +1,6 @@
 export {
   createTestBus,
   createTestStorage,
-  createUrlDatabase,
   deleteBusKeys,
   jobEvents,
   jobRow,

@@ -1,5 +1,6 @@
 import type { JobBus } from "@atelier/bus";
 import type { Database } from "@atelier/db";
+import { createTestDatabase } from "@atelier/db/testing";
 import { testCatalogue } from "@atelier/pipeline/testing";
 import type { PriorityClass } from "@atelier/shared";
 import type { ObjectStorage } from "@atelier/storage";
@@ -11,7 +12,6 @@ import { startWorker, type Worker, type WorkerOptions } from "../worker/startWor
 import {
   createTestBus,
   createTestStorage,
-  createUrlDatabase,
   deleteBusKeys,
   randomBusPrefix,
   type Seeded,
@@ -77,8 +77,8 @@ export async function createJobsEnv(
   const prefix = randomBusPrefix();
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const timing = testTiming(options.timing);
-  const database = await createUrlDatabase();
-  const db = database.handle.db;
+  const database = await createTestDatabase("postgres", { maxConnections: 8 });
+  const db = database.db;
   const bus = createTestBus(prefix, { leaseMs: timing.leaseMs }, redisUrl);
   const store = await createTestStorage();
   const seeded = await seedProject(db, store.storage);

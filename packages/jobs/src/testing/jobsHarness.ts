@@ -4,48 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BusTuning, createBus, type JobBus } from "@atelier/bus";
 import { deleteKeys } from "@atelier/bus/testing";
-import { createDatabase, type Database, type DatabaseHandle, eq, schema } from "@atelier/db";
-import { TEST_DATABASE_ADMIN_URL } from "@atelier/db/testing";
+import { type Database, eq, schema } from "@atelier/db";
 import type { PipelineEnv } from "@atelier/pipeline";
 import { createLogger, isEndedJobStatus, type JobEvent, jobEventSchema } from "@atelier/shared";
+import { fixturesDir } from "@atelier/shared/testing";
 import { createStorage, type ObjectStorage } from "@atelier/storage";
-import postgres from "postgres";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const adminUrl = TEST_DATABASE_ADMIN_URL;
-import { fixturesDir } from "@atelier/shared/testing";
 
 export const FIXTURES = fixturesDir;
 export const TEST_SECRET = "jobs-test-secret-0123456789abcdef0123456789";
 export const TEST_PUBLIC_URL = "http://127.0.0.1:9";
 export const testLog = createLogger("jobs-test", process.env.TEST_LOG_LEVEL ?? "silent");
 export const testEnv: PipelineEnv = { maxInputPixels: 40_000_000, executionProviders: ["cpu"] };
-
-/**
- * A migrated Postgres database with a random name and its URL (a spawned gpu-node needs the
- * URL, which `createTestDatabase` does not hand out); dropped on close.
- */
-export async function createUrlDatabase(): Promise<{
-  handle: DatabaseHandle;
-  url: string;
-  close(): Promise<void>;
-}> {
-  const name = `atelier_jobs_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await createDatabase({ url: url.toString(), maxConnections: 8 });
-  return {
-    handle,
-    url: url.toString(),
-    close: async () => {
-      await handle.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 export async function createTestStorage(): Promise<{
   storage: ObjectStorage;

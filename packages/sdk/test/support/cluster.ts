@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBus, type JobBus } from "@atelier/bus";
 import { deleteKeys } from "@atelier/bus/testing";
-import { rowsOf } from "@atelier/db";
 import { createTestDatabase } from "@atelier/db/testing";
 import { type RunningServer, startServer, stopProcessGroup } from "@atelier/server/testing";
 import { freePort } from "@atelier/shared/testing";
@@ -34,9 +33,6 @@ export interface Cluster {
  */
 export async function startCluster(): Promise<Cluster> {
   const database = await createTestDatabase("postgres");
-  const [{ current_database: dbName }] = rowsOf<{ current_database: string }>(
-    await database.db.execute("select current_database()"),
-  ) as [{ current_database: string }];
   const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
   const prefix = `atelier-sdk-${randomBytes(6).toString("hex")}`;
   const dataDir = await mkdtemp(join(tmpdir(), "atelier-sdk-cluster-"));
@@ -44,7 +40,7 @@ export async function startCluster(): Promise<Cluster> {
   const url = `http://127.0.0.1:${port}`;
   const shared = {
     PATH: process.env.PATH ?? "",
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
+    DATABASE_URL: database.url,
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     ATELIER_DATA_DIR: dataDir,
