@@ -126,6 +126,8 @@ describe("two people editing one asset", () => {
   });
 
   it("shows each person's cursor and selection to the other, in image coordinates", async () => {
+    // Grace's last edit scrolled the tablet down to the text field; she looks at the image to point at it.
+    await pageB.getByTestId("editor-stage").scrollIntoViewIfNeeded();
     const stageB = (await pageB.getByTestId("editor-stage").boundingBox())!;
     await pageB.mouse.move(stageB.x + stageB.width * 0.7, stageB.y + stageB.height * 0.4);
     await pageB.mouse.move(stageB.x + stageB.width * 0.75, stageB.y + stageB.height * 0.5, { steps: 4 });
