@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TEST_REDIS_URL } from "@atelier/bus/testing";
 import { TEST_DATABASE_ADMIN_URL } from "@atelier/db/testing";
 import type { ProjectEvent } from "@atelier/shared";
 import { freePort } from "@atelier/shared/testing";
@@ -25,7 +26,7 @@ import { buildApps, type FleetProcess, startProcess, waitForOk } from "./support
 
 const sourceRoot = fileURLToPath(new URL("..", import.meta.url));
 const root = process.env.ATELIER_FLEET_ROOT ?? sourceRoot;
-const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisUrl = TEST_REDIS_URL;
 const LEASE_MS = 2_000;
 const JOBS = 4;
 

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { TEST_REDIS_URL } from "@atelier/bus/testing";
 import { AppError, createLogger } from "@atelier/shared";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLimits, type LimitRule } from "./createLimits.ts";
 
-const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisUrl = TEST_REDIS_URL;
 const prefix = `test-reserved-${randomBytes(4).toString("hex")}`;
 const log = createLogger("test", "silent");
 /** Two server instances sharing one Redis, as a deployment with two processes. */

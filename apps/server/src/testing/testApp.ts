@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deleteKeys } from "@atelier/bus/testing";
+import { deleteKeys, TEST_REDIS_URL } from "@atelier/bus/testing";
 import { createTestDatabase } from "@atelier/db/testing";
 import { testCatalogue } from "@atelier/pipeline/testing";
 import { createLogger, type Logger } from "@atelier/shared";
@@ -50,7 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     cleanups.push(() => db.close());
   }
   if (options.bus === "redis") {
-    env.REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+    env.REDIS_URL = TEST_REDIS_URL;
     env.REDIS_PREFIX ??= `atelier-test-${randomBytes(6).toString("hex")}`;
     cleanups.push(async () => {
       await deleteKeys(env.REDIS_PREFIX!, env.REDIS_URL!);

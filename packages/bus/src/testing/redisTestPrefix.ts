@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 
-export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The Redis every test uses (scripts/test.sh sets it; a local one otherwise), apart by key prefix. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export function randomPrefix(): string {
   return `test-bus-${randomBytes(6).toString("hex")}`;

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { TEST_REDIS_URL } from "@atelier/bus/testing";
 import { createLogger } from "@atelier/shared";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { type FleetSettings, joinFleet } from "./fleetAgreement.ts";
 
-const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisUrl = TEST_REDIS_URL;
 const log = createLogger("test", "silent");
 
 describe("joining a fleet", () => {

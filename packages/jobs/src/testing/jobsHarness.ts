@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BusTuning, createBus, type JobBus } from "@atelier/bus";
-import { deleteKeys } from "@atelier/bus/testing";
+import { deleteKeys, TEST_REDIS_URL } from "@atelier/bus/testing";
 import { type Database, eq, schema } from "@atelier/db";
 import type { PipelineEnv } from "@atelier/pipeline";
 import { createLogger, isEndedJobStatus, type JobEvent, jobEventSchema } from "@atelier/shared";
 import { fixturesDir } from "@atelier/shared/testing";
 import { createStorage, type ObjectStorage } from "@atelier/storage";
 
-export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export { TEST_REDIS_URL };
 
 export const FIXTURES = fixturesDir;
 export const TEST_SECRET = "jobs-test-secret-0123456789abcdef0123456789";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBus, type JobBus } from "@atelier/bus";
-import { deleteKeys } from "@atelier/bus/testing";
+import { deleteKeys, TEST_REDIS_URL } from "@atelier/bus/testing";
 import { createTestDatabase } from "@atelier/db/testing";
 import { type RunningServer, startServer, stopProcessGroup } from "@atelier/server/testing";
 import { freePort } from "@atelier/shared/testing";
@@ -33,7 +33,7 @@ export interface Cluster {
  */
 export async function startCluster(): Promise<Cluster> {
   const database = await createTestDatabase("postgres");
-  const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+  const redisUrl = TEST_REDIS_URL;
   const prefix = `atelier-sdk-${randomBytes(6).toString("hex")}`;
   const dataDir = await mkdtemp(join(tmpdir(), "atelier-sdk-cluster-"));
   const port = await freePort();
