@@ -125,10 +125,14 @@ async function maskAtImageSize(
   height: number,
 ): Promise<SubjectMask> {
   const bytes = Buffer.allocUnsafe(SIDE * SIDE);
-  for (let i = 0; i < bytes.length; i++) {
-    const v = probabilities[i]!;
-    // Truncated, not rounded, as the reference implementation does.
-    bytes[i] = v <= 0 ? 0 : v >= 1 ? 255 : Math.floor(v * 255);
+  const slice = rowsPerSlice(SIDE);
+  for (let y = 0; y < SIDE; y += slice) {
+    if (y > 0) await yieldToEventLoop();
+    for (let i = y * SIDE, end = Math.min(SIDE, y + slice) * SIDE; i < end; i++) {
+      const v = probabilities[i]!;
+      // Truncated, not rounded, as the reference implementation does.
+      bytes[i] = v <= 0 ? 0 : v >= 1 ? 255 : Math.floor(v * 255);
+    }
   }
   if (width === SIDE && height === SIDE) return { data: bytes, width, height };
   return { data: await stretchBilinearYielding(bytes, SIDE, SIDE, 1, width, height), width, height };

@@ -1,5 +1,6 @@
 import { decodeRgb, imageError, openImage } from "../analysis/decodeImage.ts";
 import { throwIfCancelled } from "../analysis/throwIfCancelled.ts";
+import { rowsPerSlice, yieldToEventLoop } from "../analysis/yieldToEventLoop.ts";
 import { expectFloat32, float32Tensor } from "../models/inference/tensorData.ts";
 import { getModel } from "../models/sessionPool.ts";
 import type { PipelineEnv } from "../step.ts";
@@ -42,7 +43,12 @@ export async function scoreImage(
   const rgb = await decodeRgb(small, env);
   const pooled = await getModel(MODERATION_MODEL, env);
   if (signal) throwIfCancelled(signal);
-  const input = float32Tensor(planarInput(rgb.data, rgb.width, rgb.height, rgb.channels), [1, 3, SIDE, SIDE]);
+  const input = float32Tensor(await planarInput(rgb.data, rgb.width, rgb.height, rgb.channels), [
+    1,
+    3,
+    SIDE,
+    SIDE,
+  ]);
   const outputName = pooled.outputNames[0] ?? "";
   const outputs = await pooled.run(
     { [pooled.inputNames[0] ?? "input"]: input },
@@ -70,26 +76,48 @@ function round(v: number): number {
   return Math.round(v * 1e5) / 1e5;
 }
 
-/** tf.image.resizeBilinear(alignCorners = true) to 224x224, scaled to 0..1, planar RGB. */
-function planarInput(src: Buffer, width: number, height: number, channels: number): Float32Array {
-  const out = new Float32Array(3 * SIDE * SIDE);
+/**
+ * tf.image.resizeBilinear(alignCorners = true) to 224x224, scaled to 0..1, planar RGB. Runs on a
+ * node's main thread beside its models: column offsets are worked out once and the event loop gets
+ * a turn every few rows (called once per output, it often runs before V8 has optimised it).
+ */
+async function planarInput(
+  src: Buffer,
+  width: number,
+  height: number,
+  channels: number,
+): Promise<Float32Array> {
+  const plane = SIDE * SIDE;
+  const out = new Float32Array(3 * plane);
   const sx = (width - 1) / (SIDE - 1);
   const sy = (height - 1) / (SIDE - 1);
+  const x0s = new Int32Array(SIDE);
+  const x1s = new Int32Array(SIDE);
+  const dxs = new Float64Array(SIDE);
+  for (let x = 0; x < SIDE; x++) {
+    const fx = x * sx;
+    x0s[x] = Math.floor(fx);
+    x1s[x] = Math.min(width - 1, x0s[x]! + 1);
+    dxs[x] = fx - x0s[x]!;
+  }
+  const slice = rowsPerSlice(SIDE * 3);
   for (let y = 0; y < SIDE; y++) {
+    if (y > 0 && y % slice === 0) await yieldToEventLoop();
     const fy = y * sy;
     const y0 = Math.floor(fy);
-    const y1 = Math.min(height - 1, y0 + 1);
+    const row0 = y0 * width;
+    const row1 = Math.min(height - 1, y0 + 1) * width;
     const dy = fy - y0;
     for (let x = 0; x < SIDE; x++) {
-      const fx = x * sx;
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(width - 1, x0 + 1);
-      const dx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const at = (yy: number, xx: number) => src[(yy * width + xx) * channels + c] ?? 0;
-        const top = at(y0, x0) + (at(y0, x1) - at(y0, x0)) * dx;
-        const bottom = at(y1, x0) + (at(y1, x1) - at(y1, x0)) * dx;
-        out[c * SIDE * SIDE + y * SIDE + x] = (top + (bottom - top) * dy) / 255;
+      const dx = dxs[x]!;
+      const a = (row0 + x0s[x]!) * channels;
+      const b = (row0 + x1s[x]!) * channels;
+      const c = (row1 + x0s[x]!) * channels;
+      const d = (row1 + x1s[x]!) * channels;
+      for (let k = 0, o = y * SIDE + x; k < 3; k++, o += plane) {
+        const top = (src[a + k] ?? 0) + ((src[b + k] ?? 0) - (src[a + k] ?? 0)) * dx;
+        const bottom = (src[c + k] ?? 0) + ((src[d + k] ?? 0) - (src[c + k] ?? 0)) * dx;
+        out[o] = (top + (bottom - top) * dy) / 255;
       }
     }
   }
