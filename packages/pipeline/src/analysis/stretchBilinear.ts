@@ -1,4 +1,4 @@
-import { rowsPerSlice, yieldToEventLoop } from "./yieldToEventLoop.ts";
+import { SliceTimer } from "./yieldToEventLoop.ts";
 
 /**
  * Stretches interleaved 8-bit pixels to a new size with corner-aligned bilinear sampling
@@ -19,7 +19,7 @@ export function stretchBilinear(
   return stretch.out;
 }
 
-/** stretchBilinear in slices of rows with the event loop let in between (same bytes). */
+/** stretchBilinear with the event loop let in every few milliseconds (same bytes). */
 export async function stretchBilinearYielding(
   src: Uint8Array,
   srcWidth: number,
@@ -29,10 +29,10 @@ export async function stretchBilinearYielding(
   height: number,
 ): Promise<Uint8Array> {
   const stretch = new Stretch(src, srcWidth, srcHeight, channels, width, height);
-  const slice = rowsPerSlice(width * channels);
-  for (let y = 0; y < height; y += slice) {
-    stretch.rows(y, Math.min(height, y + slice));
-    if (y + slice < height) await yieldToEventLoop();
+  const timer = new SliceTimer();
+  for (let y = 0; y < height; y++) {
+    if (timer.due()) await timer.yield();
+    stretch.rows(y, y + 1);
   }
   return stretch.out;
 }

@@ -1,6 +1,6 @@
 import { decodeRgb, imageError, openImage } from "../analysis/decodeImage.ts";
 import { throwIfCancelled } from "../analysis/throwIfCancelled.ts";
-import { rowsPerSlice, yieldToEventLoop } from "../analysis/yieldToEventLoop.ts";
+import { SliceTimer } from "../analysis/yieldToEventLoop.ts";
 import { expectFloat32, float32Tensor } from "../models/inference/tensorData.ts";
 import { getModel } from "../models/sessionPool.ts";
 import type { PipelineEnv } from "../step.ts";
@@ -79,7 +79,7 @@ function round(v: number): number {
 /**
  * tf.image.resizeBilinear(alignCorners = true) to 224x224, scaled to 0..1, planar RGB. Runs on a
  * node's main thread beside its models: column offsets are worked out once and the event loop gets
- * a turn every few rows (called once per output, it often runs before V8 has optimised it).
+ * a turn every few milliseconds (called once per output, it often runs before V8 has optimised it).
  */
 async function planarInput(
   src: Buffer,
@@ -100,9 +100,9 @@ async function planarInput(
     x1s[x] = Math.min(width - 1, x0s[x]! + 1);
     dxs[x] = fx - x0s[x]!;
   }
-  const slice = rowsPerSlice(SIDE * 3);
+  const timer = new SliceTimer();
   for (let y = 0; y < SIDE; y++) {
-    if (y > 0 && y % slice === 0) await yieldToEventLoop();
+    if (timer.due()) await timer.yield();
     const fy = y * sy;
     const y0 = Math.floor(fy);
     const row0 = y0 * width;
