@@ -43,12 +43,8 @@ export async function scoreImage(
   const rgb = await decodeRgb(small, env);
   const pooled = await getModel(MODERATION_MODEL, env);
   if (signal) throwIfCancelled(signal);
-  const input = float32Tensor(await planarInput(rgb.data, rgb.width, rgb.height, rgb.channels), [
-    1,
-    3,
-    SIDE,
-    SIDE,
-  ]);
+  const planar = await planarInput(rgb.data, rgb.width, rgb.height, rgb.channels);
+  const input = float32Tensor(planar, [1, 3, SIDE, SIDE]);
   const outputName = pooled.outputNames[0] ?? "";
   const outputs = await pooled.run(
     { [pooled.inputNames[0] ?? "input"]: input },
