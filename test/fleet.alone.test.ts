@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TEST_REDIS_URL } from "@atelier/bus/testing";
-import { TEST_DATABASE_ADMIN_URL } from "@atelier/db/testing";
+import { TEST_DATABASE_ADMIN_URL, testDatabaseUrl } from "@atelier/db/testing";
 import type { ProjectEvent } from "@atelier/shared";
 import { freePort } from "@atelier/shared/testing";
 import { startS3rver } from "@atelier/storage/testing";
@@ -60,7 +60,7 @@ describe("a fleet of two servers and two GPU nodes", () => {
     await admin.unsafe(`create database ${database}`);
     s3 = await startS3rver();
     const shared = {
-      DATABASE_URL: Object.assign(new URL(TEST_DATABASE_ADMIN_URL), { pathname: `/${database}` }).toString(),
+      DATABASE_URL: testDatabaseUrl(database),
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       ATELIER_SECRET: randomBytes(32).toString("base64url"),

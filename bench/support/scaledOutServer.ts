@@ -19,8 +19,7 @@ export const BENCH_LIMITS = {
 export async function startScaledOutServer(env: Record<string, string> = {}) {
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
   const database = await createTestDatabase("postgres");
-  const databaseUrl = database.url;
-  const name = new URL(databaseUrl).pathname.slice(1);
+  const { name, url: databaseUrl } = database;
   const server = await startServer({
     env: {
       DATABASE_URL: databaseUrl,

@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TEST_DATABASE_ADMIN_URL } from "@atelier/db/testing";
+import { TEST_DATABASE_ADMIN_URL, testDatabaseUrl } from "@atelier/db/testing";
 import { freePort } from "@atelier/shared/testing";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ const main = join(import.meta.dirname, "main.ts");
 const dataDir = mkdtempSync(join(tmpdir(), "atelier-migrate-"));
 const admin = postgres(TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
 const name = `atelier_test_${randomBytes(6).toString("hex")}`;
-const databaseUrl = Object.assign(new URL(TEST_DATABASE_ADMIN_URL), { pathname: `/${name}` }).toString();
+const databaseUrl = testDatabaseUrl(name);
 
 afterAll(async () => {
   await admin.unsafe(`drop database if exists ${name} with (force)`);

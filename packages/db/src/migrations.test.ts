@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase } from "./createDatabase.ts";
 import { schema } from "./index.ts";
 import { schemaStateOf } from "./migrations.ts";
-import { TEST_DATABASE_ADMIN_URL } from "./testDatabase.ts";
+import { TEST_DATABASE_ADMIN_URL, testDatabaseUrl } from "./testDatabase.ts";
 
 const run = promisify(execFile);
 
@@ -23,9 +23,7 @@ describe("migrations on a shared Postgres", () => {
     const name = `atelier_test_${randomBytes(6).toString("hex")}`;
     await admin.unsafe(`create database ${name}`);
     made.push(name);
-    const url = new URL(TEST_DATABASE_ADMIN_URL);
-    url.pathname = `/${name}`;
-    return url.toString();
+    return testDatabaseUrl(name);
   }
 
   afterAll(async () => {

@@ -6,8 +6,14 @@ import { createDatabase, type DatabaseHandle } from "./createDatabase.ts";
 export const TEST_DATABASE_ADMIN_URL =
   process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
+/** The address of database `name` in the tests' Postgres (`TEST_DATABASE_ADMIN_URL`). */
+export function testDatabaseUrl(name: string): string {
+  return Object.assign(new URL(TEST_DATABASE_ADMIN_URL), { pathname: `/${name}` }).toString();
+}
+
 /** A test database in Postgres, with the address a server or node process of its own connects to. */
 export interface PostgresTestDatabase extends DatabaseHandle {
+  name: string;
   url: string;
 }
 
@@ -28,10 +34,11 @@ export async function createTestDatabase(
   const name = `atelier_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const url = Object.assign(new URL(TEST_DATABASE_ADMIN_URL), { pathname: `/${name}` }).toString();
+  const url = testDatabaseUrl(name);
   const handle = await createDatabase({ url, maxConnections: options.maxConnections ?? 5 });
   return {
     ...handle,
+    name,
     url,
     close: async () => {
       await handle.close();
